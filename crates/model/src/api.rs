@@ -1,0 +1,145 @@
+//! The types the UI and the CLI receive from the engine, in-process or over HTTP. TypeScript
+//! declarations for the UI are generated from these (see `hearth-engine`'s bindings test), so
+//! they are never written twice by hand.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::Quality;
+
+/// Static description of a tag, for labels, units and grouping.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct TagInfo {
+    pub name: String,
+    pub device: String,
+    pub unit: String,
+    pub description: String,
+    pub poll_group: String,
+    /// Engineering range `[low, high]`, when configured.
+    pub range: Option<(f64, f64)>,
+    /// Decimal places worth showing, from the tag's scale.
+    pub decimals: u8,
+}
+
+/// The latest value of one tag.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct TagValue {
+    pub name: String,
+    pub device: String,
+    pub value: Option<f64>,
+    pub unit: String,
+    pub quality: Quality,
+    /// When the value was read, RFC 3339 UTC; `None` before the first read.
+    pub ts: Option<String>,
+    /// The same instant as milliseconds since the epoch, for age computations.
+    pub ts_ms: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceState {
+    /// Not yet tried.
+    Idle,
+    Connecting,
+    Connected,
+    /// Waiting before the next connection attempt after a failure.
+    Backoff,
+}
+
+/// Connection health of one device, as in `hearth poll --json` and the Devices page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct DeviceStatus {
+    pub name: String,
+    pub state: DeviceState,
+    /// Last poll cycle in which every request succeeded, RFC 3339 UTC.
+    pub last_good: Option<String>,
+    /// The most recent error, in words.
+    pub error: Option<String>,
+    pub address: String,
+    pub requests: u64,
+    pub errors: u64,
+    /// Median round-trip time of recent requests, milliseconds.
+    pub rtt_p50_ms: Option<f64>,
+    /// 99th percentile round-trip time of recent requests, milliseconds.
+    pub rtt_p99_ms: Option<f64>,
+}
+
+/// One furnace zone's tags, by role.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ZoneRoles {
+    pub name: String,
+    pub temperature: String,
+    pub setpoint: String,
+    pub fuel_flow: String,
+}
+
+/// Which tag plays which role in the furnace: the UI draws the furnace from this, never from
+/// tag names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct FurnaceRoles {
+    pub zones: Vec<ZoneRoles>,
+    pub combustion_air_flow: Option<String>,
+    pub o2: Option<String>,
+    pub co: Option<String>,
+    pub nox: Option<String>,
+    pub flue_temperature: Option<String>,
+    pub air_preheat_temperature: Option<String>,
+    pub pressure: Option<String>,
+    pub throughput: Option<String>,
+    pub discharge_temperature: Option<String>,
+    pub charge_temperature: Option<String>,
+}
+
+/// What the window needs to draw itself once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PlantInfo {
+    pub name: String,
+    pub time_zone: String,
+    pub tags: Vec<TagInfo>,
+    pub furnace: FurnaceRoles,
+    /// Where this engine's time comes from: "system", "plant" (simulator clock) or "manual".
+    pub clock: String,
+}
+
+/// Everything live, at one instant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Snapshot {
+    /// Engine time (the plant clock when a simulator runs faster than real time), epoch ms.
+    pub now_ms: i64,
+    pub devices: Vec<DeviceStatus>,
+    pub tags: Vec<TagValue>,
+}
+
+/// A batch of changes pushed to live views (one per poll cycle of a device).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct LiveBatch {
+    pub now_ms: i64,
+    pub devices: Vec<DeviceStatus>,
+    pub tags: Vec<TagValue>,
+}
+
+/// Answer of `hearth status` and `GET /api/status`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct EngineStatus {
+    /// "engine" when answered by a running engine, "data-dir" when read from the files.
+    pub source: String,
+    pub pid: Option<u32>,
+    pub api_url: Option<String>,
+    pub data_dir: String,
+    pub data_dir_bytes: u64,
+    pub devices: Vec<DeviceStatus>,
+    pub tag_count: u32,
+    pub stored_tags: u32,
+    pub oldest_sample: Option<String>,
+    pub newest_sample: Option<String>,
+}
+
+/// How the desktop window reaches its engine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EngineTarget {
+    /// The engine runs inside the desktop process: use Tauri commands and a channel.
+    InProcess { api_url: String },
+    /// Another process (`hearth serve`) holds the data dir: use HTTP and WebSocket.
+    Attached { api_url: String, pid: Option<u32> },
+}

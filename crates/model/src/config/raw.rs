@@ -1,0 +1,313 @@
+//! Stage one: the config files exactly as written, as serde structs. Unknown keys are rejected
+//! here so that a typo never silently falls back to a default.
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+use super::types::{DataType, DeviceKind, RegisterKind, WordOrder};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPlantFile {
+    pub plant: RawPlant,
+    pub poll_groups: IndexMap<String, RawPollGroup>,
+    pub devices: IndexMap<String, RawDevice>,
+    pub furnace: RawFurnace,
+    #[serde(default)]
+    pub historian: RawHistorian,
+    #[serde(default)]
+    pub server: RawServer,
+    #[serde(default)]
+    pub alarms: RawAlarms,
+    #[serde(default)]
+    pub emissions: RawEmissions,
+    #[serde(default)]
+    pub optimiser: RawOptimiser,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPlant {
+    pub name: String,
+    pub time_zone: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPollGroup {
+    pub interval_ms: u64,
+    /// Intervals without a good read before a value turns Uncertain_Stale.
+    #[serde(default = "default_stale_after")]
+    pub stale_after: u32,
+}
+
+fn default_stale_after() -> u32 {
+    3
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDevice {
+    pub kind: DeviceKind,
+    #[serde(default = "default_host")]
+    pub host: String,
+    pub port: u16,
+    #[serde(default = "default_unit_id")]
+    pub unit_id: u8,
+    #[serde(default = "default_connect_timeout")]
+    pub connect_timeout_ms: u64,
+    #[serde(default = "default_request_timeout")]
+    pub request_timeout_ms: u64,
+    #[serde(default = "default_retries")]
+    pub retries: u32,
+    #[serde(default = "default_backoff_max")]
+    pub backoff_max_ms: u64,
+    #[serde(default)]
+    pub writable: bool,
+    #[serde(default)]
+    pub word_order: WordOrder,
+    /// The device's register map, relative to the plant file.
+    pub register_map: String,
+    /// Only for kind = "simulator": how the bundled simulator runs.
+    #[serde(default)]
+    pub simulator: Option<RawSimulator>,
+}
+
+fn default_host() -> String {
+    "127.0.0.1".to_owned()
+}
+fn default_unit_id() -> u8 {
+    1
+}
+fn default_connect_timeout() -> u64 {
+    1000
+}
+fn default_request_timeout() -> u64 {
+    1000
+}
+fn default_retries() -> u32 {
+    1
+}
+fn default_backoff_max() -> u64 {
+    10_000
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSimulator {
+    #[serde(default = "default_speed")]
+    pub speed: f64,
+    #[serde(default)]
+    pub seed: u64,
+    /// Scenario file relative to the plant file.
+    #[serde(default)]
+    pub scenario: Option<String>,
+}
+
+fn default_speed() -> f64 {
+    1.0
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRegisterMap {
+    pub tags: IndexMap<String, RawTag>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTag {
+    pub register: RegisterKind,
+    /// 0-based PDU address. Wider than u16 on purpose, to report addresses past 65535 clearly.
+    pub address: u64,
+    #[serde(rename = "type")]
+    pub data_type: DataType,
+    /// For `type = "bool"` in a register: which bit (0 = least significant).
+    #[serde(default)]
+    pub bit: Option<u8>,
+    /// Registers the value spans; checked against the type when given.
+    #[serde(default)]
+    pub words: Option<u16>,
+    #[serde(default)]
+    pub word_order: Option<WordOrder>,
+    #[serde(default = "default_scale")]
+    pub scale: f64,
+    #[serde(default)]
+    pub offset: f64,
+    pub unit: String,
+    pub poll_group: String,
+    #[serde(default)]
+    pub range: Option<[f64; 2]>,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub writable: bool,
+}
+
+fn default_scale() -> f64 {
+    1.0
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFurnace {
+    pub zones: Vec<RawZone>,
+    #[serde(default)]
+    pub combustion_air_flow: Option<String>,
+    #[serde(default)]
+    pub o2: Option<String>,
+    #[serde(default)]
+    pub o2_setpoint: Option<String>,
+    #[serde(default)]
+    pub co: Option<String>,
+    #[serde(default)]
+    pub nox: Option<String>,
+    #[serde(default)]
+    pub flue_temperature: Option<String>,
+    #[serde(default)]
+    pub air_preheat_temperature: Option<String>,
+    #[serde(default)]
+    pub pressure: Option<String>,
+    #[serde(default)]
+    pub throughput: Option<String>,
+    #[serde(default)]
+    pub discharge_temperature: Option<String>,
+    #[serde(default)]
+    pub charge_temperature: Option<String>,
+    #[serde(default)]
+    pub fuel_total: Option<String>,
+    #[serde(default)]
+    pub steel_total: Option<String>,
+    #[serde(default)]
+    pub heartbeat: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawZone {
+    pub name: String,
+    pub temperature: String,
+    pub setpoint: String,
+    pub fuel_flow: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHistorian {
+    #[serde(default = "default_flush")]
+    pub flush_interval_ms: u64,
+    #[serde(default = "default_cache")]
+    pub cache_mb: u64,
+}
+
+impl Default for RawHistorian {
+    fn default() -> Self {
+        RawHistorian {
+            flush_interval_ms: default_flush(),
+            cache_mb: default_cache(),
+        }
+    }
+}
+
+fn default_flush() -> u64 {
+    1000
+}
+fn default_cache() -> u64 {
+    64
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawServer {
+    #[serde(default = "default_bind")]
+    pub bind: String,
+}
+
+impl Default for RawServer {
+    fn default() -> Self {
+        RawServer {
+            bind: default_bind(),
+        }
+    }
+}
+
+fn default_bind() -> String {
+    "127.0.0.1:8720".to_owned()
+}
+
+/// Alarm settings. Definitions per tag arrive with the alarms feature.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAlarms {
+    #[serde(default)]
+    pub flood_threshold_per_10min: Option<u32>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEmissions {
+    #[serde(default = "default_ref_o2")]
+    pub reference_o2_percent: f64,
+    #[serde(default = "default_lhv")]
+    pub fuel_lhv_mj_per_nm3: f64,
+    #[serde(default = "default_co2_factor")]
+    pub co2_kg_per_gj: f64,
+    /// Permit limits by pollutant, mg/Nm3 dry at the reference O2 (daily averages).
+    #[serde(default)]
+    pub limits: IndexMap<String, f64>,
+}
+
+impl Default for RawEmissions {
+    fn default() -> Self {
+        RawEmissions {
+            reference_o2_percent: default_ref_o2(),
+            fuel_lhv_mj_per_nm3: default_lhv(),
+            co2_kg_per_gj: default_co2_factor(),
+            limits: IndexMap::new(),
+        }
+    }
+}
+
+fn default_ref_o2() -> f64 {
+    3.0
+}
+fn default_lhv() -> f64 {
+    35.8
+}
+fn default_co2_factor() -> f64 {
+    56.1
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOptimiser {
+    #[serde(default)]
+    pub enabled: bool,
+    #[serde(default = "default_gas_price")]
+    pub gas_price_per_nm3: f64,
+    #[serde(default = "default_co2_price")]
+    pub co2_price_per_t: f64,
+    #[serde(default = "default_currency")]
+    pub currency: String,
+}
+
+impl Default for RawOptimiser {
+    fn default() -> Self {
+        RawOptimiser {
+            enabled: false,
+            gas_price_per_nm3: default_gas_price(),
+            co2_price_per_t: default_co2_price(),
+            currency: default_currency(),
+        }
+    }
+}
+
+fn default_gas_price() -> f64 {
+    0.35
+}
+fn default_co2_price() -> f64 {
+    70.0
+}
+fn default_currency() -> String {
+    "EUR".to_owned()
+}

@@ -1,0 +1,288 @@
+//! Stage two: the checked configuration every other crate uses. Tags are referred to by
+//! [`TagId`], devices by index; names only exist for display and for the files.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::TagId;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceKind {
+    /// A real PLC.
+    Plc,
+    /// The bundled simulator, started in-process by the engine.
+    Simulator,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RegisterKind {
+    /// FC01 / FC05 / FC15, one bit each.
+    Coil,
+    /// FC02, one bit each, read-only.
+    Discrete,
+    /// FC04, 16-bit, read-only: measurements.
+    Input,
+    /// FC03 / FC06 / FC16, 16-bit: setpoints and mode words.
+    Holding,
+}
+
+impl RegisterKind {
+    /// How an engineer says it: "coil", "discrete input", "input register", "holding register".
+    pub fn name(self) -> &'static str {
+        match self {
+            RegisterKind::Coil => "coil",
+            RegisterKind::Discrete => "discrete input",
+            RegisterKind::Input => "input register",
+            RegisterKind::Holding => "holding register",
+        }
+    }
+
+    pub fn is_bit(self) -> bool {
+        matches!(self, RegisterKind::Coil | RegisterKind::Discrete)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DataType {
+    Bool,
+    Int16,
+    Uint16,
+    Int32,
+    Uint32,
+    Int64,
+    Uint64,
+    Float32,
+    Float64,
+}
+
+impl DataType {
+    /// Registers one value occupies (a bool in a register occupies that one register).
+    pub fn words(self) -> u16 {
+        match self {
+            DataType::Bool | DataType::Int16 | DataType::Uint16 => 1,
+            DataType::Int32 | DataType::Uint32 | DataType::Float32 => 2,
+            DataType::Int64 | DataType::Uint64 | DataType::Float64 => 4,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            DataType::Bool => "bool",
+            DataType::Int16 => "int16",
+            DataType::Uint16 => "uint16",
+            DataType::Int32 => "int32",
+            DataType::Uint32 => "uint32",
+            DataType::Int64 => "int64",
+            DataType::Uint64 => "uint64",
+            DataType::Float32 => "float32",
+            DataType::Float64 => "float64",
+        }
+    }
+}
+
+/// Byte and word order of multi-register values, named by where bytes A (most significant) to
+/// D land: ABCD big-endian, CDAB word-swapped, BADC byte-swapped, DCBA little-endian.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WordOrder {
+    #[default]
+    ABCD,
+    CDAB,
+    BADC,
+    DCBA,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The plant file this was loaded from.
+    pub source: PathBuf,
+    pub plant: Plant,
+    pub poll_groups: Vec<PollGroup>,
+    pub devices: Vec<Device>,
+    pub tags: Vec<Tag>,
+    pub furnace: Furnace,
+    pub historian: HistorianSettings,
+    pub server: ServerSettings,
+    pub alarms: AlarmSettings,
+    pub emissions: EmissionSettings,
+    pub optimiser: OptimiserSettings,
+}
+
+impl Config {
+    pub fn tag(&self, id: TagId) -> Option<&Tag> {
+        self.tags.get(id.index())
+    }
+
+    pub fn tag_by_name(&self, name: &str) -> Option<&Tag> {
+        self.tags.iter().find(|t| t.name == name)
+    }
+
+    pub fn device_by_name(&self, name: &str) -> Option<&Device> {
+        self.devices.iter().find(|d| d.name == name)
+    }
+
+    /// Tags of one device, in config order.
+    pub fn device_tags(&self, device: usize) -> impl Iterator<Item = &Tag> {
+        self.tags.iter().filter(move |t| t.device == device)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Plant {
+    pub name: String,
+    pub time_zone: chrono_tz::Tz,
+}
+
+#[derive(Debug, Clone)]
+pub struct PollGroup {
+    pub name: String,
+    pub interval: Duration,
+    pub stale_after: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Device {
+    pub name: String,
+    pub kind: DeviceKind,
+    pub host: String,
+    pub port: u16,
+    pub unit_id: u8,
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    pub retries: u32,
+    pub backoff_max: Duration,
+    pub writable: bool,
+    pub word_order: WordOrder,
+    pub register_map: PathBuf,
+    pub simulator: SimulatorSettings,
+    /// Set when `--device NAME=HOST:PORT` pointed this device elsewhere for this run.
+    pub overridden: bool,
+}
+
+impl Device {
+    pub fn address(&self) -> String {
+        format!("{}:{}", self.host, self.port)
+    }
+
+    /// Only a configured simulator that nobody pointed elsewhere is run in-process.
+    pub fn is_embedded_simulator(&self) -> bool {
+        self.kind == DeviceKind::Simulator && !self.overridden
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SimulatorSettings {
+    pub speed: f64,
+    pub seed: u64,
+    pub scenario: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Tag {
+    pub id: TagId,
+    pub name: String,
+    /// Index into [`Config::devices`].
+    pub device: usize,
+    pub register: RegisterKind,
+    pub address: u16,
+    pub data_type: DataType,
+    pub bit: Option<u8>,
+    pub word_order: WordOrder,
+    pub scale: f64,
+    pub offset: f64,
+    pub unit: String,
+    /// Index into [`Config::poll_groups`].
+    pub poll_group: usize,
+    pub range: Option<(f64, f64)>,
+    pub description: String,
+    pub writable: bool,
+}
+
+impl Tag {
+    /// Registers (or bits) this tag spans.
+    pub fn span(&self) -> u16 {
+        if self.register.is_bit() {
+            1
+        } else {
+            self.data_type.words()
+        }
+    }
+
+    /// Decimal places worth showing, from the scale: x0.1 shows one, x0.01 two.
+    pub fn decimals(&self) -> u8 {
+        if matches!(self.data_type, DataType::Float32 | DataType::Float64) {
+            return 1;
+        }
+        let mut d = 0u8;
+        let mut s = self.scale.abs();
+        while s > 0.0 && s < 0.999 && d < 6 {
+            s *= 10.0;
+            d += 1;
+        }
+        d
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Zone {
+    pub name: String,
+    pub temperature: TagId,
+    pub setpoint: TagId,
+    pub fuel_flow: TagId,
+}
+
+/// Roles to tags: every feature finds its inputs here, never by tag name.
+#[derive(Debug, Clone)]
+pub struct Furnace {
+    pub zones: Vec<Zone>,
+    pub combustion_air_flow: Option<TagId>,
+    pub o2: Option<TagId>,
+    pub o2_setpoint: Option<TagId>,
+    pub co: Option<TagId>,
+    pub nox: Option<TagId>,
+    pub flue_temperature: Option<TagId>,
+    pub air_preheat_temperature: Option<TagId>,
+    pub pressure: Option<TagId>,
+    pub throughput: Option<TagId>,
+    pub discharge_temperature: Option<TagId>,
+    pub charge_temperature: Option<TagId>,
+    pub fuel_total: Option<TagId>,
+    pub steel_total: Option<TagId>,
+    pub heartbeat: Option<TagId>,
+}
+
+#[derive(Debug, Clone)]
+pub struct HistorianSettings {
+    pub flush_interval: Duration,
+    pub cache_bytes: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServerSettings {
+    pub bind: std::net::SocketAddr,
+}
+
+#[derive(Debug, Clone)]
+pub struct AlarmSettings {
+    pub flood_threshold_per_10min: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct EmissionSettings {
+    pub reference_o2_percent: f64,
+    pub fuel_lhv_mj_per_nm3: f64,
+    pub co2_kg_per_gj: f64,
+    pub limits: Vec<(String, f64)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct OptimiserSettings {
+    pub enabled: bool,
+    pub gas_price_per_nm3: f64,
+    pub co2_price_per_t: f64,
+    pub currency: String,
+}

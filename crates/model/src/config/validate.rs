@@ -1,0 +1,648 @@
+//! From raw structs to checked types. Collects every error instead of stopping at the first.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+
+use super::raw::*;
+use super::types::*;
+use super::{ConfigError, ConfigErrors};
+use crate::{TagId, units};
+
+struct Errors {
+    list: Vec<ConfigError>,
+}
+
+impl Errors {
+    fn push(&mut self, file: &Path, key: impl Into<String>, message: impl Into<String>) {
+        self.list.push(ConfigError {
+            file: file.to_path_buf(),
+            key: key.into(),
+            message: message.into(),
+        });
+    }
+}
+
+/// Parse one TOML file into a raw struct, naming the key path of the first problem.
+fn parse_file<T: DeserializeOwned>(path: &Path) -> Result<T, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        file: path.to_path_buf(),
+        key: String::new(),
+        message: format!("cannot read: {e}"),
+    })?;
+    parse_str(path, &text)
+}
+
+fn parse_str<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, ConfigError> {
+    let located = |key: String, err: &toml::de::Error| {
+        let line = err
+            .span()
+            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        let message = match line {
+            Some(l) => format!("{} (line {l})", err.message().trim()),
+            None => err.message().trim().to_owned(),
+        };
+        ConfigError {
+            file: path.to_path_buf(),
+            key,
+            message,
+        }
+    };
+    let de = toml::Deserializer::parse(text).map_err(|e| located(String::new(), &e))?;
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let key = e.path().to_string();
+        let key = if key == "." { String::new() } else { key };
+        located(key, e.inner())
+    })
+}
+
+pub(super) fn load(path: &Path) -> Result<Config, ConfigErrors> {
+    let raw: RawPlantFile = parse_file(path).map_err(|e| ConfigErrors(vec![e]))?;
+    let base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let mut errors = Errors { list: Vec::new() };
+    let file = path;
+
+    let time_zone = match raw.plant.time_zone.parse::<chrono_tz::Tz>() {
+        Ok(tz) => tz,
+        Err(_) => {
+            errors.push(
+                file,
+                "plant.time_zone",
+                format!(
+                    "unknown time zone `{}` (use an IANA name such as Asia/Shanghai)",
+                    raw.plant.time_zone
+                ),
+            );
+            chrono_tz::UTC
+        }
+    };
+
+    // Poll groups.
+    if raw.poll_groups.is_empty() {
+        errors.push(file, "poll_groups", "at least one poll group is needed");
+    }
+    let mut poll_groups = Vec::new();
+    for (name, g) in &raw.poll_groups {
+        if g.interval_ms < 100 || g.interval_ms > 3_600_000 {
+            errors.push(
+                file,
+                format!("poll_groups.{name}.interval_ms"),
+                format!("{} ms is outside 100 ms to 1 h", g.interval_ms),
+            );
+        }
+        if g.stale_after == 0 {
+            errors.push(
+                file,
+                format!("poll_groups.{name}.stale_after"),
+                "must be at least 1",
+            );
+        }
+        poll_groups.push(PollGroup {
+            name: name.clone(),
+            interval: Duration::from_millis(g.interval_ms),
+            stale_after: g.stale_after.max(1),
+        });
+    }
+
+    // Devices and their register maps.
+    let mut devices = Vec::new();
+    let mut tags: Vec<Tag> = Vec::new();
+    let mut tag_files: HashMap<String, PathBuf> = HashMap::new();
+    for (dev_index, (name, d)) in raw.devices.iter().enumerate() {
+        let key = |k: &str| format!("devices.{name}.{k}");
+        if d.port == 0 && d.kind == DeviceKind::Plc {
+            errors.push(
+                file,
+                key("port"),
+                "a PLC needs a port (Modbus TCP is usually 502)",
+            );
+        }
+        if d.host.trim().is_empty() {
+            errors.push(file, key("host"), "is empty");
+        }
+        for (k, v) in [
+            ("connect_timeout_ms", d.connect_timeout_ms),
+            ("request_timeout_ms", d.request_timeout_ms),
+        ] {
+            if !(10..=60_000).contains(&v) {
+                errors.push(file, key(k), format!("{v} ms is outside 10 ms to 60 s"));
+            }
+        }
+        if d.retries > 10 {
+            errors.push(
+                file,
+                key("retries"),
+                format!("{} retries is more than 10", d.retries),
+            );
+        }
+        let simulator = match (&d.simulator, d.kind) {
+            (Some(_), DeviceKind::Plc) => {
+                errors.push(
+                    file,
+                    key("simulator"),
+                    "only a device of kind \"simulator\" has simulator settings",
+                );
+                None
+            }
+            (s, _) => s.as_ref(),
+        };
+        let simulator = match simulator {
+            Some(s) => {
+                if !(s.speed > 0.0 && s.speed <= 10_000.0) {
+                    errors.push(
+                        file,
+                        key("simulator.speed"),
+                        format!("{} is outside (0, 10000]", s.speed),
+                    );
+                }
+                let scenario = s.scenario.as_ref().map(|p| base.join(p));
+                if let Some(p) = &scenario
+                    && !p.is_file()
+                {
+                    errors.push(
+                        file,
+                        key("simulator.scenario"),
+                        format!("no such file {}", p.display()),
+                    );
+                }
+                SimulatorSettings {
+                    speed: s.speed,
+                    seed: s.seed,
+                    scenario,
+                }
+            }
+            None => SimulatorSettings {
+                speed: 1.0,
+                seed: 0,
+                scenario: None,
+            },
+        };
+        let map_path = base.join(&d.register_map);
+        match parse_file::<RawRegisterMap>(&map_path) {
+            Err(e) => errors.list.push(e),
+            Ok(map) => {
+                for (tag_name, t) in map.tags {
+                    if let Some(first) = tag_files.get(&tag_name) {
+                        errors.push(
+                            &map_path,
+                            format!("tags.{tag_name}"),
+                            format!(
+                                "duplicate tag: `{tag_name}` is also defined in {}",
+                                first.display()
+                            ),
+                        );
+                        continue;
+                    }
+                    tag_files.insert(tag_name.clone(), map_path.clone());
+                    let id = TagId(tags.len() as u32);
+                    if let Some(tag) = check_tag(
+                        &mut errors,
+                        &map_path,
+                        &tag_name,
+                        t,
+                        id,
+                        dev_index,
+                        d.word_order,
+                        Some(&poll_groups),
+                    ) {
+                        tags.push(tag);
+                    }
+                }
+            }
+        }
+        devices.push(Device {
+            name: name.clone(),
+            kind: d.kind,
+            host: d.host.clone(),
+            port: d.port,
+            unit_id: d.unit_id,
+            connect_timeout: Duration::from_millis(d.connect_timeout_ms),
+            request_timeout: Duration::from_millis(d.request_timeout_ms),
+            retries: d.retries,
+            backoff_max: Duration::from_millis(d.backoff_max_ms.max(100)),
+            writable: d.writable,
+            word_order: d.word_order,
+            register_map: map_path,
+            simulator,
+            overridden: false,
+        });
+    }
+    if devices.is_empty() {
+        errors.push(file, "devices", "at least one device is needed");
+    }
+    check_overlaps(&mut errors, &tags, &devices);
+
+    let furnace = check_furnace(&mut errors, file, &raw.furnace, &tags);
+
+    let bind = match raw.server.bind.parse() {
+        Ok(a) => a,
+        Err(_) => {
+            errors.push(
+                file,
+                "server.bind",
+                format!(
+                    "`{}` is not an address like 127.0.0.1:8720",
+                    raw.server.bind
+                ),
+            );
+            std::net::SocketAddr::from(([127, 0, 0, 1], 8720))
+        }
+    };
+    if !(100..=60_000).contains(&raw.historian.flush_interval_ms) {
+        errors.push(
+            file,
+            "historian.flush_interval_ms",
+            format!(
+                "{} ms is outside 100 ms to 60 s",
+                raw.historian.flush_interval_ms
+            ),
+        );
+    }
+    if !(8..=65_536).contains(&raw.historian.cache_mb) {
+        errors.push(
+            file,
+            "historian.cache_mb",
+            format!("{} MB is outside 8 to 65536", raw.historian.cache_mb),
+        );
+    }
+    let e = &raw.emissions;
+    if !(0.0..21.0).contains(&e.reference_o2_percent) {
+        errors.push(
+            file,
+            "emissions.reference_o2_percent",
+            format!("{} % is outside 0 to 21", e.reference_o2_percent),
+        );
+    }
+    if !(e.fuel_lhv_mj_per_nm3 > 0.0 && e.fuel_lhv_mj_per_nm3 < 200.0) {
+        errors.push(
+            file,
+            "emissions.fuel_lhv_mj_per_nm3",
+            format!("{} is not a plausible heating value", e.fuel_lhv_mj_per_nm3),
+        );
+    }
+    if !(e.co2_kg_per_gj > 0.0 && e.co2_kg_per_gj < 200.0) {
+        errors.push(
+            file,
+            "emissions.co2_kg_per_gj",
+            format!("{} is not a plausible emission factor", e.co2_kg_per_gj),
+        );
+    }
+    for (k, v) in &e.limits {
+        if !(*v > 0.0 && v.is_finite()) {
+            errors.push(
+                file,
+                format!("emissions.limits.{k}"),
+                format!("{v} must be a positive number"),
+            );
+        }
+    }
+    let o = &raw.optimiser;
+    for (k, v) in [
+        ("gas_price_per_nm3", o.gas_price_per_nm3),
+        ("co2_price_per_t", o.co2_price_per_t),
+    ] {
+        if !(v >= 0.0 && v.is_finite()) {
+            errors.push(
+                file,
+                format!("optimiser.{k}"),
+                format!("{v} must be zero or more"),
+            );
+        }
+    }
+
+    if !errors.list.is_empty() {
+        return Err(ConfigErrors(errors.list));
+    }
+    Ok(Config {
+        source: path.to_path_buf(),
+        plant: Plant {
+            name: raw.plant.name,
+            time_zone,
+        },
+        poll_groups,
+        devices,
+        tags,
+        furnace,
+        historian: HistorianSettings {
+            flush_interval: Duration::from_millis(raw.historian.flush_interval_ms),
+            cache_bytes: raw.historian.cache_mb * 1024 * 1024,
+        },
+        server: ServerSettings { bind },
+        alarms: AlarmSettings {
+            flood_threshold_per_10min: raw.alarms.flood_threshold_per_10min.unwrap_or(10),
+        },
+        emissions: EmissionSettings {
+            reference_o2_percent: e.reference_o2_percent,
+            fuel_lhv_mj_per_nm3: e.fuel_lhv_mj_per_nm3,
+            co2_kg_per_gj: e.co2_kg_per_gj,
+            limits: e.limits.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+        },
+        optimiser: OptimiserSettings {
+            enabled: o.enabled,
+            gas_price_per_nm3: o.gas_price_per_nm3,
+            co2_price_per_t: o.co2_price_per_t,
+            currency: o.currency.clone(),
+        },
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_tag(
+    errors: &mut Errors,
+    file: &Path,
+    name: &str,
+    t: RawTag,
+    id: TagId,
+    device: usize,
+    default_order: WordOrder,
+    poll_groups: Option<&[PollGroup]>,
+) -> Option<Tag> {
+    let key = |k: &str| format!("tags.{name}.{k}");
+    let before = errors.list.len();
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        errors.push(
+            file,
+            format!("tags.{name}"),
+            "tag names use letters, digits, `_` and `-` only",
+        );
+    }
+    if !units::is_known(&t.unit) {
+        errors.push(
+            file,
+            key("unit"),
+            format!(
+                "unknown unit `{}` (known: {})",
+                t.unit,
+                units::UNITS.join(", ")
+            ),
+        );
+    }
+    let poll_group = poll_groups.map_or(Some(0), |g| g.iter().position(|g| g.name == t.poll_group));
+    if let (None, Some(poll_groups)) = (poll_group, poll_groups) {
+        errors.push(
+            file,
+            key("poll_group"),
+            format!(
+                "unknown poll group `{}` (defined: {})",
+                t.poll_group,
+                poll_groups
+                    .iter()
+                    .map(|g| g.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        );
+    }
+    let span: u64 = if t.register.is_bit() {
+        if t.data_type != DataType::Bool {
+            errors.push(
+                file,
+                key("type"),
+                format!(
+                    "a {} holds one bit: the type must be \"bool\", not \"{}\"",
+                    t.register.name(),
+                    t.data_type.name()
+                ),
+            );
+        }
+        if t.bit.is_some() {
+            errors.push(
+                file,
+                key("bit"),
+                "`bit` is for a bool inside a 16-bit register, not for coils or discrete inputs",
+            );
+        }
+        1
+    } else {
+        if t.data_type == DataType::Bool {
+            match t.bit {
+                None => errors.push(
+                    file,
+                    key("bit"),
+                    "a bool in a 16-bit register needs `bit` (0-15)",
+                ),
+                Some(b) if b > 15 => {
+                    errors.push(file, key("bit"), format!("bit {b} is outside 0-15"))
+                }
+                Some(_) => {}
+            }
+        } else if t.bit.is_some() {
+            errors.push(file, key("bit"), "`bit` only goes with type \"bool\"");
+        }
+        u64::from(t.data_type.words())
+    };
+    if let Some(w) = t.words
+        && !t.register.is_bit()
+        && w != t.data_type.words()
+    {
+        errors.push(
+            file,
+            key("words"),
+            format!(
+                "type {} takes {} register{}, `words` says {w}",
+                t.data_type.name(),
+                t.data_type.words(),
+                if t.data_type.words() == 1 { "" } else { "s" }
+            ),
+        );
+    }
+    if t.address + span - 1 > 65_535 {
+        errors.push(
+            file,
+            key("address"),
+            format!(
+                "address {} with {span} register(s) runs past 65535",
+                t.address
+            ),
+        );
+    }
+    if !(t.scale.is_finite() && t.scale != 0.0) {
+        errors.push(
+            file,
+            key("scale"),
+            format!("{} must be a finite, non-zero number", t.scale),
+        );
+    }
+    if !t.offset.is_finite() {
+        errors.push(file, key("offset"), "must be a finite number");
+    }
+    if let Some([lo, hi]) = t.range
+        && !(lo.is_finite() && hi.is_finite() && lo < hi)
+    {
+        errors.push(
+            file,
+            key("range"),
+            format!("[{lo}, {hi}] is not [low, high] with low < high"),
+        );
+    }
+    if t.writable && !matches!(t.register, RegisterKind::Holding | RegisterKind::Coil) {
+        errors.push(
+            file,
+            key("writable"),
+            "only holding registers and coils can be written",
+        );
+    }
+    if errors.list.len() != before {
+        return None;
+    }
+    Some(Tag {
+        id,
+        name: name.to_owned(),
+        device,
+        register: t.register,
+        address: t.address as u16,
+        data_type: t.data_type,
+        bit: t.bit,
+        word_order: t.word_order.unwrap_or(default_order),
+        scale: t.scale,
+        offset: t.offset,
+        unit: t.unit,
+        poll_group: poll_group.unwrap_or(0),
+        range: t.range.map(|[a, b]| (a, b)),
+        description: t.description,
+        writable: t.writable,
+    })
+}
+
+/// Two tags of one device may not share a register, except bools on different bits of it.
+fn check_overlaps(errors: &mut Errors, tags: &[Tag], devices: &[Device]) {
+    let mut by_space: BTreeMap<(usize, RegisterKind), Vec<&Tag>> = BTreeMap::new();
+    for t in tags {
+        by_space.entry((t.device, t.register)).or_default().push(t);
+    }
+    for ((dev, _), mut list) in by_space {
+        list.sort_by_key(|t| t.address);
+        for (i, a) in list.iter().enumerate() {
+            let a_end = u32::from(a.address) + u32::from(a.span());
+            for b in list.iter().skip(i + 1) {
+                if u32::from(b.address) >= a_end {
+                    break;
+                }
+                let distinct_bits = a.bit.is_some()
+                    && b.bit.is_some()
+                    && a.bit != b.bit
+                    && a.span() == 1
+                    && b.span() == 1;
+                if distinct_bits {
+                    continue;
+                }
+                let file = devices
+                    .get(dev)
+                    .map(|d| d.register_map.clone())
+                    .unwrap_or_default();
+                errors.push(
+                    &file,
+                    format!("tags.{}.address", b.name),
+                    format!(
+                        "{} {} overlaps tag `{}` ({}..={})",
+                        b.register.name(),
+                        b.address,
+                        a.name,
+                        a.address,
+                        a_end - 1
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn check_furnace(errors: &mut Errors, file: &Path, f: &RawFurnace, tags: &[Tag]) -> Furnace {
+    let mut lookup = |key: String, name: &str| -> TagId {
+        match tags.iter().find(|t| t.name == name) {
+            Some(t) => t.id,
+            None => {
+                errors.push(file, key, format!("names no tag `{name}`"));
+                TagId(u32::MAX)
+            }
+        }
+    };
+    let mut zones = Vec::new();
+    for (i, z) in f.zones.iter().enumerate() {
+        zones.push(Zone {
+            name: z.name.clone(),
+            temperature: lookup(format!("furnace.zones[{i}].temperature"), &z.temperature),
+            setpoint: lookup(format!("furnace.zones[{i}].setpoint"), &z.setpoint),
+            fuel_flow: lookup(format!("furnace.zones[{i}].fuel_flow"), &z.fuel_flow),
+        });
+    }
+    let mut opt =
+        |k: &str, v: &Option<String>| v.as_ref().map(|n| lookup(format!("furnace.{k}"), n));
+    let furnace = Furnace {
+        zones,
+        combustion_air_flow: opt("combustion_air_flow", &f.combustion_air_flow),
+        o2: opt("o2", &f.o2),
+        o2_setpoint: opt("o2_setpoint", &f.o2_setpoint),
+        co: opt("co", &f.co),
+        nox: opt("nox", &f.nox),
+        flue_temperature: opt("flue_temperature", &f.flue_temperature),
+        air_preheat_temperature: opt("air_preheat_temperature", &f.air_preheat_temperature),
+        pressure: opt("pressure", &f.pressure),
+        throughput: opt("throughput", &f.throughput),
+        discharge_temperature: opt("discharge_temperature", &f.discharge_temperature),
+        charge_temperature: opt("charge_temperature", &f.charge_temperature),
+        fuel_total: opt("fuel_total", &f.fuel_total),
+        steel_total: opt("steel_total", &f.steel_total),
+        heartbeat: opt("heartbeat", &f.heartbeat),
+    };
+    if f.zones.is_empty() {
+        errors.push(file, "furnace.zones", "a furnace needs at least one zone");
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (i, z) in f.zones.iter().enumerate() {
+        if !seen.insert(z.name.as_str()) {
+            errors.push(
+                file,
+                format!("furnace.zones[{i}].name"),
+                format!("duplicate zone name `{}`", z.name),
+            );
+        }
+    }
+    furnace
+}
+
+/// A register map on its own, as the simulator reads it: tags checked for type, address and
+/// unit, without a plant around them (poll groups are not checked, `device` is 0).
+pub(super) fn register_map_from_str(path: &Path, text: &str) -> Result<Vec<Tag>, ConfigErrors> {
+    let map: RawRegisterMap = parse_str(path, text).map_err(|e| ConfigErrors(vec![e]))?;
+    let mut errors = Errors { list: Vec::new() };
+    let mut tags = Vec::new();
+    for (name, t) in map.tags {
+        let id = TagId(tags.len() as u32);
+        if let Some(tag) = check_tag(&mut errors, path, &name, t, id, 0, WordOrder::ABCD, None) {
+            tags.push(tag);
+        }
+    }
+    let devices = [Device {
+        name: String::new(),
+        kind: DeviceKind::Simulator,
+        host: String::new(),
+        port: 0,
+        unit_id: 1,
+        connect_timeout: Duration::ZERO,
+        request_timeout: Duration::ZERO,
+        retries: 0,
+        backoff_max: Duration::ZERO,
+        writable: false,
+        word_order: WordOrder::ABCD,
+        register_map: path.to_path_buf(),
+        simulator: SimulatorSettings {
+            speed: 1.0,
+            seed: 0,
+            scenario: None,
+        },
+        overridden: false,
+    }];
+    check_overlaps(&mut errors, &tags, &devices);
+    if errors.list.is_empty() {
+        Ok(tags)
+    } else {
+        Err(ConfigErrors(errors.list))
+    }
+}

@@ -1,0 +1,18 @@
+//! Hearth's PLC simulator: a reheating furnace with credible physics behind a Modbus TCP server
+//! that behaves like a PLC. Used in-process by the engine (the default plant), as the
+//! `hearth-sim` binary, and stepped directly by tests and evaluations.
+
+pub mod physics;
+pub mod plc;
+pub mod registers;
+pub mod rng;
+mod runner;
+pub mod sensors;
+mod server;
+pub mod simulation;
+
+pub use runner::{
+    BUNDLED_REGISTER_MAP, PlantClock, RunningSimulator, SimulatorOptions, StartError,
+    bundled_register_map,
+};
+pub use simulation::{Signal, SimSettings, Simulation};

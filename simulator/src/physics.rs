@@ -1,0 +1,420 @@
+//! The furnace itself: a lumped model of a three-zone walking-beam reheating furnace.
+//!
+//! Gas flows soak -> heating -> preheat -> flue. Each zone has a gas/refractory heat balance; the
+//! steel in each zone is a well-mixed stock whose enthalpy follows the low-carbon steel table
+//! (so the alpha -> gamma step shows in the heating curve) and whose surface is hotter than its
+//! mean by the conduction drop a heated slab has. A recuperator with its own lag preheats the
+//! combustion air, with dilution air capping its inlet. References: docs/SIMULATOR.md and the
+//! domain notes on the reheating furnace (sections 2-4).
+
+/// Stefan-Boltzmann constant, W/(m2 K4).
+pub const SIGMA: f64 = 5.670_374e-8;
+pub const ZONES: usize = 3;
+/// Stock cells per zone: cells in series approximate the slabs' plug flow through a zone.
+pub const CELLS: usize = 4;
+
+/// Low-carbon steel enthalpy above 20 C, kJ/kg, by temperature, C.
+const ENTHALPY: [(f64, f64); 15] = [
+    (20.0, 0.0),
+    (100.0, 38.0),
+    (200.0, 88.0),
+    (300.0, 140.0),
+    (400.0, 195.0),
+    (500.0, 255.0),
+    (600.0, 323.0),
+    (700.0, 403.0),
+    (750.0, 455.0),
+    (800.0, 515.0),
+    (900.0, 577.0),
+    (1000.0, 640.0),
+    (1100.0, 705.0),
+    (1200.0, 772.0),
+    (1300.0, 840.0),
+];
+
+fn interp(table: &[(f64, f64)], x: f64, forward: bool) -> f64 {
+    let key = |p: &(f64, f64)| if forward { p.0 } else { p.1 };
+    let val = |p: &(f64, f64)| if forward { p.1 } else { p.0 };
+    let n = table.len();
+    let (lo, hi) = if x <= key(&table[0]) {
+        (&table[0], &table[1])
+    } else if x >= key(&table[n - 1]) {
+        (&table[n - 2], &table[n - 1])
+    } else {
+        let i = table.iter().position(|p| key(p) > x).unwrap_or(n - 1);
+        (&table[i - 1], &table[i])
+    };
+    let f = (x - key(lo)) / (key(hi) - key(lo));
+    val(lo) + f * (val(hi) - val(lo))
+}
+
+/// Steel enthalpy above 20 C, kJ/kg.
+pub fn steel_enthalpy(t_c: f64) -> f64 {
+    interp(&ENTHALPY, t_c, true)
+}
+
+/// Steel temperature, C, for an enthalpy above 20 C in kJ/kg.
+pub fn steel_temperature(h: f64) -> f64 {
+    interp(&ENTHALPY, h, false)
+}
+
+/// Air ratio lambda for a dry flue O2 (%), natural gas as CH4.
+pub fn lambda_from_o2(o2: f64) -> f64 {
+    1.0 + 8.52 * o2 / (9.52 * (21.0 - o2))
+}
+
+/// Dry flue O2 (%) for an air ratio.
+pub fn o2_from_lambda(lambda: f64) -> f64 {
+    let excess = 9.52 * (lambda - 1.0);
+    21.0 * excess / (8.52 + excess)
+}
+
+/// Wet flue gas per Nm3 of fuel.
+pub fn wet_flue_gas_per_fuel(lambda: f64) -> f64 {
+    10.52 + 9.52 * (lambda - 1.0)
+}
+
+/// Dry flue gas per Nm3 of fuel.
+pub fn dry_flue_gas_per_fuel(lambda: f64) -> f64 {
+    8.52 + 9.52 * (lambda - 1.0)
+}
+
+/// CO, ppm dry at the measured O2: rises sharply below ~1 % O2.
+pub fn co_ppm(o2: f64) -> f64 {
+    15.0 + 2000.0 * (-(o2 - 0.3) / 0.25).exp()
+}
+
+/// Thermal NOx, mg/Nm3 dry at 3 % O2 (as NO2).
+pub fn nox_mg_at_3pct(n0: f64, t_air_preheat: f64, t_zone_max: f64, o2: f64) -> f64 {
+    n0 * (0.004 * (t_air_preheat - 485.0)).exp()
+        * (0.003 * (t_zone_max - 1250.0)).exp()
+        * (o2.max(0.05) / 3.0).powf(0.3)
+}
+
+/// The plant's physical parameters. A scenario may make the "real" plant differ from these.
+#[derive(Debug, Clone)]
+pub struct PlantParams {
+    pub lhv_mj_per_nm3: f64,
+    /// Stoichiometric air, Nm3 air per Nm3 fuel.
+    pub a0: f64,
+    /// Flue gas heat capacity, kJ/(Nm3 K).
+    pub c_fg: f64,
+    /// Air heat capacity, kJ/(Nm3 K).
+    pub c_air: f64,
+    pub ambient_c: f64,
+    /// Effective heat capacity of each zone's gas and refractory, MJ/K.
+    pub zone_capacity_mj_per_k: [f64; ZONES],
+    /// Gas-to-steel exchange factor per zone.
+    pub phi: [f64; ZONES],
+    /// Radiating steel area (top and bottom) per zone, m2.
+    pub stock_area_m2: [f64; ZONES],
+    pub wall_ua_kw_per_k: [f64; ZONES],
+    pub skid_ua_kw_per_k: [f64; ZONES],
+    pub recuperator_eps: f64,
+    pub recuperator_tau_s: f64,
+    /// Dilution air keeps the recuperator inlet at or below this.
+    pub recuperator_inlet_max_c: f64,
+    /// Steel inside the furnace, t.
+    pub stock_t: f64,
+    pub residence_fraction: [f64; ZONES],
+    /// Slab half-thickness, m, and mean conductivity, W/(m K): the surface-to-mean drop.
+    pub slab_half_thickness_m: f64,
+    pub steel_conductivity: f64,
+    pub max_fuel_nm3h: [f64; ZONES],
+    pub nox_n0_mg: f64,
+    /// Furnace pressure per Nm3/s of flue gas, Pa, and the damper's full authority, Pa.
+    pub pressure_per_flow: f64,
+    pub damper_authority_pa: f64,
+    /// Cold air drawn in at the charge door, Nm3/s (heated to flue temperature, then lost).
+    pub infiltration_nm3_s: f64,
+    /// Open door area radiating to the hall at the charge (preheat) and discharge (soak) ends, m2.
+    pub door_area_m2: f64,
+}
+
+impl Default for PlantParams {
+    fn default() -> Self {
+        PlantParams {
+            lhv_mj_per_nm3: 35.8,
+            a0: 9.52,
+            c_fg: 1.5,
+            c_air: 1.33,
+            ambient_c: 20.0,
+            zone_capacity_mj_per_k: [60.0, 55.0, 45.0],
+            phi: [0.62, 0.57, 0.52],
+            stock_area_m2: [420.0, 370.0, 260.0],
+            wall_ua_kw_per_k: [1.6, 1.4, 1.0],
+            skid_ua_kw_per_k: [2.6, 2.3, 1.6],
+            recuperator_eps: 0.50,
+            recuperator_tau_s: 600.0,
+            recuperator_inlet_max_c: 950.0,
+            stock_t: 905.0,
+            residence_fraction: [0.40, 0.35, 0.25],
+            slab_half_thickness_m: 0.11,
+            steel_conductivity: 30.0,
+            max_fuel_nm3h: [7000.0, 6500.0, 4000.0],
+            nox_n0_mg: 180.0,
+            pressure_per_flow: 1.0,
+            damper_authority_pa: 90.0,
+            infiltration_nm3_s: 2.0,
+            door_area_m2: 2.0,
+        }
+    }
+}
+
+/// What the actuators do this step.
+#[derive(Debug, Clone, Copy)]
+pub struct Actuators {
+    /// Fuel per zone, Nm3/h.
+    pub fuel_nm3h: [f64; ZONES],
+    /// Air ratio delivered.
+    pub lambda: f64,
+    /// Stack damper opening 0..1.
+    pub damper: f64,
+    /// Production rate, t/h.
+    pub pace_tph: f64,
+    pub charge_temp_c: f64,
+}
+
+/// The true state of the furnace.
+#[derive(Debug, Clone)]
+pub struct Plant {
+    pub params: PlantParams,
+    pub zone_c: [f64; ZONES],
+    /// Mean steel enthalpy of each stock cell, kJ/kg above 20 C, charge end first.
+    pub stock_h: [[f64; CELLS]; ZONES],
+    pub air_preheat_c: f64,
+    pub pressure_pa: f64,
+    /// Outputs of the last step, for sensors and accounting.
+    pub out: PlantOutputs,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PlantOutputs {
+    pub stock_surface_c: [f64; ZONES],
+    pub stock_mean_c: [f64; ZONES],
+    pub heat_to_steel_w: [f64; ZONES],
+    pub flue_c: f64,
+    pub recuperator_inlet_c: f64,
+    pub o2_dry_pct: f64,
+    pub co_ppm: f64,
+    pub nox_mg_at_3pct: f64,
+    pub air_nm3h: f64,
+    pub fuel_total_nm3h: f64,
+    pub firing_mw: f64,
+    pub wall_loss_w: f64,
+    pub door_loss_w: f64,
+    pub infiltration_loss_w: f64,
+    pub skid_loss_w: f64,
+    pub flue_loss_w: f64,
+    pub air_sensible_w: f64,
+    pub steel_duty_w: f64,
+}
+
+impl Plant {
+    /// A furnace at a plausible warm state, from which it settles within an hour or two.
+    pub fn new(params: PlantParams, zone_c: [f64; ZONES]) -> Self {
+        // Warm start: a rough heating curve from charge to discharge.
+        let mut stock_h = [[0.0; CELLS]; ZONES];
+        for (z, cells) in stock_h.iter_mut().enumerate() {
+            for (c, h) in cells.iter_mut().enumerate() {
+                let x = (z * CELLS + c) as f64 / (ZONES * CELLS - 1) as f64;
+                *h = steel_enthalpy(20.0 + 1180.0 * x.powf(0.6));
+            }
+        }
+        Plant {
+            params,
+            zone_c,
+            stock_h,
+            air_preheat_c: 480.0,
+            pressure_pa: 10.0,
+            out: PlantOutputs::default(),
+        }
+    }
+
+    /// Surface temperature of stock at mean `t_mean` under gas at `t_gas`, and the heat flux,
+    /// W/m2: radiation in, conduction drop q L / (3 k) between surface and mean (parabolic
+    /// profile of a slab heated on both faces).
+    fn surface_and_flux(&self, zone: usize, t_gas: f64, t_mean: f64) -> (f64, f64) {
+        let p = &self.params;
+        let r = p.slab_half_thickness_m / (3.0 * p.steel_conductivity);
+        let sp = SIGMA * p.phi[zone];
+        let tg4 = (t_gas + 273.15).powi(4);
+        let mut q = 0.0;
+        for _ in 0..6 {
+            let ts = t_mean + q * r + 273.15;
+            let f = q - sp * (tg4 - ts.powi(4));
+            let df = 1.0 + sp * 4.0 * ts.powi(3) * r;
+            q -= f / df;
+        }
+        (t_mean + q * r, q)
+    }
+
+    /// Advance the plant by `dt` seconds (keep dt <= 2 s).
+    pub fn step(&mut self, a: &Actuators, dt: f64) {
+        let p = self.params.clone();
+        let t0 = p.ambient_c;
+        let lambda = a.lambda.max(0.5);
+        let fuel_s: [f64; ZONES] = a.fuel_nm3h.map(|f| f.max(0.0) / 3600.0);
+        let mdot = a.pace_tph.max(0.0) * 1000.0 / 3600.0;
+        let c_fg = p.c_fg * 1000.0;
+        let c_air = p.c_air * 1000.0;
+
+        let mut out = PlantOutputs::default();
+        let mut gas_in = 0.0; // Nm3/s entering zone i from downstream
+        let mut gas_in_t = t0;
+        let mut dzone = [0.0; ZONES];
+        let mut dstock = [[0.0; CELLS]; ZONES];
+        // Soak (last) to preheat (first).
+        for i in (0..ZONES).rev() {
+            let tz = self.zone_c[i];
+            let fuel = fuel_s[i];
+            let fg = fuel * wet_flue_gas_per_fuel(lambda);
+            let air = fuel * p.a0 * lambda;
+            let gas_out = gas_in + fg;
+            let mass = p.stock_t * 1000.0 * p.residence_fraction[i] / CELLS as f64;
+            let area = p.stock_area_m2[i] / CELLS as f64;
+            let mut q_steel = 0.0;
+            for c in 0..CELLS {
+                let h = self.stock_h[i][c];
+                let (_, q) = self.surface_and_flux(i, tz, steel_temperature(h));
+                let qc = q * area;
+                q_steel += qc;
+                let h_up = match (i, c) {
+                    (0, 0) => steel_enthalpy(a.charge_temp_c),
+                    (_, 0) => self.stock_h[i - 1][CELLS - 1],
+                    _ => self.stock_h[i][c - 1],
+                };
+                dstock[i][c] = (qc / 1000.0 + mdot * (h_up - h)) / mass;
+            }
+            let wall = p.wall_ua_kw_per_k[i] * 1000.0 * (tz - t0);
+            let skid = p.skid_ua_kw_per_k[i] * 1000.0 * (tz - t0);
+            let at_door = i == 0 || i == ZONES - 1;
+            let door = if at_door {
+                SIGMA * p.door_area_m2 * ((tz + 273.15).powi(4) - (t0 + 273.15).powi(4))
+            } else {
+                0.0
+            };
+            let infiltration = if i == 0 { p.infiltration_nm3_s } else { 0.0 };
+            let gas_out = gas_out + infiltration;
+            let heat_in = fuel * p.lhv_mj_per_nm3 * 1e6
+                + air * c_air * (self.air_preheat_c - t0)
+                + gas_in * c_fg * (gas_in_t - t0);
+            let heat_out = gas_out * c_fg * (tz - t0) + q_steel + wall + skid + door;
+            dzone[i] = (heat_in - heat_out) / (p.zone_capacity_mj_per_k[i] * 1e6);
+
+            let last = self.stock_h[i][CELLS - 1];
+            let (t_surf, _) = self.surface_and_flux(i, tz, steel_temperature(last));
+            out.stock_surface_c[i] = t_surf;
+            out.stock_mean_c[i] = steel_temperature(last);
+            out.door_loss_w += door;
+            out.infiltration_loss_w += infiltration * c_fg * (tz - t0);
+            out.heat_to_steel_w[i] = q_steel;
+            out.wall_loss_w += wall;
+            out.skid_loss_w += skid;
+            out.air_sensible_w += air * c_air * (self.air_preheat_c - t0);
+            out.air_nm3h += air * 3600.0;
+            gas_in = gas_out;
+            gas_in_t = tz;
+        }
+        for i in 0..ZONES {
+            self.zone_c[i] += dzone[i] * dt;
+            for c in 0..CELLS {
+                self.stock_h[i][c] = (self.stock_h[i][c] + dstock[i][c] * dt).max(0.0);
+            }
+        }
+        let flue_flow = gas_in;
+        let flue_c = self.zone_c[0];
+        let rec_in = flue_c.min(p.recuperator_inlet_max_c);
+        let ap_target = t0 + p.recuperator_eps * (rec_in - t0);
+        self.air_preheat_c +=
+            (ap_target - self.air_preheat_c) * (1.0 - (-dt / p.recuperator_tau_s).exp());
+
+        let p_eq = p.pressure_per_flow * flue_flow
+            - p.damper_authority_pa * a.damper.clamp(0.0, 1.0)
+            + 10.0;
+        self.pressure_pa += (p_eq - self.pressure_pa) * (1.0 - (-dt / 5.0_f64).exp());
+
+        let fuel_total: f64 = fuel_s.iter().sum();
+        out.flue_c = flue_c;
+        out.recuperator_inlet_c = rec_in;
+        out.o2_dry_pct = if fuel_total > 0.0 {
+            o2_from_lambda(lambda)
+        } else {
+            21.0
+        };
+        out.co_ppm = if fuel_total > 0.0 {
+            co_ppm(out.o2_dry_pct)
+        } else {
+            0.0
+        };
+        let zmax = self.zone_c.iter().copied().fold(f64::MIN, f64::max);
+        out.nox_mg_at_3pct = if fuel_total > 0.0 {
+            nox_mg_at_3pct(p.nox_n0_mg, self.air_preheat_c, zmax, out.o2_dry_pct)
+        } else {
+            0.0
+        };
+        out.fuel_total_nm3h = fuel_total * 3600.0;
+        out.firing_mw = fuel_total * p.lhv_mj_per_nm3;
+        out.flue_loss_w = (flue_flow - p.infiltration_nm3_s) * c_fg * (flue_c - t0);
+        out.steel_duty_w =
+            mdot * 1000.0 * (self.stock_h[ZONES - 1][CELLS - 1] - steel_enthalpy(a.charge_temp_c));
+        self.out = out;
+    }
+
+    /// Heat stored in gas, refractory and steel, J, for energy-balance checks.
+    pub fn stored_heat_j(&self) -> f64 {
+        let p = &self.params;
+        let gas: f64 = (0..ZONES)
+            .map(|i| p.zone_capacity_mj_per_k[i] * 1e6 * self.zone_c[i])
+            .sum();
+        let steel: f64 = (0..ZONES)
+            .map(|i| {
+                p.stock_t * 1e3 * p.residence_fraction[i] / CELLS as f64
+                    * self.stock_h[i].iter().sum::<f64>()
+                    * 1e3
+            })
+            .sum();
+        gas + steel
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn o2_and_air_ratio_match_the_stoichiometric_formula() {
+        assert!((o2_from_lambda(1.10) - 2.1).abs() < 0.05);
+        assert!((o2_from_lambda(1.15) - 3.0).abs() < 0.05);
+        assert!((o2_from_lambda(1.20) - 3.8).abs() < 0.05);
+        for o2 in [0.5, 1.0, 2.0, 3.0, 6.0] {
+            assert!((o2_from_lambda(lambda_from_o2(o2)) - o2).abs() < 1e-9);
+        }
+    }
+
+    #[test]
+    fn enthalpy_table_inverts_and_shows_the_transformation() {
+        for t in [20.0, 333.0, 745.0, 1199.0] {
+            assert!((steel_temperature(steel_enthalpy(t)) - t).abs() < 1e-9);
+        }
+        // 700-800 C takes more energy per degree than 900-1000 C.
+        let per_k = |a: f64, b: f64| (steel_enthalpy(b) - steel_enthalpy(a)) / (b - a);
+        assert!(per_k(700.0, 800.0) > 1.5 * per_k(900.0, 1000.0));
+    }
+
+    #[test]
+    fn co_rises_steeply_below_one_percent_o2() {
+        assert!((co_ppm(1.5) - 31.0).abs() < 2.0);
+        assert!((co_ppm(1.0) - 137.0).abs() < 5.0);
+        assert!(co_ppm(0.5) > 800.0);
+        assert!(co_ppm(3.0) < 20.0);
+    }
+
+    #[test]
+    fn nox_rises_with_air_preheat() {
+        let cold = nox_mg_at_3pct(180.0, 400.0, 1250.0, 3.0);
+        let hot = nox_mg_at_3pct(180.0, 540.0, 1250.0, 3.0);
+        assert!(hot > cold * 1.5);
+        assert!((nox_mg_at_3pct(180.0, 485.0, 1250.0, 3.0) - 180.0).abs() < 1e-9);
+    }
+}

@@ -1,0 +1,243 @@
+//! Running the simulator in real time (or `speed` times faster) behind its Modbus server, with a
+//! plant clock the engine can use as its time source.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use hearth_model::config::{Config, ConfigErrors, Tag};
+use hearth_model::{Clock, Timestamp};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::registers::Image;
+use crate::server::{PlcService, serve};
+use crate::simulation::{SimSettings, Simulation};
+
+/// The bundled register map: the file in `config/`, compiled in so `hearth-sim` runs anywhere.
+pub const BUNDLED_REGISTER_MAP: &str = include_str!("../../config/simulator-registers.toml");
+
+/// The bundled register map, checked.
+pub fn bundled_register_map() -> Result<Vec<Tag>, ConfigErrors> {
+    Config::register_map_from_str(
+        std::path::Path::new("config/simulator-registers.toml"),
+        BUNDLED_REGISTER_MAP,
+    )
+}
+
+#[derive(Debug, Clone)]
+pub struct SimulatorOptions {
+    pub bind: SocketAddr,
+    /// Plant seconds per wall second.
+    pub speed: f64,
+    pub seed: u64,
+    pub unit_id: u8,
+    pub register_map: Vec<Tag>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("register map: {0}")]
+    Map(String),
+    #[error("speed {0} must be above 0 and at most 10000")]
+    Speed(f64),
+}
+
+pub(crate) struct State {
+    pub(crate) sim: Simulation,
+    pub(crate) image: Image,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct ClockAnchor {
+    plant_ms: i64,
+    wall: Instant,
+    speed: f64,
+}
+
+pub(crate) struct Shared {
+    state: Mutex<State>,
+    anchor: Mutex<ClockAnchor>,
+}
+
+impl Shared {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock cannot leave the image half-written in a way that
+        // matters more than stopping the simulator would: carry on with the data.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn plant_now_ms(&self) -> i64 {
+        let a = *self.anchor.lock().unwrap_or_else(|p| p.into_inner());
+        a.plant_ms + (a.wall.elapsed().as_secs_f64() * a.speed * 1000.0) as i64
+    }
+}
+
+/// The plant clock of a running simulator: UTC plant time, moving `speed` times faster than the
+/// wall clock.
+#[derive(Clone)]
+pub struct PlantClock(Arc<Shared>);
+
+impl std::fmt::Debug for PlantClock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PlantClock").finish_non_exhaustive()
+    }
+}
+
+impl Clock for PlantClock {
+    fn now(&self) -> Timestamp {
+        Timestamp(self.0.plant_now_ms())
+    }
+
+    fn kind(&self) -> &'static str {
+        "plant"
+    }
+}
+
+/// A simulator serving Modbus TCP. Stops when [`RunningSimulator::stop`] is called or it is dropped.
+pub struct RunningSimulator {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for RunningSimulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunningSimulator")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RunningSimulator {
+    /// Bind, settle the plant and start serving. Needs a tokio runtime.
+    pub async fn start(opts: SimulatorOptions) -> Result<RunningSimulator, StartError> {
+        if !(opts.speed > 0.0 && opts.speed <= 10_000.0) {
+            return Err(StartError::Speed(opts.speed));
+        }
+        let listener = TcpListener::bind(opts.bind)
+            .await
+            .map_err(|source| StartError::Bind {
+                addr: opts.bind,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Bind {
+            addr: opts.bind,
+            source,
+        })?;
+        let mut image = Image::new(&opts.register_map).map_err(StartError::Map)?;
+        let start_ms = chrono::Utc::now().timestamp_millis();
+        let sim = tokio::task::spawn_blocking(move || {
+            Simulation::new(SimSettings::typical(opts.seed, start_ms))
+        })
+        .await
+        .map_err(|e| StartError::Map(format!("simulation failed to start: {e}")))?;
+        image.refresh(&sim);
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State { sim, image }),
+            anchor: Mutex::new(ClockAnchor {
+                plant_ms: start_ms,
+                wall: Instant::now(),
+                speed: opts.speed,
+            }),
+        });
+        let (stop, stop_rx) = watch::channel(false);
+
+        let service = PlcService {
+            shared: shared.clone(),
+            unit_id: opts.unit_id,
+        };
+        let mut rx = stop_rx.clone();
+        let server = tokio::spawn(async move {
+            tokio::select! {
+                res = serve(listener, service) => {
+                    if let Err(err) = res {
+                        tracing::error!(%err, "simulator modbus server stopped");
+                    }
+                }
+                _ = rx.wait_for(|s| *s) => {}
+            }
+        });
+
+        let physics_shared = shared.clone();
+        let mut rx = stop_rx;
+        let physics = tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_millis(100));
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+            loop {
+                tokio::select! {
+                    _ = tick.tick() => {}
+                    _ = rx.wait_for(|s| *s) => break,
+                }
+                let target = physics_shared.plant_now_ms();
+                let mut st = physics_shared.lock();
+                let behind_s = (target - st.sim.plant_ms) as f64 / 1000.0;
+                if behind_s >= 1.0 {
+                    st.sim.step(behind_s);
+                    let State { sim, image } = &mut *st;
+                    image.refresh(sim);
+                }
+            }
+        });
+        tracing::info!(%addr, speed = opts.speed, seed = opts.seed, "simulator listening");
+        Ok(RunningSimulator {
+            addr,
+            shared,
+            stop,
+            tasks: vec![server, physics],
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The simulator's plant clock, for an engine that records in plant time.
+    pub fn clock(&self) -> PlantClock {
+        PlantClock(self.shared.clone())
+    }
+
+    /// Change the speed from now on; plant time stays continuous.
+    pub fn set_speed(&self, speed: f64) {
+        let now = self.shared.plant_now_ms();
+        let mut a = self.shared.anchor.lock().unwrap_or_else(|p| p.into_inner());
+        *a = ClockAnchor {
+            plant_ms: now,
+            wall: Instant::now(),
+            speed: speed.clamp(0.01, 10_000.0),
+        };
+    }
+
+    /// Run `f` on the simulation (the library API tests and the UI's Simulator page use).
+    pub fn with_simulation<R>(&self, f: impl FnOnce(&mut Simulation) -> R) -> R {
+        let mut st = self.shared.lock();
+        let State { sim, image } = &mut *st;
+        let r = f(sim);
+        image.refresh(sim);
+        r
+    }
+
+    /// Stop serving and close every connection.
+    pub async fn stop(mut self) {
+        let _ = self.stop.send(true);
+        for t in self.tasks.drain(..) {
+            let _ = t.await;
+        }
+    }
+}
+
+impl Drop for RunningSimulator {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+        for t in &self.tasks {
+            t.abort();
+        }
+    }
+}

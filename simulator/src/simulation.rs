@@ -1,0 +1,435 @@
+//! The whole simulated plant in one value: physics, PLC program and instruments, stepped in
+//! plant time as fast as the CPU allows. The Modbus server and the real-time runner sit on top.
+
+use crate::physics::{Plant, PlantParams, ZONES};
+use crate::plc::{Inputs, Plc};
+use crate::rng::Rng;
+use crate::sensors::{Analyser, Lag};
+
+/// A named quantity the simulator publishes. Register map tags are matched to these by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    ZoneTemp(usize),
+    ZoneSetpoint(usize),
+    ZoneFuel(usize),
+    FlueTemp,
+    AirPreheatTemp,
+    DischargeTemp,
+    ChargeTemp,
+    O2,
+    Co,
+    Nox,
+    Pressure,
+    Throughput,
+    AirFlow,
+    Heartbeat,
+    Uptime,
+    FuelTotal,
+    SteelTotal,
+    PlantClock,
+    O2Setpoint,
+    PaceSetpoint,
+    RemoteMode,
+    BurnersOn(usize),
+    FlameOk(usize),
+    FanRunning,
+    Trip,
+}
+
+impl Signal {
+    pub fn from_name(name: &str) -> Option<Signal> {
+        let zone = |prefix: &str, suffix: &str| -> Option<usize> {
+            let n: usize = name
+                .strip_prefix(prefix)?
+                .strip_suffix(suffix)?
+                .parse()
+                .ok()?;
+            (1..=ZONES).contains(&n).then_some(n - 1)
+        };
+        if let Some(z) = zone("zone", "_temp") {
+            return Some(Signal::ZoneTemp(z));
+        }
+        if let Some(z) = zone("zone", "_sp") {
+            return Some(Signal::ZoneSetpoint(z));
+        }
+        if let Some(z) = zone("zone", "_fuel") {
+            return Some(Signal::ZoneFuel(z));
+        }
+        if let Some(z) = zone("burners_zone", "_on") {
+            return Some(Signal::BurnersOn(z));
+        }
+        if let Some(z) = zone("flame_ok_zone", "") {
+            return Some(Signal::FlameOk(z));
+        }
+        Some(match name {
+            "flue_temp" => Signal::FlueTemp,
+            "air_preheat_temp" => Signal::AirPreheatTemp,
+            "discharge_temp" => Signal::DischargeTemp,
+            "charge_temp" => Signal::ChargeTemp,
+            "o2" => Signal::O2,
+            "co" => Signal::Co,
+            "nox" => Signal::Nox,
+            "furnace_pressure" => Signal::Pressure,
+            "throughput" => Signal::Throughput,
+            "air_flow" => Signal::AirFlow,
+            "heartbeat" => Signal::Heartbeat,
+            "uptime" => Signal::Uptime,
+            "fuel_total" => Signal::FuelTotal,
+            "steel_total" => Signal::SteelTotal,
+            "plant_clock" => Signal::PlantClock,
+            "o2_sp" => Signal::O2Setpoint,
+            "pace_sp" => Signal::PaceSetpoint,
+            "remote_mode" => Signal::RemoteMode,
+            "fan_running" => Signal::FanRunning,
+            "furnace_trip" => Signal::Trip,
+            _ => return None,
+        })
+    }
+
+    /// Whether a Modbus client may write it.
+    pub fn writable(self) -> bool {
+        matches!(
+            self,
+            Signal::ZoneSetpoint(_)
+                | Signal::O2Setpoint
+                | Signal::PaceSetpoint
+                | Signal::RemoteMode
+                | Signal::BurnersOn(_)
+        )
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Instruments {
+    zone_tc: [Lag; ZONES],
+    flue_tc: Lag,
+    air_tc: Lag,
+    o2: Analyser,
+    co: Analyser,
+    nox: Analyser,
+}
+
+/// Measured values, as the PLC's input cards see them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Measured {
+    pub zone_c: [f64; ZONES],
+    pub flue_c: f64,
+    pub air_preheat_c: f64,
+    pub discharge_c: f64,
+    pub o2_pct: f64,
+    pub co_ppm: f64,
+    pub nox_ppm: f64,
+    pub pressure_pa: f64,
+    pub fuel_nm3h: [f64; ZONES],
+    pub air_nm3h: f64,
+    pub throughput_tph: f64,
+}
+
+/// Settings a new simulation starts from.
+#[derive(Debug, Clone)]
+pub struct SimSettings {
+    pub seed: u64,
+    /// Plant clock at start, ms since the epoch (UTC).
+    pub start_ms: i64,
+    pub params: PlantParams,
+    pub zone_sp: [f64; ZONES],
+    pub o2_sp: f64,
+    pub pace_tph: f64,
+}
+
+impl SimSettings {
+    /// The default operating point: a typical, reasonably run furnace (docs/SIMULATOR.md).
+    pub fn typical(seed: u64, start_ms: i64) -> Self {
+        SimSettings {
+            seed,
+            start_ms,
+            params: PlantParams::default(),
+            zone_sp: [1050.0, 1270.0, 1236.0],
+            o2_sp: 2.8,
+            pace_tph: 300.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Simulation {
+    pub plant: Plant,
+    pub plc: Plc,
+    instruments: Instruments,
+    rng: Rng,
+    /// Plant clock, ms since the epoch.
+    pub plant_ms: i64,
+    /// Plant time not yet stepped, s (steps are at most 1 s).
+    pending_s: f64,
+    pub measured: Measured,
+}
+
+impl Simulation {
+    pub fn new(s: SimSettings) -> Self {
+        let plant = Plant::new(s.params, s.zone_sp);
+        let plc = Plc::new(s.zone_sp, s.o2_sp, s.pace_tph);
+        let instruments = Instruments {
+            zone_tc: [Lag::new(40.0), Lag::new(40.0), Lag::new(40.0)],
+            flue_tc: Lag::new(30.0),
+            air_tc: Lag::new(30.0),
+            o2: Analyser::new(8.0, 23.0),
+            co: Analyser::new(60.0, 90.0),
+            nox: Analyser::new(60.0, 90.0),
+        };
+        let mut sim = Simulation {
+            plant,
+            plc,
+            instruments,
+            rng: Rng::new(s.seed),
+            plant_ms: s.start_ms,
+            pending_s: 0.0,
+            measured: Measured::default(),
+        };
+        sim.measured = sim.measure(1.0);
+        // Settle the loops from the warm start so a fresh simulator looks like a running furnace.
+        sim.run_untimed(3.0 * 3600.0);
+        sim
+    }
+
+    /// Step without moving the plant clock (used once to settle at start).
+    fn run_untimed(&mut self, seconds: f64) {
+        let clock = self.plant_ms;
+        let mut left = seconds;
+        while left > 0.0 {
+            let dt = left.min(1.0);
+            self.step_once(dt);
+            left -= dt;
+        }
+        self.plant_ms = clock;
+        self.plc.uptime_s = 0.0;
+        self.plc.heartbeat = 0;
+        self.plc.fuel_total_nm3 = 0.0;
+        self.plc.steel_total_t = 0.0;
+        self.plc.energy_total_gj = 0.0;
+    }
+
+    /// Run `dt` seconds of plant time, in steps of at most one second.
+    pub fn step(&mut self, dt: f64) {
+        self.pending_s += dt.max(0.0);
+        while self.pending_s >= 1.0 {
+            self.pending_s -= 1.0;
+            self.step_once(1.0);
+        }
+    }
+
+    fn step_once(&mut self, dt: f64) {
+        let inputs = Inputs {
+            zone_c: self.measured.zone_c,
+            o2_pct: self.measured.o2_pct,
+            pressure_pa: self.measured.pressure_pa,
+        };
+        let act = self.plc.scan(&inputs, &self.plant.params, dt);
+        self.plant.step(&act, dt);
+        self.plant_ms += (dt * 1000.0).round() as i64;
+        self.measured = self.measure(dt);
+    }
+
+    fn measure(&mut self, dt: f64) -> Measured {
+        let p = &self.plant;
+        let o = &p.out;
+        let ins = &mut self.instruments;
+        let rng = &mut self.rng;
+        let mut zone_c = [0.0; ZONES];
+        for (i, z) in zone_c.iter_mut().enumerate() {
+            *z = ins.zone_tc[i].update(p.zone_c[i], dt) + 0.5 * rng.normal();
+        }
+        let o2_true = o.o2_dry_pct;
+        let nox_ppm_true = o.nox_mg_at_3pct / 2.05 * (21.0 - o2_true) / (21.0 - 3.0);
+        let flow_noise = |rng: &mut Rng, v: f64| v * (1.0 + 0.005 * rng.normal());
+        Measured {
+            zone_c,
+            flue_c: ins.flue_tc.update(
+                o.recuperator_inlet_c
+                    .max(o.flue_c.min(2000.0))
+                    .min(o.flue_c),
+                dt,
+            ) + 0.5 * rng.normal(),
+            air_preheat_c: ins.air_tc.update(p.air_preheat_c, dt) + 0.5 * rng.normal(),
+            discharge_c: o.stock_surface_c[ZONES - 1] + 2.0 * rng.normal(),
+            o2_pct: (ins.o2.update(o2_true, dt) + 0.02 * rng.normal()).max(0.0),
+            co_ppm: (ins.co.update(o.co_ppm, dt) * (1.0 + 0.01 * rng.normal())).max(0.0),
+            nox_ppm: (ins.nox.update(nox_ppm_true, dt) * (1.0 + 0.01 * rng.normal())).max(0.0),
+            pressure_pa: p.pressure_pa + 0.3 * rng.normal(),
+            fuel_nm3h: self.plc.fuel_nm3h.map(|f| flow_noise(rng, f).max(0.0)),
+            air_nm3h: flow_noise(rng, o.air_nm3h).max(0.0),
+            throughput_tph: self.plc.pace_tph,
+        }
+    }
+
+    /// The value a register carries for `signal`, in engineering units.
+    pub fn read(&self, signal: Signal) -> f64 {
+        let m = &self.measured;
+        let b = |v: bool| if v { 1.0 } else { 0.0 };
+        let firing = |z: usize| self.plc.fuel_nm3h.get(z).copied().unwrap_or(0.0) > 0.0;
+        match signal {
+            Signal::ZoneTemp(z) => m.zone_c.get(z).copied().unwrap_or(0.0),
+            Signal::ZoneSetpoint(z) => self.plc.zone_sp.get(z).copied().unwrap_or(0.0),
+            Signal::ZoneFuel(z) => m.fuel_nm3h.get(z).copied().unwrap_or(0.0),
+            Signal::FlueTemp => m.flue_c,
+            Signal::AirPreheatTemp => m.air_preheat_c,
+            Signal::DischargeTemp => m.discharge_c,
+            Signal::ChargeTemp => self.plc.charge_temp_c,
+            Signal::O2 => m.o2_pct,
+            Signal::Co => m.co_ppm,
+            Signal::Nox => m.nox_ppm,
+            Signal::Pressure => m.pressure_pa,
+            Signal::Throughput => m.throughput_tph,
+            Signal::AirFlow => m.air_nm3h,
+            Signal::Heartbeat => f64::from(self.plc.heartbeat),
+            Signal::Uptime => self.plc.uptime_s.floor(),
+            Signal::FuelTotal => self.plc.fuel_total_nm3.floor() % 4_294_967_296.0,
+            Signal::SteelTotal => self.plc.steel_total_t,
+            Signal::PlantClock => self.plant_ms as f64,
+            Signal::O2Setpoint => self.plc.o2_sp,
+            Signal::PaceSetpoint => self.plc.pace_sp,
+            Signal::RemoteMode => b(self.plc.remote),
+            Signal::BurnersOn(z) => b(self.plc.burners_on.get(z).copied().unwrap_or(false)),
+            Signal::FlameOk(z) => b(firing(z)),
+            Signal::FanRunning => b(self.plc.fan_running),
+            Signal::Trip => b(self.plc.trip),
+        }
+    }
+
+    /// Apply a write from a Modbus client (already range-checked against the register map).
+    /// Returns false for a signal that cannot be written.
+    pub fn write(&mut self, signal: Signal, value: f64) -> bool {
+        match signal {
+            Signal::ZoneSetpoint(z) if z < ZONES => self.plc.zone_sp[z] = value,
+            Signal::O2Setpoint => self.plc.o2_sp = value,
+            Signal::PaceSetpoint => self.plc.pace_sp = value,
+            Signal::RemoteMode => self.plc.remote = value >= 0.5,
+            Signal::BurnersOn(z) if z < ZONES => self.plc.burners_on[z] = value >= 0.5,
+            _ => return false,
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settled() -> Simulation {
+        let mut s = Simulation::new(SimSettings::typical(1, 0));
+        s.step(4.0 * 3600.0);
+        s
+    }
+
+    #[test]
+    fn default_operating_point_is_a_plausible_furnace() {
+        let s = settled();
+        let o = &s.plant.out;
+        let gj_per_t = o.firing_mw * 3600.0 / 1000.0 / s.plc.pace_tph;
+        let discharge = o.stock_surface_c[ZONES - 1];
+        let nox3 = o.nox_mg_at_3pct;
+        println!(
+            "zones {:?} fuel {:?} GJ/t {gj_per_t:.3} discharge {discharge:.0} mean {:.0} O2 {:.2} NOx@3 {nox3:.0} air {:.0} flue {:.0}",
+            s.plant.zone_c,
+            s.plc.fuel_nm3h,
+            o.stock_mean_c[ZONES - 1],
+            o.o2_dry_pct,
+            s.plant.air_preheat_c,
+            o.flue_c
+        );
+        assert!((1.4..=1.8).contains(&gj_per_t), "GJ/t {gj_per_t}");
+        assert!(
+            (1180.0..=1240.0).contains(&discharge),
+            "discharge {discharge}"
+        );
+        assert!((2.0..=3.0).contains(&o.o2_dry_pct), "O2 {}", o.o2_dry_pct);
+        assert!((100.0..=250.0).contains(&nox3), "NOx {nox3}");
+        for i in 0..ZONES {
+            assert!(
+                (s.plant.zone_c[i] - s.plc.zone_sp[i]).abs() < 8.0,
+                "zone {i} {} vs {}",
+                s.plant.zone_c[i],
+                s.plc.zone_sp[i]
+            );
+        }
+    }
+
+    #[test]
+    fn energy_balance_closes_at_steady_state() {
+        let mut s = settled();
+        let e0 = s.plant.stored_heat_j();
+        let (mut fuel_in, mut out) = (0.0, 0.0);
+        let hours = 1.0;
+        let steps = (hours * 3600.0) as usize;
+        for _ in 0..steps {
+            s.step(1.0);
+            let o = s.plant.out;
+            let p = &s.plant.params;
+            fuel_in += o.firing_mw * 1e6;
+            let _ = p;
+            out += o.flue_loss_w - o.air_sensible_w
+                + o.wall_loss_w
+                + o.skid_loss_w
+                + o.steel_duty_w
+                + o.door_loss_w
+                + o.infiltration_loss_w;
+        }
+        let stored = s.plant.stored_heat_j() - e0;
+        let residual = (fuel_in - out - stored) / fuel_in;
+        assert!(
+            residual.abs() < 0.02,
+            "energy balance residual {:.2} %",
+            residual * 100.0
+        );
+    }
+
+    #[test]
+    fn a_20c_setpoint_step_settles_in_5_to_15_minutes() {
+        let mut s = settled();
+        let start = s.plant.zone_c[1];
+        s.plc.zone_sp[1] += 20.0;
+        let target = start + 20.0;
+        let mut settled_at = None;
+        let mut max_over: f64 = 0.0;
+        for t in 0..3600 {
+            s.step(1.0);
+            let z = s.plant.zone_c[1];
+            max_over = max_over.max(z - target);
+            if (z - target).abs() <= 2.0 {
+                settled_at.get_or_insert(t);
+            } else {
+                settled_at = None;
+            }
+        }
+        let t = settled_at.unwrap_or(usize::MAX);
+        assert!(
+            (300..=900).contains(&t),
+            "settled after {t} s (overshoot {max_over:.1} C)"
+        );
+    }
+
+    #[test]
+    fn same_seed_same_values_other_seed_other_values() {
+        let run = |seed| {
+            let mut s = Simulation::new(SimSettings::typical(seed, 0));
+            s.step(120.0);
+            (
+                s.read(Signal::ZoneTemp(0)),
+                s.read(Signal::O2),
+                s.read(Signal::ZoneFuel(2)),
+            )
+        };
+        assert_eq!(run(5), run(5));
+        assert_ne!(run(5), run(6));
+    }
+
+    #[test]
+    fn signal_names_cover_the_register_map_convention() {
+        assert_eq!(Signal::from_name("zone2_temp"), Some(Signal::ZoneTemp(1)));
+        assert_eq!(
+            Signal::from_name("flame_ok_zone3"),
+            Some(Signal::FlameOk(2))
+        );
+        assert_eq!(Signal::from_name("zone4_temp"), None);
+        assert_eq!(Signal::from_name("nonsense"), None);
+    }
+}
