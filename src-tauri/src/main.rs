@@ -1,1 +1,31 @@
-fn main() {}
+//! `hearth`: the desktop app and the command line. Only wiring lives here; the work is done by
+//! the engine and the crates under `crates/`.
+
+// No console window for the desktop app on Windows release builds.
+#![cfg_attr(
+    all(not(debug_assertions), target_os = "windows"),
+    windows_subsystem = "windows"
+)]
+
+mod cli;
+mod cmd_check;
+mod cmd_poll;
+mod cmd_serve;
+mod cmd_status;
+mod defaults;
+mod desktop;
+mod logging;
+
+use clap::Parser;
+
+fn main() {
+    let args = cli::Cli::parse();
+    let code = match cli::run(args) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("hearth: {err:#}");
+            1
+        }
+    };
+    std::process::exit(code);
+}

@@ -1,1 +1,10 @@
-//! placeholder
+//! Modbus TCP acquisition: plans the fewest reads for each poll group, runs one supervisor per
+//! device (timeouts, reconnect after any error, backoff with jitter), decodes registers into
+//! samples with their quality, and keeps per-device statistics.
+
+pub mod plan;
+pub mod poller;
+mod stats;
+
+pub use plan::{ReadBlock, plan_reads};
+pub use poller::{DevicePoller, PollReport, poll_once};

@@ -1,1 +1,16 @@
-//! placeholder
+//! The Hearth engine: the one process that owns a data dir. It starts the bundled simulator when
+//! the config asks for it, runs a poller per device, writes every sample to the historian,
+//! keeps the latest values, and serves one API to every face: the desktop shell calls it
+//! in-process, `hearth serve` and the CLI reach it over HTTP and WebSocket on loopback.
+
+pub mod client;
+pub mod datadir;
+mod engine;
+mod http;
+mod live;
+pub mod offline;
+
+pub use datadir::{DataDir, DataDirError, EngineInfo};
+pub use engine::{
+    Engine, EngineError, EngineOptions, RunningEngine, UiAssets, start_embedded_simulators,
+};

@@ -33,6 +33,10 @@ pub struct TagValue {
     pub ts: Option<String>,
     /// The same instant as milliseconds since the epoch, for age computations.
     pub ts_ms: Option<i64>,
+    /// The last value read with a usable quality, for showing a stale or bad value greyed.
+    pub last_good_value: Option<f64>,
+    /// When that value was read, epoch ms: the age a greyed value is shown with.
+    pub last_good_ms: Option<i64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -42,8 +46,8 @@ pub enum DeviceState {
     Idle,
     Connecting,
     Connected,
-    /// Waiting before the next connection attempt after a failure.
-    Backoff,
+    /// Not connected after a failure; the next attempt waits out an increasing backoff.
+    Disconnected,
 }
 
 /// Connection health of one device, as in `hearth poll --json` and the Devices page.

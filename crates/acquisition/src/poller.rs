@@ -1,0 +1,408 @@
+//! One supervisor per device. Every request has a timeout; after any timeout or protocol error
+//! the connection is dropped and a fresh one made, so a late reply can never be taken for the
+//! answer to a newer request. A device that cannot be reached backs off exponentially (with
+//! jitter, capped) and its tags read Bad_NoCommunication; other devices never wait for it.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use hearth_model::api::{DeviceState, DeviceStatus};
+use hearth_model::codec;
+use hearth_model::config::{Config, RegisterKind, Tag};
+use hearth_model::{Quality, Sample, SharedClock, Timestamp};
+use tokio::sync::{mpsc, watch};
+use tokio_modbus::client::{Context, Reader};
+use tokio_modbus::{ExceptionCode, Slave};
+
+use crate::plan::{ReadBlock, plan_reads};
+use crate::stats::Stats;
+
+const BACKOFF_START: Duration = Duration::from_millis(250);
+
+/// What one poll cycle of one group produced.
+#[derive(Debug, Clone)]
+pub struct PollReport {
+    pub device: usize,
+    pub samples: Vec<Sample>,
+    pub status: DeviceStatus,
+}
+
+#[derive(Debug)]
+struct GroupPlan {
+    interval: Duration,
+    blocks: Vec<ReadBlock>,
+}
+
+enum Data {
+    Words(Vec<u16>),
+    Bits(Vec<bool>),
+}
+
+enum ReadOutcome {
+    Data(Data),
+    Exception(ExceptionCode),
+    /// Timeout, transport or protocol error: the connection is no longer trustworthy.
+    Failed(String),
+}
+
+pub struct DevicePoller {
+    config: Arc<Config>,
+    device: usize,
+    groups: Vec<GroupPlan>,
+    clock: SharedClock,
+    ctx: Option<Context>,
+    state: DeviceState,
+    stats: Stats,
+    last_good: Option<Timestamp>,
+    last_error: Option<String>,
+    backoff: Duration,
+    retry_at: Option<Instant>,
+    jitter_state: u64,
+}
+
+impl std::fmt::Debug for DevicePoller {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DevicePoller")
+            .field("device", &self.device)
+            .field("state", &self.state)
+            .finish_non_exhaustive()
+    }
+}
+
+impl DevicePoller {
+    pub fn new(config: Arc<Config>, device: usize, clock: SharedClock) -> Self {
+        let groups = (0..config.poll_groups.len())
+            .map(|g| GroupPlan {
+                interval: config.poll_groups[g].interval,
+                blocks: plan_reads(config.device_tags(device).filter(|t| t.poll_group == g)),
+            })
+            .collect();
+        DevicePoller {
+            config,
+            device,
+            groups,
+            clock,
+            ctx: None,
+            state: DeviceState::Idle,
+            stats: Stats::default(),
+            last_good: None,
+            last_error: None,
+            backoff: BACKOFF_START,
+            retry_at: None,
+            jitter_state: 0x2545_F491_4F6C_DD1D ^ (device as u64 + 1).wrapping_mul(0x9E37_79B9),
+        }
+    }
+
+    fn dev(&self) -> &hearth_model::config::Device {
+        &self.config.devices[self.device]
+    }
+
+    pub fn status(&self) -> DeviceStatus {
+        let d = self.dev();
+        DeviceStatus {
+            name: d.name.clone(),
+            state: self.state,
+            last_good: self.last_good.map(Timestamp::to_rfc3339),
+            error: self.last_error.clone(),
+            address: d.address(),
+            requests: self.stats.requests,
+            errors: self.stats.errors,
+            rtt_p50_ms: self.stats.percentile(50.0),
+            rtt_p99_ms: self.stats.percentile(99.0),
+        }
+    }
+
+    fn jitter(&mut self) -> f64 {
+        // xorshift64*: only for spreading reconnect attempts, not for anything reproducible.
+        let mut x = self.jitter_state;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.jitter_state = x;
+        0.8 + 0.4 * ((x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64)
+    }
+
+    fn fail(&mut self, error: String) {
+        tracing::warn!(device = %self.dev().name, %error, "device communication failed");
+        self.ctx = None;
+        self.last_error = Some(error);
+        self.state = DeviceState::Disconnected;
+        let wait = self.backoff.mul_f64(self.jitter());
+        self.retry_at = Some(Instant::now() + wait);
+        self.backoff = (self.backoff * 2).min(self.dev().backoff_max);
+    }
+
+    async fn connect(&mut self) -> Result<(), String> {
+        let d = self.dev().clone();
+        self.state = DeviceState::Connecting;
+        let target = format!("{}:{}", d.host, d.port);
+        let attempt = async {
+            let addrs: Vec<SocketAddr> = tokio::net::lookup_host(&target)
+                .await
+                .map_err(|e| format!("cannot resolve {target}: {e}"))?
+                .collect();
+            let addr = addrs
+                .first()
+                .copied()
+                .ok_or_else(|| format!("{target} resolves to no address"))?;
+            tokio_modbus::client::tcp::connect_slave(addr, Slave(d.unit_id))
+                .await
+                .map_err(|e| format!("cannot connect to {target}: {e}"))
+        };
+        match tokio::time::timeout(d.connect_timeout, attempt).await {
+            Ok(Ok(ctx)) => {
+                self.ctx = Some(ctx);
+                self.state = DeviceState::Connected;
+                tracing::info!(device = %d.name, %target, "connected");
+                Ok(())
+            }
+            Ok(Err(e)) => Err(e),
+            Err(_) => Err(format!(
+                "no connection to {target} within {} ms",
+                d.connect_timeout.as_millis()
+            )),
+        }
+    }
+
+    async fn read_block(&mut self, block: &ReadBlock) -> ReadOutcome {
+        let timeout = self.dev().request_timeout;
+        let Some(ctx) = self.ctx.as_mut() else {
+            return ReadOutcome::Failed("not connected".into());
+        };
+        let started = Instant::now();
+        let (a, n) = (block.start, block.count);
+        let fut = async {
+            match block.register {
+                RegisterKind::Input => ctx
+                    .read_input_registers(a, n)
+                    .await
+                    .map(|r| r.map(Data::Words)),
+                RegisterKind::Holding => ctx
+                    .read_holding_registers(a, n)
+                    .await
+                    .map(|r| r.map(Data::Words)),
+                RegisterKind::Coil => ctx.read_coils(a, n).await.map(|r| r.map(Data::Bits)),
+                RegisterKind::Discrete => ctx
+                    .read_discrete_inputs(a, n)
+                    .await
+                    .map(|r| r.map(Data::Bits)),
+            }
+        };
+        match tokio::time::timeout(timeout, fut).await {
+            Ok(Ok(Ok(data))) => {
+                self.stats.record(started.elapsed());
+                ReadOutcome::Data(data)
+            }
+            Ok(Ok(Err(code))) => {
+                self.stats.record(started.elapsed());
+                ReadOutcome::Exception(code)
+            }
+            Ok(Err(e)) => {
+                self.stats.record_error();
+                ReadOutcome::Failed(format!("{} {a}+{n}: {e}", block.register.name()))
+            }
+            Err(_) => {
+                self.stats.record_error();
+                ReadOutcome::Failed(format!(
+                    "no reply to {} {a}+{n} within {} ms",
+                    block.register.name(),
+                    timeout.as_millis()
+                ))
+            }
+        }
+    }
+
+    /// Read every block of one poll group once, with retries, and return its samples.
+    pub async fn poll_group(&mut self, group: usize) -> Vec<Sample> {
+        let Some(plan) = self.groups.get(group) else {
+            return Vec::new();
+        };
+        let blocks = plan.blocks.clone();
+        if blocks.is_empty() {
+            return Vec::new();
+        }
+        let mut samples = Vec::with_capacity(blocks.iter().map(|b| b.tags.len()).sum());
+        if let Some(at) = self.retry_at
+            && Instant::now() < at
+        {
+            let ts = self.clock.now();
+            for b in &blocks {
+                bad(&mut samples, b, ts, Quality::BadNoCommunication);
+            }
+            return samples;
+        }
+        let retries = self.dev().retries;
+        let mut all_ok = true;
+        for (i, block) in blocks.iter().enumerate() {
+            let mut attempt = 0;
+            let outcome = loop {
+                if self.ctx.is_none()
+                    && let Err(e) = self.connect().await
+                {
+                    break ReadOutcome::Failed(e);
+                }
+                match self.read_block(block).await {
+                    ReadOutcome::Failed(e) if attempt < retries => {
+                        tracing::debug!(device = %self.dev().name, error = %e, "retrying on a fresh connection");
+                        self.ctx = None;
+                        attempt += 1;
+                    }
+                    other => break other,
+                }
+            };
+            let ts = self.clock.now();
+            match outcome {
+                ReadOutcome::Data(data) => {
+                    decode_block(&self.config.tags, block, &data, ts, &mut samples)
+                }
+                ReadOutcome::Exception(code) => {
+                    all_ok = false;
+                    self.last_error = Some(format!(
+                        "{} {}+{}: exception {:02X} ({code:?})",
+                        block.register.name(),
+                        block.start,
+                        block.count,
+                        u8::from(code)
+                    ));
+                    bad(
+                        &mut samples,
+                        block,
+                        ts,
+                        Quality::BadDeviceException(u8::from(code)),
+                    );
+                }
+                ReadOutcome::Failed(e) => {
+                    self.fail(e);
+                    for b in &blocks[i..] {
+                        bad(&mut samples, b, ts, Quality::BadNoCommunication);
+                    }
+                    return samples;
+                }
+            }
+        }
+        self.state = DeviceState::Connected;
+        self.retry_at = None;
+        self.backoff = BACKOFF_START;
+        if all_ok {
+            self.last_good = Some(self.clock.now());
+            self.last_error = None;
+        }
+        samples
+    }
+
+    /// Poll every group on its interval until `shutdown` turns true, sending a report per cycle.
+    pub async fn run(mut self, tx: mpsc::Sender<PollReport>, mut shutdown: watch::Receiver<bool>) {
+        let start = tokio::time::Instant::now();
+        let mut due: Vec<tokio::time::Instant> = vec![start; self.groups.len()];
+        loop {
+            let Some((g, at)) = due.iter().copied().enumerate().min_by_key(|(_, t)| *t) else {
+                return;
+            };
+            tokio::select! {
+                _ = tokio::time::sleep_until(at) => {}
+                _ = shutdown.wait_for(|s| *s) => break,
+            }
+            let samples = tokio::select! {
+                s = self.poll_group(g) => s,
+                _ = shutdown.wait_for(|s| *s) => break,
+            };
+            let interval = self.groups[g].interval;
+            let now = tokio::time::Instant::now();
+            due[g] = at + interval;
+            if due[g] <= now {
+                // Fell behind (a slow device): skip the missed cycles rather than burst.
+                due[g] = now + interval;
+            }
+            if samples.is_empty() {
+                continue;
+            }
+            let report = PollReport {
+                device: self.device,
+                samples,
+                status: self.status(),
+            };
+            if tx.send(report).await.is_err() {
+                break;
+            }
+        }
+        if let Some(mut ctx) = self.ctx.take() {
+            use tokio_modbus::client::Client;
+            let _ = tokio::time::timeout(Duration::from_millis(200), ctx.disconnect()).await;
+        }
+    }
+}
+
+fn bad(out: &mut Vec<Sample>, block: &ReadBlock, ts: Timestamp, quality: Quality) {
+    out.extend(block.tags.iter().map(|(tag, _)| Sample {
+        tag: *tag,
+        ts,
+        value: None,
+        quality,
+    }));
+}
+
+fn decode_block(
+    tags: &[Tag],
+    block: &ReadBlock,
+    data: &Data,
+    ts: Timestamp,
+    out: &mut Vec<Sample>,
+) {
+    for &(id, offset) in &block.tags {
+        let Some(tag) = tags.get(id.index()) else {
+            continue;
+        };
+        let off = usize::from(offset);
+        let raw = match data {
+            Data::Bits(bits) => bits.get(off).map(|b| Ok(if *b { 1.0 } else { 0.0 })),
+            Data::Words(words) => words
+                .get(off..)
+                .map(|w| codec::decode_raw(w, tag.data_type, tag.word_order, tag.bit)),
+        };
+        let sample = match raw {
+            Some(Ok(raw)) => {
+                let value = codec::to_engineering(raw, tag.scale, tag.offset);
+                let quality = match tag.range {
+                    Some((lo, hi)) if !(lo..=hi).contains(&value) => {
+                        Quality::UncertainEngineeringRange
+                    }
+                    _ => Quality::Good,
+                };
+                Sample {
+                    tag: id,
+                    ts,
+                    value: Some(value),
+                    quality,
+                }
+            }
+            // A short reply or a NaN: the device answered, but not with a usable value.
+            Some(Err(_)) | None => Sample {
+                tag: id,
+                ts,
+                value: None,
+                quality: Quality::BadDecodeError,
+            },
+        };
+        out.push(sample);
+    }
+}
+
+/// Poll every group of one device once (for `hearth poll --once`).
+pub async fn poll_once(
+    config: Arc<Config>,
+    device: usize,
+    clock: SharedClock,
+) -> (Vec<Sample>, DeviceStatus) {
+    let mut poller = DevicePoller::new(config, device, clock);
+    let mut samples = Vec::new();
+    for g in 0..poller.groups.len() {
+        samples.extend(poller.poll_group(g).await);
+    }
+    if let Some(mut ctx) = poller.ctx.take() {
+        use tokio_modbus::client::Client;
+        let _ = tokio::time::timeout(Duration::from_millis(200), ctx.disconnect()).await;
+    }
+    samples.sort_by_key(|s| s.tag);
+    (samples, poller.status())
+}

@@ -1,0 +1,455 @@
+//! Starting, running and stopping the engine, and the API every face calls.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use hearth_acquisition::{DevicePoller, PollReport};
+use hearth_historian::{Historian, HistorianError, Point, SeriesId, SledHistorian};
+use hearth_model::api::{
+    EngineStatus, FurnaceRoles, LiveBatch, PlantInfo, Snapshot, TagInfo, ZoneRoles,
+};
+use hearth_model::config::Config;
+use hearth_model::{SharedClock, SystemClock, TagId};
+use hearth_sim::{RunningSimulator, SimulatorOptions, StartError};
+use tokio::sync::{broadcast, mpsc, watch};
+use tokio::task::JoinHandle;
+
+use crate::datadir::{DataDir, DataDirError, EngineInfo, dir_size};
+use crate::live::LiveTable;
+
+/// The built UI, served by the HTTP face (the binary embeds `ui/dist`).
+pub type UiAssets = &'static include_dir::Dir<'static>;
+
+pub struct EngineOptions {
+    pub config: Config,
+    pub data_dir: PathBuf,
+    /// Where the HTTP/WebSocket face listens; `None` for no HTTP face.
+    pub bind: Option<SocketAddr>,
+    pub ui: Option<UiAssets>,
+    /// The time source; by default the bundled simulator's plant clock when one runs, else UTC.
+    pub clock: Option<SharedClock>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    DataDir(#[from] DataDirError),
+    #[error(transparent)]
+    Historian(#[from] HistorianError),
+    #[error("starting the bundled simulator for device `{device}`: {source}")]
+    Simulator { device: String, source: StartError },
+    #[error("cannot serve on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Internal(String),
+}
+
+pub(crate) struct Inner {
+    pub(crate) config: Arc<Config>,
+    pub(crate) clock: SharedClock,
+    historian: Arc<dyn Historian>,
+    live: RwLock<LiveTable>,
+    tx: broadcast::Sender<LiveBatch>,
+    data_dir: PathBuf,
+    api_url: RwLock<Option<String>>,
+}
+
+/// A handle on a running engine: cheap to clone, what every face calls.
+#[derive(Clone)]
+pub struct Engine {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("data_dir", &self.inner.data_dir)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Engine {
+    /// Start an engine: lock the data dir, open the historian, start the bundled simulator if
+    /// configured, start the pollers and (if asked) the HTTP face.
+    pub async fn start(opts: EngineOptions) -> Result<RunningEngine, EngineError> {
+        let datadir = DataDir::acquire(&opts.data_dir)?;
+        let mut config = opts.config;
+        let historian_dir = opts.data_dir.join("historian");
+        let cache = config.historian.cache_bytes;
+        let historian: Arc<dyn Historian> = Arc::new(
+            tokio::task::spawn_blocking(move || SledHistorian::open(&historian_dir, cache))
+                .await
+                .map_err(|e| EngineError::Internal(e.to_string()))??,
+        );
+
+        let (sims, plant_clock) = start_embedded_simulators(&mut config).await?;
+        let clock = opts
+            .clock
+            .or(plant_clock)
+            .unwrap_or_else(|| Arc::new(SystemClock));
+        let config = Arc::new(config);
+
+        let names: Vec<&str> = config.tags.iter().map(|t| t.name.as_str()).collect();
+        let series = historian.series(&names)?;
+
+        let (tx, _) = broadcast::channel(256);
+        let inner = Arc::new(Inner {
+            live: RwLock::new(LiveTable::new(&config)),
+            config: config.clone(),
+            clock: clock.clone(),
+            historian: historian.clone(),
+            tx,
+            data_dir: opts.data_dir.clone(),
+            api_url: RwLock::new(None),
+        });
+        let engine = Engine { inner };
+        let (shutdown, shutdown_rx) = watch::channel(false);
+        let mut tasks = Vec::new();
+
+        let (report_tx, report_rx) = mpsc::channel::<PollReport>(1024);
+        for d in 0..config.devices.len() {
+            let poller = DevicePoller::new(config.clone(), d, clock.clone());
+            tasks.push(tokio::spawn(
+                poller.run(report_tx.clone(), shutdown_rx.clone()),
+            ));
+        }
+        drop(report_tx);
+        let ingest = tokio::spawn(ingest(engine.clone(), report_rx, series));
+        let flusher = tokio::spawn(flush_loop(
+            historian.clone(),
+            config.historian.flush_interval,
+            shutdown_rx.clone(),
+        ));
+
+        let mut http = None;
+        let mut http_addr = None;
+        if let Some(addr) = opts.bind {
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .map_err(|source| EngineError::Bind { addr, source })?;
+            let local = listener
+                .local_addr()
+                .map_err(|source| EngineError::Bind { addr, source })?;
+            let url = format!("http://{local}");
+            if let Ok(mut u) = engine.inner.api_url.write() {
+                *u = Some(url.clone());
+            }
+            http_addr = Some(local);
+            http = Some(tokio::spawn(crate::http::serve(
+                listener,
+                engine.clone(),
+                opts.ui,
+                shutdown_rx.clone(),
+            )));
+            tracing::info!(%url, "engine API listening");
+        }
+        datadir.publish(&EngineInfo {
+            pid: std::process::id(),
+            api_url: engine.api_url(),
+            started: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        })?;
+
+        Ok(RunningEngine {
+            engine,
+            shutdown,
+            pollers: tasks,
+            ingest: Some(ingest),
+            flusher: Some(flusher),
+            http,
+            http_addr,
+            sims,
+            datadir: Some(datadir),
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    pub fn api_url(&self) -> Option<String> {
+        self.inner.api_url.read().ok().and_then(|u| u.clone())
+    }
+
+    pub fn plant_info(&self) -> PlantInfo {
+        let c = &self.inner.config;
+        let name = |id: TagId| c.tag(id).map(|t| t.name.clone()).unwrap_or_default();
+        let opt = |id: Option<TagId>| id.map(name);
+        let f = &c.furnace;
+        PlantInfo {
+            name: c.plant.name.clone(),
+            time_zone: c.plant.time_zone.name().to_owned(),
+            tags: c
+                .tags
+                .iter()
+                .map(|t| TagInfo {
+                    name: t.name.clone(),
+                    device: c
+                        .devices
+                        .get(t.device)
+                        .map(|d| d.name.clone())
+                        .unwrap_or_default(),
+                    unit: t.unit.clone(),
+                    description: t.description.clone(),
+                    poll_group: c
+                        .poll_groups
+                        .get(t.poll_group)
+                        .map(|g| g.name.clone())
+                        .unwrap_or_default(),
+                    range: t.range,
+                    decimals: t.decimals(),
+                })
+                .collect(),
+            furnace: FurnaceRoles {
+                zones: f
+                    .zones
+                    .iter()
+                    .map(|z| ZoneRoles {
+                        name: z.name.clone(),
+                        temperature: name(z.temperature),
+                        setpoint: name(z.setpoint),
+                        fuel_flow: name(z.fuel_flow),
+                    })
+                    .collect(),
+                combustion_air_flow: opt(f.combustion_air_flow),
+                o2: opt(f.o2),
+                co: opt(f.co),
+                nox: opt(f.nox),
+                flue_temperature: opt(f.flue_temperature),
+                air_preheat_temperature: opt(f.air_preheat_temperature),
+                pressure: opt(f.pressure),
+                throughput: opt(f.throughput),
+                discharge_temperature: opt(f.discharge_temperature),
+                charge_temperature: opt(f.charge_temperature),
+            },
+            clock: self.inner.clock.kind().to_owned(),
+        }
+    }
+
+    pub fn snapshot(&self) -> Snapshot {
+        let now = self.inner.clock.now();
+        let live = self.inner.live.read().unwrap_or_else(|p| p.into_inner());
+        Snapshot {
+            now_ms: now.0,
+            devices: live.devices.clone(),
+            tags: live.values(&self.inner.config, now, None),
+        }
+    }
+
+    /// Live batches from now on (one per poll cycle of a device).
+    pub fn subscribe(&self) -> broadcast::Receiver<LiveBatch> {
+        self.inner.tx.subscribe()
+    }
+
+    /// Devices, tags and what the data dir holds.
+    pub async fn status(&self) -> Result<EngineStatus, EngineError> {
+        let historian = self.inner.historian.clone();
+        let summary = tokio::task::spawn_blocking(move || historian.summary())
+            .await
+            .map_err(|e| EngineError::Internal(e.to_string()))??;
+        let data_dir = self.inner.data_dir.clone();
+        let bytes = tokio::task::spawn_blocking(move || dir_size(&data_dir))
+            .await
+            .unwrap_or(0);
+        let devices = self
+            .inner
+            .live
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .devices
+            .clone();
+        Ok(EngineStatus {
+            source: "engine".into(),
+            pid: Some(std::process::id()),
+            api_url: self.api_url(),
+            data_dir: self.inner.data_dir.display().to_string(),
+            data_dir_bytes: bytes,
+            devices,
+            tag_count: self.inner.config.tags.len() as u32,
+            stored_tags: summary.series,
+            oldest_sample: summary.oldest.map(|t| t.to_rfc3339()),
+            newest_sample: summary.newest.map(|t| t.to_rfc3339()),
+        })
+    }
+}
+
+/// Start the bundled simulator for every device of kind "simulator" that `--device` did not
+/// point elsewhere, and aim those devices at it. Returns the simulators and the first one's plant
+/// clock.
+pub async fn start_embedded_simulators(
+    config: &mut Config,
+) -> Result<(Vec<RunningSimulator>, Option<SharedClock>), EngineError> {
+    let mut sims = Vec::new();
+    let mut plant_clock: Option<SharedClock> = None;
+    for d in config
+        .devices
+        .iter_mut()
+        .filter(|d| d.is_embedded_simulator())
+    {
+        let register_map = Config::register_map(&d.register_map)
+            .map_err(|e| EngineError::Internal(e.to_string()))?;
+        let bind = SocketAddr::new(loopback(&d.host), d.port);
+        let sim = RunningSimulator::start(SimulatorOptions {
+            bind,
+            speed: d.simulator.speed,
+            seed: d.simulator.seed,
+            unit_id: d.unit_id,
+            register_map,
+        })
+        .await
+        .map_err(|source| EngineError::Simulator {
+            device: d.name.clone(),
+            source,
+        })?;
+        d.host = sim.local_addr().ip().to_string();
+        d.port = sim.local_addr().port();
+        if plant_clock.is_none() {
+            plant_clock = Some(Arc::new(sim.clock()));
+        }
+        tracing::info!(device = %d.name, addr = %sim.local_addr(), "bundled simulator started");
+        sims.push(sim);
+    }
+    Ok((sims, plant_clock))
+}
+
+fn loopback(host: &str) -> std::net::IpAddr {
+    // The bundled simulator only ever listens on loopback, whatever the config's host says.
+    match host.parse::<std::net::IpAddr>() {
+        Ok(ip) if ip.is_loopback() => ip,
+        _ => std::net::IpAddr::from([127, 0, 0, 1]),
+    }
+}
+
+async fn ingest(engine: Engine, mut rx: mpsc::Receiver<PollReport>, series: Vec<SeriesId>) {
+    let inner = &engine.inner;
+    let mut batch: Vec<(SeriesId, Point)> = Vec::new();
+    while let Some(report) = rx.recv().await {
+        batch.clear();
+        batch.extend(report.samples.iter().filter_map(|s| {
+            Some((
+                *series.get(s.tag.index())?,
+                Point {
+                    ts: s.ts,
+                    value: s.value,
+                    quality: s.quality,
+                },
+            ))
+        }));
+        if let Err(err) = inner.historian.append(&batch) {
+            tracing::error!(%err, "historian append failed");
+        }
+        let now = inner.clock.now();
+        let live_batch = {
+            let mut live = inner.live.write().unwrap_or_else(|p| p.into_inner());
+            live.apply(&report.samples);
+            if let Some(d) = live.devices.get_mut(report.device) {
+                *d = report.status.clone();
+            }
+            LiveBatch {
+                now_ms: now.0,
+                devices: vec![report.status],
+                tags: live.values(&inner.config, now, Some(&report.samples)),
+            }
+        };
+        // No subscribers is fine: nobody is watching.
+        let _ = inner.tx.send(live_batch);
+    }
+}
+
+async fn flush_loop(
+    historian: Arc<dyn Historian>,
+    every: std::time::Duration,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = shutdown.wait_for(|s| *s) => break,
+        }
+        let h = historian.clone();
+        match tokio::task::spawn_blocking(move || h.flush()).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(err)) => tracing::error!(%err, "historian flush failed"),
+            Err(err) => tracing::error!(%err, "historian flush task failed"),
+        }
+    }
+}
+
+/// An engine and everything it runs. Call [`RunningEngine::stop`] for an orderly stop that
+/// flushes every sample received.
+pub struct RunningEngine {
+    engine: Engine,
+    shutdown: watch::Sender<bool>,
+    pollers: Vec<JoinHandle<()>>,
+    ingest: Option<JoinHandle<()>>,
+    flusher: Option<JoinHandle<()>>,
+    http: Option<JoinHandle<()>>,
+    http_addr: Option<SocketAddr>,
+    sims: Vec<RunningSimulator>,
+    datadir: Option<DataDir>,
+}
+
+impl std::fmt::Debug for RunningEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunningEngine")
+            .field("http", &self.http_addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RunningEngine {
+    pub fn engine(&self) -> Engine {
+        self.engine.clone()
+    }
+
+    pub fn http_addr(&self) -> Option<SocketAddr> {
+        self.http_addr
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.engine.inner.data_dir
+    }
+
+    /// The bundled simulators this engine runs (for the Simulator page and tests).
+    pub fn simulators(&self) -> &[RunningSimulator] {
+        &self.sims
+    }
+
+    /// Stop polling, write out everything received, stop serving, release the data dir.
+    pub async fn stop(mut self) -> Result<(), EngineError> {
+        let _ = self.shutdown.send(true);
+        for p in self.pollers.drain(..) {
+            let _ = p.await;
+        }
+        if let Some(i) = self.ingest.take() {
+            let _ = i.await;
+        }
+        if let Some(f) = self.flusher.take() {
+            let _ = f.await;
+        }
+        let h = self.engine.inner.historian.clone();
+        tokio::task::spawn_blocking(move || h.flush())
+            .await
+            .map_err(|e| EngineError::Internal(e.to_string()))??;
+        if let Some(h) = self.http.take() {
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(3), h).await;
+        }
+        for s in self.sims.drain(..) {
+            s.stop().await;
+        }
+        self.datadir.take();
+        tracing::info!("engine stopped");
+        Ok(())
+    }
+}
+
+impl Drop for RunningEngine {
+    fn drop(&mut self) {
+        let _ = self.shutdown.send(true);
+    }
+}

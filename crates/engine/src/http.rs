@@ -1,0 +1,171 @@
+//! The HTTP and WebSocket face: the same API the desktop shell calls in-process, for
+//! `hearth serve`, browsers on other control-room PCs and the CLI. Also serves the built UI.
+
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use tokio::net::TcpListener;
+use tokio::sync::{broadcast, watch};
+
+use crate::engine::{Engine, UiAssets};
+
+/// Same policy as the desktop window: nothing inline, nothing remote.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+#[derive(Clone)]
+struct AppState {
+    engine: Engine,
+    ui: Option<UiAssets>,
+    shutdown: watch::Receiver<bool>,
+}
+
+pub(crate) async fn serve(
+    listener: TcpListener,
+    engine: Engine,
+    ui: Option<UiAssets>,
+    shutdown: watch::Receiver<bool>,
+) {
+    let state = AppState {
+        engine,
+        ui,
+        shutdown: shutdown.clone(),
+    };
+    let app = Router::new()
+        .route("/api/plant", get(plant))
+        .route("/api/snapshot", get(snapshot))
+        .route("/api/status", get(status))
+        .route("/api/live", get(live))
+        .route("/", get(index))
+        .route("/{*path}", get(asset))
+        .with_state(state);
+    let mut rx = shutdown;
+    let result = axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            let _ = rx.wait_for(|s| *s).await;
+        })
+        .await;
+    if let Err(err) = result {
+        tracing::error!(%err, "HTTP face stopped");
+    }
+}
+
+async fn plant(State(s): State<AppState>) -> impl IntoResponse {
+    Json(s.engine.plant_info())
+}
+
+async fn snapshot(State(s): State<AppState>) -> impl IntoResponse {
+    Json(s.engine.snapshot())
+}
+
+async fn status(State(s): State<AppState>) -> Response {
+    match s.engine.status().await {
+        Ok(st) => Json(st).into_response(),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    }
+}
+
+async fn live(State(s): State<AppState>, ws: WebSocketUpgrade) -> Response {
+    ws.on_upgrade(move |socket| stream_live(socket, s))
+}
+
+/// Push a snapshot first, then every live batch; a client too slow to keep up gets a fresh
+/// snapshot instead of a gap it cannot see.
+async fn stream_live(mut socket: WebSocket, s: AppState) {
+    let mut rx = s.engine.subscribe();
+    let mut shutdown = s.shutdown.clone();
+    let first = s.engine.snapshot();
+    let first = hearth_model::api::LiveBatch {
+        now_ms: first.now_ms,
+        devices: first.devices,
+        tags: first.tags,
+    };
+    if send_json(&mut socket, &first).await.is_err() {
+        return;
+    }
+    loop {
+        let batch = tokio::select! {
+            b = rx.recv() => b,
+            _ = shutdown.wait_for(|v| *v) => break,
+            incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+                Some(Ok(_)) => continue,
+            },
+        };
+        let batch = match batch {
+            Ok(b) => b,
+            Err(broadcast::error::RecvError::Lagged(_)) => {
+                let snap = s.engine.snapshot();
+                hearth_model::api::LiveBatch {
+                    now_ms: snap.now_ms,
+                    devices: snap.devices,
+                    tags: snap.tags,
+                }
+            }
+            Err(broadcast::error::RecvError::Closed) => break,
+        };
+        if send_json(&mut socket, &batch).await.is_err() {
+            break;
+        }
+    }
+    let _ = socket.send(Message::Close(None)).await;
+}
+
+async fn send_json<T: serde::Serialize>(socket: &mut WebSocket, value: &T) -> Result<(), ()> {
+    let text = serde_json::to_string(value).map_err(|_| ())?;
+    socket
+        .send(Message::Text(text.into()))
+        .await
+        .map_err(|_| ())
+}
+
+async fn index(State(s): State<AppState>) -> Response {
+    serve_file(&s, "index.html")
+}
+
+async fn asset(State(s): State<AppState>, Path(path): Path<String>) -> Response {
+    if path.starts_with("api/") {
+        return (StatusCode::NOT_FOUND, "no such API").into_response();
+    }
+    serve_file(&s, &path)
+}
+
+fn serve_file(s: &AppState, path: &str) -> Response {
+    let Some(ui) = s.ui else {
+        return (
+            StatusCode::NOT_FOUND,
+            "this engine serves no UI; the API is under /api/",
+        )
+            .into_response();
+    };
+    // Unknown paths get the app itself (client-side routes), never a directory listing.
+    let file = ui.get_file(path).or_else(|| ui.get_file("index.html"));
+    let Some(file) = file else {
+        return (StatusCode::NOT_FOUND, "UI not built").into_response();
+    };
+    let name = file.path().to_string_lossy();
+    let mime = match name.rsplit('.').next() {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("json") => "application/json",
+        Some("woff2") => "font/woff2",
+        _ => "application/octet-stream",
+    };
+    let mut resp = file.contents().to_vec().into_response();
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    resp
+}

@@ -1,0 +1,51 @@
+//! Reading a data dir when no engine holds it: the CLI opens the files itself, holding the
+//! data dir's lock for the duration so an engine cannot start underneath it.
+
+use std::path::Path;
+
+use hearth_historian::{Historian, SledHistorian};
+use hearth_model::api::{DeviceState, DeviceStatus, EngineStatus};
+use hearth_model::config::Config;
+
+use crate::datadir::{DataDir, dir_size};
+use crate::engine::EngineError;
+
+/// `hearth status` without an engine.
+pub fn status(config: &Config, data_dir: &Path) -> Result<EngineStatus, EngineError> {
+    let lock = DataDir::acquire(data_dir)?;
+    let historian_dir = data_dir.join("historian");
+    let (stored, oldest, newest) = if historian_dir.exists() {
+        let h = SledHistorian::open(&historian_dir, config.historian.cache_bytes)?;
+        let s = h.summary()?;
+        (s.series, s.oldest, s.newest)
+    } else {
+        (0, None, None)
+    };
+    drop(lock);
+    Ok(EngineStatus {
+        source: "data-dir".into(),
+        pid: None,
+        api_url: None,
+        data_dir: data_dir.display().to_string(),
+        data_dir_bytes: dir_size(data_dir),
+        devices: config
+            .devices
+            .iter()
+            .map(|d| DeviceStatus {
+                name: d.name.clone(),
+                state: DeviceState::Idle,
+                last_good: None,
+                error: None,
+                address: d.address(),
+                requests: 0,
+                errors: 0,
+                rtt_p50_ms: None,
+                rtt_p99_ms: None,
+            })
+            .collect(),
+        tag_count: config.tags.len() as u32,
+        stored_tags: stored,
+        oldest_sample: oldest.map(|t| t.to_rfc3339()),
+        newest_sample: newest.map(|t| t.to_rfc3339()),
+    })
+}

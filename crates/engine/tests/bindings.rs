@@ -1,0 +1,53 @@
+//! The UI's TypeScript types are generated from the Rust API types. This test fails when
+//! `ui/src/bindings.ts` is stale; `HEARTH_BLESS=1 cargo test -p hearth-engine --test bindings`
+//! rewrites it.
+
+use hearth_model::Quality;
+use hearth_model::api::*;
+use ts_rs::{Config, TS};
+
+fn render() -> String {
+    let cfg = Config::new().with_large_int("number");
+    let decls = [
+        Quality::decl(&cfg),
+        TagInfo::decl(&cfg),
+        TagValue::decl(&cfg),
+        DeviceState::decl(&cfg),
+        DeviceStatus::decl(&cfg),
+        ZoneRoles::decl(&cfg),
+        FurnaceRoles::decl(&cfg),
+        PlantInfo::decl(&cfg),
+        Snapshot::decl(&cfg),
+        LiveBatch::decl(&cfg),
+        EngineStatus::decl(&cfg),
+        EngineTarget::decl(&cfg),
+    ];
+    let mut out = String::from(
+        "// Generated from the Rust types in crates/model/src/api.rs. Do not edit by hand:\n\
+         // HEARTH_BLESS=1 cargo test -p hearth-engine --test bindings\n\n",
+    );
+    for d in decls {
+        out.push_str("export ");
+        out.push_str(d.trim());
+        out.push_str("\n\n");
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+#[test]
+fn ui_bindings_are_generated_from_the_rust_types() -> Result<(), Box<dyn std::error::Error>> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/bindings.ts");
+    let fresh = render();
+    if std::env::var_os("HEARTH_BLESS").is_some() {
+        std::fs::write(&path, &fresh)?;
+        return Ok(());
+    }
+    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        on_disk == fresh,
+        "ui/src/bindings.ts is stale: run HEARTH_BLESS=1 cargo test -p hearth-engine --test bindings"
+    );
+    Ok(())
+}

@@ -1,0 +1,73 @@
+//! The format version lives in a small file of our own beside sled's, checked before sled opens
+//! the database: sled writes during recovery, and a database from a newer Hearth must never be
+//! touched by an older one.
+
+use std::path::{Path, PathBuf};
+
+pub const FORMAT_VERSION: u32 = 1;
+const FORMAT_FILE: &str = "FORMAT";
+const MAGIC: &str = "hearth-historian";
+
+#[derive(Debug, thiserror::Error)]
+pub enum FormatError {
+    #[error(
+        "{path} was written by a newer Hearth (historian format {found}, this build reads up to {FORMAT_VERSION}); it has not been modified. Use the newer Hearth, or point --data-dir elsewhere"
+    )]
+    Newer { path: PathBuf, found: u32 },
+    #[error(
+        "{path} is not a Hearth historian format file ({reason}); the data dir has not been modified"
+    )]
+    Unreadable { path: PathBuf, reason: String },
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Check (or, for a new database, write) the format file in `dir`.
+pub fn check_or_create(dir: &Path) -> Result<(), FormatError> {
+    let path = dir.join(FORMAT_FILE);
+    let io = |source| FormatError::Io {
+        path: path.clone(),
+        source,
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let mut parts = text.split_whitespace();
+            let (magic, version) = (parts.next(), parts.next());
+            if magic != Some(MAGIC) {
+                return Err(FormatError::Unreadable {
+                    path,
+                    reason: "wrong header".into(),
+                });
+            }
+            let found: u32 =
+                version
+                    .and_then(|v| v.parse().ok())
+                    .ok_or_else(|| FormatError::Unreadable {
+                        path: path.clone(),
+                        reason: "no version number".into(),
+                    })?;
+            if found > FORMAT_VERSION {
+                return Err(FormatError::Newer { path, found });
+            }
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let has_db = dir.join("db").exists() || dir.join("conf").exists();
+            if has_db {
+                return Err(FormatError::Unreadable {
+                    path,
+                    reason: "a database exists but its format file is missing".into(),
+                });
+            }
+            std::fs::create_dir_all(dir).map_err(io)?;
+            let tmp = dir.join("FORMAT.tmp");
+            std::fs::write(&tmp, format!("{MAGIC} {FORMAT_VERSION}\n")).map_err(io)?;
+            std::fs::rename(&tmp, &path).map_err(io)?;
+            Ok(())
+        }
+        Err(e) => Err(io(e)),
+    }
+}

@@ -1,0 +1,148 @@
+//! The command line: global options, subcommands, and how each is dispatched.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use hearth_model::config::{Config, DeviceOverride};
+
+use crate::defaults;
+
+/// Hearth: live telemetry, history, emissions and setpoint advice for a reheating furnace.
+///
+/// With no command, opens the desktop app (or, on a machine with no display, runs the engine
+/// and serves the same screens to a browser). Without --config, Hearth runs the bundled
+/// furnace simulator so you can try everything without a plant.
+#[derive(Parser, Debug)]
+#[command(name = "hearth", version, propagate_version = true)]
+pub struct Cli {
+    /// Plant configuration file [default: config/plant.toml, else the bundled simulator plant]
+    #[arg(long, global = true, env = "HEARTH_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// Where history, logs and the engine lock live [default: your local data dir, e.g. ~/.local/share/hearth]
+    #[arg(long, global = true, env = "HEARTH_DATA_DIR", value_name = "PATH")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Point a configured device at another address for this run only, e.g. furnace=10.0.0.5:502.
+    /// The device is then read-only and never treated as the bundled simulator. Repeatable.
+    #[arg(long = "device", global = true, value_name = "NAME=HOST:PORT")]
+    pub devices: Vec<DeviceOverride>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the engine without a window, around the clock: record every tag, serve the screens
+    /// and the API over HTTP (this is what the systemd service runs).
+    Serve {
+        /// Address for the screens and API [default: server.bind from the config, 127.0.0.1:8720]
+        #[arg(long, value_name = "ADDR")]
+        bind: Option<SocketAddr>,
+    },
+    /// Read every tag from the PLCs once and print value, unit and quality. Needs no data dir.
+    /// Exits 0 when every tag is Good, 3 otherwise.
+    Poll {
+        /// Poll once and exit (continuous recording is `hearth serve`).
+        #[arg(long, required = true)]
+        once: bool,
+        /// Print one JSON document instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Devices, tag count, data-dir size, oldest and newest sample. Asks the running engine when
+    /// there is one, reads the data dir otherwise.
+    Status {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a plant configuration and print every problem with its file and key. Exits 0 when
+    /// valid, 2 when not.
+    CheckConfig {
+        /// The plant file to check [default: the --config file]
+        path: Option<PathBuf>,
+    },
+}
+
+/// Exit code for "ran, but not everything is Good".
+pub const EXIT_NOT_ALL_GOOD: i32 = 3;
+/// Exit code for an invalid configuration.
+pub const EXIT_INVALID_CONFIG: i32 = 2;
+
+impl Cli {
+    pub fn data_dir(&self) -> Result<PathBuf> {
+        match &self.data_dir {
+            Some(d) => Ok(d.clone()),
+            None => dirs::data_local_dir()
+                .map(|d| d.join("hearth"))
+                .context("cannot work out a per-user data dir here; pass --data-dir"),
+        }
+    }
+
+    /// The plant file: --config, else ./config/plant.toml, else the bundled default written out
+    /// under the data dir.
+    pub fn config_path(&self) -> Result<PathBuf> {
+        if let Some(p) = &self.config {
+            return Ok(p.clone());
+        }
+        let local = PathBuf::from("config/plant.toml");
+        if local.is_file() {
+            return Ok(local);
+        }
+        defaults::write_bundled_config(&self.data_dir()?.join("default-config"))
+    }
+
+    /// Load, validate and apply `--device` overrides.
+    pub fn load_config(&self) -> Result<Config> {
+        let path = self.config_path()?;
+        let mut config = Config::load(&path).map_err(|e| anyhow::anyhow!("{e}"))?;
+        config
+            .apply_overrides(&self.devices)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        Ok(config)
+    }
+}
+
+pub fn run(cli: Cli) -> Result<i32> {
+    match &cli.command {
+        Some(Command::CheckConfig { path }) => {
+            logging::init_stderr("warn");
+            let path = match path {
+                Some(p) => p.clone(),
+                None => cli.config_path()?,
+            };
+            Ok(crate::cmd_check::run(&path))
+        }
+        Some(Command::Poll { json, .. }) => {
+            // Device errors are part of the output; the log only adds noise here.
+            logging::init_stderr("error");
+            let config = cli.load_config()?;
+            crate::cmd_poll::run(config, *json)
+        }
+        Some(Command::Status { json }) => {
+            logging::init_stderr("error");
+            let data_dir = cli.data_dir()?;
+            let config = cli.load_config()?;
+            crate::cmd_status::run(&config, &data_dir, *json)
+        }
+        Some(Command::Serve { bind }) => {
+            let data_dir = cli.data_dir()?;
+            let _guard = logging::init_with_file(&data_dir, "info")?;
+            let config = cli.load_config()?;
+            let bind = bind.unwrap_or(config.server.bind);
+            crate::cmd_serve::run(config, data_dir, bind)
+        }
+        None => {
+            let data_dir = cli.data_dir()?;
+            let _guard = logging::init_with_file(&data_dir, "info")?;
+            let config = cli.load_config()?;
+            crate::desktop::run(config, data_dir)
+        }
+    }
+}
+
+use crate::logging;

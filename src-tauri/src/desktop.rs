@@ -1,0 +1,228 @@
+//! The desktop window. It attaches to the engine already running on the data dir (the service),
+//! or runs one in-process; with an in-process engine, closing the window offers to keep
+//! recording in the tray. Without a display it says so and serves the screens instead.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use anyhow::{Context, Result};
+use hearth_engine::datadir::running_engine;
+use hearth_engine::{Engine, EngineOptions, RunningEngine};
+use hearth_model::api::{EngineTarget, LiveBatch, PlantInfo, Snapshot};
+use hearth_model::config::Config;
+use tauri::ipc::Channel;
+use tauri::menu::{Menu, MenuItem};
+use tauri::tray::TrayIconBuilder;
+use tauri::{Emitter, Manager, RunEvent, WebviewUrl, WebviewWindowBuilder, WindowEvent};
+
+use crate::cmd_serve::UI;
+
+struct Desktop {
+    target: EngineTarget,
+    engine: Option<Engine>,
+    running: Mutex<Option<RunningEngine>>,
+}
+
+fn has_display() -> bool {
+    ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
+}
+
+pub fn run(config: Config, data_dir: PathBuf) -> Result<i32> {
+    if !has_display() {
+        eprintln!(
+            "No display here (neither DISPLAY nor WAYLAND_DISPLAY is set), so no window: running the engine and serving the screens to a browser instead."
+        );
+        let bind = config.server.bind;
+        return crate::cmd_serve::run(config, data_dir, bind);
+    }
+
+    let plant_name = config.plant.name.clone();
+    let desktop = match running_engine(&data_dir) {
+        Some(info) => {
+            let api_url = info.api_url.with_context(|| {
+                format!(
+                    "the engine (pid {}) on {} publishes no API address",
+                    info.pid,
+                    data_dir.display()
+                )
+            })?;
+            tracing::info!(%api_url, pid = info.pid, "attaching to the running engine");
+            Desktop {
+                target: EngineTarget::Attached {
+                    api_url,
+                    pid: Some(info.pid),
+                },
+                engine: None,
+                running: Mutex::new(None),
+            }
+        }
+        None => {
+            let running = tauri::async_runtime::block_on(Engine::start(EngineOptions {
+                config,
+                data_dir: data_dir.clone(),
+                bind: Some(std::net::SocketAddr::from(([127, 0, 0, 1], 0))),
+                ui: Some(&UI),
+                clock: None,
+            }))
+            .context("starting the engine")?;
+            let engine = running.engine();
+            let api_url = engine.api_url().unwrap_or_default();
+            Desktop {
+                target: EngineTarget::InProcess { api_url },
+                engine: Some(engine),
+                running: Mutex::new(Some(running)),
+            }
+        }
+    };
+    let in_process = desktop.engine.is_some();
+
+    let app = tauri::Builder::default()
+        .manage(desktop)
+        .invoke_handler(tauri::generate_handler![
+            engine_target,
+            plant_info,
+            snapshot,
+            subscribe_live,
+            close_choice
+        ])
+        .setup(move |app| {
+            WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
+                .title(format!("Hearth — {plant_name}"))
+                .inner_size(1366.0, 768.0)
+                .min_inner_size(1024.0, 640.0)
+                .build()?;
+            if in_process {
+                let show = MenuItem::with_id(app, "show", "Show Hearth", true, None::<&str>)?;
+                let quit =
+                    MenuItem::with_id(app, "quit", "Stop recording and quit", true, None::<&str>)?;
+                let menu = Menu::with_items(app, &[&show, &quit])?;
+                let mut tray = TrayIconBuilder::with_id("hearth")
+                    .tooltip("Hearth: recording")
+                    .menu(&menu);
+                if let Some(icon) = app.default_window_icon() {
+                    tray = tray.icon(icon.clone());
+                }
+                tray.on_menu_event(|app, event| match event.id.as_ref() {
+                    "show" => show_main(app),
+                    "quit" => app.exit(0),
+                    _ => {}
+                })
+                .build(app)?;
+            }
+            Ok(())
+        })
+        .on_window_event(move |window, event| {
+            if let WindowEvent::CloseRequested { api, .. } = event
+                && in_process
+            {
+                // The UI asks: keep recording in the tray, or stop and quit.
+                api.prevent_close();
+                let _ = window.emit("hearth://close-requested", ());
+            }
+        })
+        .build(tauri::generate_context!())
+        .context("starting the desktop window")?;
+
+    app.run(|app, event| {
+        if let RunEvent::ExitRequested { api, code, .. } = &event
+            && code.is_none()
+            && app.state::<Desktop>().engine.is_some()
+        {
+            // Last window hidden to the tray: keep the engine recording.
+            api.prevent_exit();
+        }
+        if let RunEvent::Exit = event {
+            let running = app
+                .state::<Desktop>()
+                .running
+                .lock()
+                .ok()
+                .and_then(|mut r| r.take());
+            if let Some(running) = running {
+                if let Err(err) = tauri::async_runtime::block_on(running.stop()) {
+                    eprintln!("hearth: stopping the engine: {err:#}");
+                }
+            }
+        }
+    });
+    Ok(0)
+}
+
+fn show_main(app: &tauri::AppHandle) {
+    if let Some(w) = app.get_webview_window("main") {
+        let _ = w.show();
+        let _ = w.set_focus();
+    }
+}
+
+fn engine_of(state: &Desktop) -> Result<&Engine, String> {
+    state
+        .engine
+        .as_ref()
+        .ok_or_else(|| "this window is attached to another engine: use its HTTP API".to_owned())
+}
+
+#[tauri::command]
+fn engine_target(state: tauri::State<'_, Desktop>) -> EngineTarget {
+    state.target.clone()
+}
+
+#[tauri::command]
+fn plant_info(state: tauri::State<'_, Desktop>) -> Result<PlantInfo, String> {
+    Ok(engine_of(&state)?.plant_info())
+}
+
+#[tauri::command]
+fn snapshot(state: tauri::State<'_, Desktop>) -> Result<Snapshot, String> {
+    Ok(engine_of(&state)?.snapshot())
+}
+
+#[tauri::command]
+fn subscribe_live(
+    state: tauri::State<'_, Desktop>,
+    on_event: Channel<LiveBatch>,
+) -> Result<(), String> {
+    let mut rx = engine_of(&state)?.subscribe();
+    let engine = engine_of(&state)?.clone();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            let batch = match rx.recv().await {
+                Ok(b) => b,
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                    let s = engine.snapshot();
+                    LiveBatch {
+                        now_ms: s.now_ms,
+                        devices: s.devices,
+                        tags: s.tags,
+                    }
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            };
+            if on_event.send(batch).is_err() {
+                break;
+            }
+        }
+    });
+    Ok(())
+}
+
+/// The answer to the close prompt: "tray" hides the window and keeps recording, "quit" stops
+/// the engine (flushing every sample) and exits.
+#[tauri::command]
+fn close_choice(app: tauri::AppHandle, choice: String) -> Result<(), String> {
+    match choice.as_str() {
+        "tray" => {
+            if let Some(w) = app.get_webview_window("main") {
+                w.hide().map_err(|e| e.to_string())?;
+            }
+            Ok(())
+        }
+        "quit" => {
+            app.exit(0);
+            Ok(())
+        }
+        other => Err(format!("unknown choice `{other}`")),
+    }
+}
