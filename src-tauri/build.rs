@@ -1,10 +1,14 @@
 fn main() {
+    // The UI is compiled into the binary (Tauri's assets and the HTTP face's copy): rebuild when
+    // it changes.
+    println!("cargo:rerun-if-changed=../ui/dist");
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(
         tauri_build::AppManifest::new().commands(&[
             "engine_target",
             "plant_info",
             "snapshot",
             "subscribe_live",
+            "on_close_requested",
             "close_choice",
         ]),
     ))

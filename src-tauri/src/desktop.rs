@@ -13,7 +13,7 @@ use hearth_model::config::Config;
 use tauri::ipc::Channel;
 use tauri::menu::{Menu, MenuItem};
 use tauri::tray::TrayIconBuilder;
-use tauri::{Emitter, Manager, RunEvent, WebviewUrl, WebviewWindowBuilder, WindowEvent};
+use tauri::{Manager, RunEvent, WebviewUrl, WebviewWindowBuilder, WindowEvent};
 
 use crate::cmd_serve::UI;
 
@@ -21,6 +21,8 @@ struct Desktop {
     target: EngineTarget,
     engine: Option<Engine>,
     running: Mutex<Option<RunningEngine>>,
+    /// Where to ask the UI what closing the window should do (registered by the UI).
+    close_prompt: Mutex<Option<Channel<()>>>,
 }
 
 fn has_display() -> bool {
@@ -56,6 +58,7 @@ pub fn run(config: Config, data_dir: PathBuf) -> Result<i32> {
                 },
                 engine: None,
                 running: Mutex::new(None),
+                close_prompt: Mutex::new(None),
             }
         }
         None => {
@@ -73,6 +76,7 @@ pub fn run(config: Config, data_dir: PathBuf) -> Result<i32> {
                 target: EngineTarget::InProcess { api_url },
                 engine: Some(engine),
                 running: Mutex::new(Some(running)),
+                close_prompt: Mutex::new(None),
             }
         }
     };
@@ -84,6 +88,7 @@ pub fn run(config: Config, data_dir: PathBuf) -> Result<i32> {
             engine_target,
             plant_info,
             snapshot,
+            on_close_requested,
             subscribe_live,
             close_choice
         ])
@@ -117,9 +122,15 @@ pub fn run(config: Config, data_dir: PathBuf) -> Result<i32> {
             if let WindowEvent::CloseRequested { api, .. } = event
                 && in_process
             {
-                // The UI asks: keep recording in the tray, or stop and quit.
-                api.prevent_close();
-                let _ = window.emit("hearth://close-requested", ());
+                // The UI asks: keep recording in the tray, or stop and quit. A UI that never
+                // registered (it failed to load) cannot ask, so the window just closes.
+                let state = window.state::<Desktop>();
+                let prompt = state.close_prompt.lock().ok().and_then(|c| c.clone());
+                if let Some(prompt) = prompt
+                    && prompt.send(()).is_ok()
+                {
+                    api.prevent_close();
+                }
             }
         })
         .build(tauri::generate_context!())
@@ -206,6 +217,13 @@ fn subscribe_live(
         }
     });
     Ok(())
+}
+
+#[tauri::command]
+fn on_close_requested(state: tauri::State<'_, Desktop>, on_event: Channel<()>) {
+    if let Ok(mut c) = state.close_prompt.lock() {
+        *c = Some(on_event);
+    }
 }
 
 /// The answer to the close prompt: "tray" hides the window and keeps recording, "quit" stops

@@ -1,1 +1,125 @@
-//! placeholder
+//! Helpers for Hearth's end-to-end tests: where the repo, its default config and the built
+//! binaries are, and how to start `hearth-sim` and `hearth serve` as real processes.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+pub fn default_config() -> PathBuf {
+    repo_root().join("config/plant.toml")
+}
+
+/// A binary built by `cargo build --workspace --bins` into the same target dir as this test.
+pub fn binary(name: &str) -> Result<PathBuf> {
+    let exe = std::env::current_exe()?;
+    let dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .context("test binary has no target dir")?;
+    let path = dir.join(name);
+    if !path.is_file() {
+        bail!(
+            "{} is not built: run `cargo build --workspace --bins` first (scripts/test does)",
+            path.display()
+        );
+    }
+    Ok(path)
+}
+
+/// A child process killed when dropped, so a failing test leaves nothing running.
+pub struct Proc {
+    pub child: Child,
+    pub lines: mpsc::Receiver<String>,
+}
+
+impl Proc {
+    /// Wait for a stdout line containing `needle`; return it.
+    pub fn wait_for(&self, needle: &str, timeout: Duration) -> Result<String> {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) if line.contains(needle) => return Ok(line),
+                Ok(_) => continue,
+                Err(_) => bail!("no line containing `{needle}` within {timeout:?}"),
+            }
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Ask it to stop as an operator would (SIGTERM / Ctrl-C), then wait.
+    pub fn terminate(mut self) -> Result<std::process::ExitStatus> {
+        let pid = self.child.id().to_string();
+        Command::new("kill").args(["-TERM", &pid]).status()?;
+        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Some(status) = self.child.try_wait()? {
+                return Ok(status);
+            }
+            if std::time::Instant::now() > deadline {
+                bail!("process {pid} did not stop within 15 s of SIGTERM");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn spawn(bin: &Path, args: &[&str]) -> Result<Proc> {
+    let mut child = Command::new(bin)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .spawn()
+        .with_context(|| format!("starting {}", bin.display()))?;
+    let stdout = child.stdout.take().context("no stdout")?;
+    let (tx, lines) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    Ok(Proc { child, lines })
+}
+
+/// `hearth-sim` on a free loopback port; returns the process and its port.
+pub fn start_sim() -> Result<(Proc, u16)> {
+    let sim = spawn(
+        &binary("hearth-sim")?,
+        &["--bind", "127.0.0.1:0", "--status-every", "0"],
+    )?;
+    let line = sim.wait_for("listening on", Duration::from_secs(20))?;
+    let port = line
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.trim().parse().ok())
+        .context("no port in the listening line")?;
+    Ok((sim, port))
+}
+
+/// A port nothing listens on (bound, then released).
+pub fn closed_port() -> Result<u16> {
+    let l = std::net::TcpListener::bind("127.0.0.1:0")?;
+    Ok(l.local_addr()?.port())
+}

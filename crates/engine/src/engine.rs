@@ -51,7 +51,8 @@ pub enum EngineError {
 pub(crate) struct Inner {
     pub(crate) config: Arc<Config>,
     pub(crate) clock: SharedClock,
-    historian: Arc<dyn Historian>,
+    /// Taken (and so closed) by `stop`, whatever engine handles outlive it.
+    historian: RwLock<Option<Arc<dyn Historian>>>,
     live: RwLock<LiveTable>,
     tx: broadcast::Sender<LiveBatch>,
     data_dir: PathBuf,
@@ -101,7 +102,7 @@ impl Engine {
             live: RwLock::new(LiveTable::new(&config)),
             config: config.clone(),
             clock: clock.clone(),
-            historian: historian.clone(),
+            historian: RwLock::new(Some(historian.clone())),
             tx,
             data_dir: opts.data_dir.clone(),
             api_url: RwLock::new(None),
@@ -244,9 +245,19 @@ impl Engine {
         self.inner.tx.subscribe()
     }
 
+    fn historian(&self) -> Result<Arc<dyn Historian>, EngineError> {
+        let h = self
+            .inner
+            .historian
+            .read()
+            .unwrap_or_else(|p| p.into_inner());
+        h.clone()
+            .ok_or_else(|| EngineError::Internal("the engine has stopped".into()))
+    }
+
     /// Devices, tags and what the data dir holds.
     pub async fn status(&self) -> Result<EngineStatus, EngineError> {
-        let historian = self.inner.historian.clone();
+        let historian = self.historian()?;
         let summary = tokio::task::spawn_blocking(move || historian.summary())
             .await
             .map_err(|e| EngineError::Internal(e.to_string()))??;
@@ -338,7 +349,10 @@ async fn ingest(engine: Engine, mut rx: mpsc::Receiver<PollReport>, series: Vec<
                 },
             ))
         }));
-        if let Err(err) = inner.historian.append(&batch) {
+        let appended = engine
+            .historian()
+            .and_then(|h| h.append(&batch).map_err(EngineError::from));
+        if let Err(err) = appended {
             tracing::error!(%err, "historian append failed");
         }
         let now = inner.clock.now();
@@ -432,10 +446,19 @@ impl RunningEngine {
         if let Some(f) = self.flusher.take() {
             let _ = f.await;
         }
-        let h = self.engine.inner.historian.clone();
-        tokio::task::spawn_blocking(move || h.flush())
-            .await
-            .map_err(|e| EngineError::Internal(e.to_string()))??;
+        let h = self
+            .engine
+            .inner
+            .historian
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some(h) = h {
+            // Flush, then drop the last handle so sled closes its files before the lock goes.
+            tokio::task::spawn_blocking(move || h.flush().map(|_| drop(h)))
+                .await
+                .map_err(|e| EngineError::Internal(e.to_string()))??;
+        }
         if let Some(h) = self.http.take() {
             let _ = tokio::time::timeout(std::time::Duration::from_secs(3), h).await;
         }

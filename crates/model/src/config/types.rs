@@ -215,7 +215,11 @@ impl Tag {
     /// Decimal places worth showing, from the scale: x0.1 shows one, x0.01 two.
     pub fn decimals(&self) -> u8 {
         if matches!(self.data_type, DataType::Float32 | DataType::Float64) {
-            return 1;
+            // Large flows read better whole; small quantities keep a decimal.
+            return match self.range {
+                Some((_, hi)) if hi > 1000.0 => 0,
+                _ => 1,
+            };
         }
         let mut d = 0u8;
         let mut s = self.scale.abs();

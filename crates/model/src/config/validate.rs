@@ -234,7 +234,8 @@ pub(super) fn load(path: &Path) -> Result<Config, ConfigErrors> {
     }
     check_overlaps(&mut errors, &tags, &devices);
 
-    let furnace = check_furnace(&mut errors, file, &raw.furnace, &tags);
+    let declared: std::collections::HashSet<&str> = tag_files.keys().map(String::as_str).collect();
+    let furnace = check_furnace(&mut errors, file, &raw.furnace, &tags, &declared);
 
     let bind = match raw.server.bind.parse() {
         Ok(a) => a,
@@ -553,10 +554,19 @@ fn check_overlaps(errors: &mut Errors, tags: &[Tag], devices: &[Device]) {
     }
 }
 
-fn check_furnace(errors: &mut Errors, file: &Path, f: &RawFurnace, tags: &[Tag]) -> Furnace {
+/// `declared` holds every tag name in the register maps, valid or not: a role naming a tag that
+/// exists but has its own error is not reported twice.
+fn check_furnace(
+    errors: &mut Errors,
+    file: &Path,
+    f: &RawFurnace,
+    tags: &[Tag],
+    declared: &std::collections::HashSet<&str>,
+) -> Furnace {
     let mut lookup = |key: String, name: &str| -> TagId {
         match tags.iter().find(|t| t.name == name) {
             Some(t) => t.id,
+            None if declared.contains(name) => TagId(u32::MAX),
             None => {
                 errors.push(file, key, format!("names no tag `{name}`"));
                 TagId(u32::MAX)

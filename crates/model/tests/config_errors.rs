@@ -1,0 +1,301 @@
+//! Every kind of config mistake gives an error naming the file, the key path and the reason; and
+//! validation reports all of them at once. Each case edits a copy of the shipped default config.
+
+use std::path::{Path, PathBuf};
+
+use hearth_model::config::{Config, ConfigError};
+
+fn repo_config() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config")
+}
+
+struct Case {
+    dir: tempfile::TempDir,
+}
+
+impl Case {
+    /// A copy of the default config, with `edit_plant` and `edit_map` applied to the two files.
+    fn new(edit_plant: impl Fn(String) -> String, edit_map: impl Fn(String) -> String) -> Case {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let read = |f: &str| {
+            std::fs::read_to_string(repo_config().join(f)).unwrap_or_else(|e| panic!("{f}: {e}"))
+        };
+        let write = |f: &str, s: String| {
+            std::fs::write(dir.path().join(f), s).unwrap_or_else(|e| panic!("{f}: {e}"))
+        };
+        write("plant.toml", edit_plant(read("plant.toml")));
+        write(
+            "simulator-registers.toml",
+            edit_map(read("simulator-registers.toml")),
+        );
+        Case { dir }
+    }
+
+    fn errors(&self) -> Vec<ConfigError> {
+        match Config::load(&self.dir.path().join("plant.toml")) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.0,
+        }
+    }
+
+    /// Assert an error for `file` at `key` whose message contains `reason`.
+    fn expect(&self, file: &str, key: &str, reason: &str) {
+        let errors = self.errors();
+        let found = errors
+            .iter()
+            .any(|e| e.file.ends_with(file) && e.key == key && e.message.contains(reason));
+        assert!(
+            found,
+            "expected {file}: {key}: …{reason}…, got:\n{}",
+            errors
+                .iter()
+                .map(|e| format!("  {e}\n"))
+                .collect::<String>()
+        );
+    }
+}
+
+fn same(s: String) -> String {
+    s
+}
+
+fn add_tag(extra: &'static str) -> impl Fn(String) -> String {
+    move |s| format!("{s}\n{extra}\n")
+}
+
+#[test]
+fn the_shipped_default_config_is_valid() {
+    let c = Config::load(&repo_config().join("plant.toml")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.devices.len(), 1);
+    assert_eq!(c.devices[0].name, "furnace");
+    assert!(c.devices[0].is_embedded_simulator());
+    assert_eq!(c.furnace.zones.len(), 3);
+    assert_eq!(c.plant.time_zone, chrono_tz::Asia::Shanghai);
+    // Every role resolves to a real tag.
+    for z in &c.furnace.zones {
+        for id in [z.temperature, z.setpoint, z.fuel_flow] {
+            assert!(c.tag(id).is_some());
+        }
+    }
+}
+
+#[test]
+fn an_unknown_key_is_rejected_with_its_path() {
+    let case = Case::new(
+        |s| {
+            s.replace(
+                "request_timeout_ms = 1000",
+                "request_timeout_ms = 1000\nrequest_timout_ms = 5",
+            )
+        },
+        same,
+    );
+    case.expect(
+        "plant.toml",
+        "devices.furnace.request_timout_ms",
+        "unknown field `request_timout_ms`",
+    );
+}
+
+#[test]
+fn a_wrongly_typed_value_names_the_key_and_line() {
+    let case = Case::new(|s| s.replace("unit_id = 1", "unit_id = \"one\""), same);
+    case.expect("plant.toml", "devices.furnace.unit_id", "line");
+}
+
+#[test]
+fn overlapping_registers_are_rejected() {
+    let case = Case::new(
+        same,
+        add_tag(
+            "[tags.extra]\nregister = \"input\"\naddress = 13\ntype = \"uint16\"\nunit = \"count\"\npoll_group = \"fast\"",
+        ),
+    );
+    case.expect(
+        "simulator-registers.toml",
+        "tags.extra.address",
+        "input register 13 overlaps tag `zone1_fuel` (12..=13)",
+    );
+}
+
+#[test]
+fn an_unknown_poll_group_is_rejected() {
+    let case = Case::new(
+        same,
+        add_tag(
+            "[tags.extra]\nregister = \"input\"\naddress = 200\ntype = \"uint16\"\nunit = \"count\"\npoll_group = \"fastest\"",
+        ),
+    );
+    case.expect(
+        "simulator-registers.toml",
+        "tags.extra.poll_group",
+        "unknown poll group `fastest`",
+    );
+}
+
+#[test]
+fn an_address_past_65535_is_rejected() {
+    let case = Case::new(
+        same,
+        add_tag(
+            "[tags.extra]\nregister = \"input\"\naddress = 65535\ntype = \"float32\"\nunit = \"count\"\npoll_group = \"fast\"",
+        ),
+    );
+    case.expect(
+        "simulator-registers.toml",
+        "tags.extra.address",
+        "runs past 65535",
+    );
+}
+
+#[test]
+fn a_32_bit_type_given_one_register_is_rejected() {
+    let case = Case::new(
+        same,
+        add_tag(
+            "[tags.extra]\nregister = \"input\"\naddress = 200\ntype = \"float32\"\nwords = 1\nunit = \"count\"\npoll_group = \"fast\"",
+        ),
+    );
+    case.expect(
+        "simulator-registers.toml",
+        "tags.extra.words",
+        "float32 takes 2 registers, `words` says 1",
+    );
+}
+
+#[test]
+fn an_unknown_unit_is_rejected() {
+    let case = Case::new(same, |s| {
+        s.replacen("unit = \"degC\"", "unit = \"celsius\"", 1)
+    });
+    case.expect(
+        "simulator-registers.toml",
+        "tags.zone1_temp.unit",
+        "unknown unit `celsius`",
+    );
+}
+
+#[test]
+fn a_duplicate_tag_across_devices_is_rejected() {
+    let plant = |s: String| {
+        format!(
+            "{s}\n[devices.second]\nkind = \"plc\"\nhost = \"127.0.0.1\"\nport = 502\nregister_map = \"second.toml\"\n"
+        )
+    };
+    let case = Case::new(plant, same);
+    std::fs::write(
+        case.dir.path().join("second.toml"),
+        "[tags.o2]\nregister = \"input\"\naddress = 0\ntype = \"uint16\"\nunit = \"%\"\npoll_group = \"fast\"\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    case.expect("second.toml", "tags.o2", "duplicate tag");
+}
+
+#[test]
+fn a_role_naming_no_tag_is_rejected() {
+    let case = Case::new(
+        |s| {
+            s.replace(
+                "temperature = \"zone2_temp\"",
+                "temperature = \"zone2_tmp\"",
+            )
+        },
+        same,
+    );
+    case.expect(
+        "plant.toml",
+        "furnace.zones[1].temperature",
+        "names no tag `zone2_tmp`",
+    );
+}
+
+#[test]
+fn a_bool_in_a_register_needs_a_bit() {
+    let case = Case::new(
+        same,
+        add_tag(
+            "[tags.extra]\nregister = \"holding\"\naddress = 200\ntype = \"bool\"\nunit = \"bool\"\npoll_group = \"fast\"",
+        ),
+    );
+    case.expect("simulator-registers.toml", "tags.extra.bit", "needs `bit`");
+}
+
+#[test]
+fn a_missing_register_map_names_the_file() {
+    let case = Case::new(
+        |s| {
+            s.replace(
+                "register_map = \"simulator-registers.toml\"",
+                "register_map = \"nope.toml\"",
+            )
+        },
+        same,
+    );
+    case.expect("nope.toml", "", "cannot read");
+}
+
+#[test]
+fn every_error_is_reported_at_once() {
+    let case = Case::new(
+        |s| {
+            s.replace(
+                "time_zone = \"Asia/Shanghai\"",
+                "time_zone = \"Nowhere/Town\"",
+            )
+            .replace("o2 = \"o2\"", "o2 = \"o3\"")
+        },
+        |s| {
+            s.replacen("unit = \"degC\"", "unit = \"furlongs\"", 1)
+                .replacen("poll_group = \"analysers\"", "poll_group = \"slowest\"", 1)
+        },
+    );
+    case.expect("plant.toml", "plant.time_zone", "unknown time zone");
+    case.expect("plant.toml", "furnace.o2", "names no tag `o3`");
+    case.expect(
+        "simulator-registers.toml",
+        "tags.zone1_temp.unit",
+        "unknown unit",
+    );
+    case.expect(
+        "simulator-registers.toml",
+        "tags.co.poll_group",
+        "unknown poll group `slowest`",
+    );
+    let shown = Config::load(&case.dir.path().join("plant.toml"))
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(shown.starts_with("4 configuration errors:"), "{shown}");
+}
+
+#[test]
+fn device_overrides_make_a_device_read_only_and_never_a_simulator() {
+    let mut c = Config::load(&repo_config().join("plant.toml")).unwrap_or_else(|e| panic!("{e}"));
+    c.apply_overrides(&["furnace=10.1.2.3:502"
+        .parse()
+        .unwrap_or_else(|e| panic!("{e}"))])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let d = &c.devices[0];
+    assert_eq!(
+        (d.host.as_str(), d.port, d.writable),
+        ("10.1.2.3", 502, false)
+    );
+    assert!(!d.is_embedded_simulator());
+    let err = c
+        .apply_overrides(&["boiler=1.2.3.4:502"
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}"))])
+        .err()
+        .map(|e| e.to_string());
+    assert!(err.is_some_and(|e| e.contains("devices.boiler") && e.contains("furnace")));
+    assert!(
+        "furnace:502"
+            .parse::<hearth_model::config::DeviceOverride>()
+            .is_err()
+    );
+    assert!(
+        "furnace=host:0"
+            .parse::<hearth_model::config::DeviceOverride>()
+            .is_err()
+    );
+}

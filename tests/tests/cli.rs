@@ -1,0 +1,211 @@
+//! The `hearth` binary as an engineer uses it, against real `hearth-sim` and `hearth serve`
+//! processes.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use hearth_e2e::{binary, closed_port, default_config, spawn, start_sim};
+use serde_json::Value;
+
+fn hearth(args: &[&str]) -> Result<(i32, String, String)> {
+    let out = Command::new(binary("hearth")?)
+        .args(args)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("HEARTH_CONFIG")
+        .env_remove("HEARTH_DATA_DIR")
+        .output()?;
+    Ok((
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout)?,
+        String::from_utf8(out.stderr)?,
+    ))
+}
+
+#[test]
+fn poll_once_json_against_a_running_simulator_is_all_good() -> Result<()> {
+    let (_sim, port) = start_sim()?;
+    let cfg = default_config();
+    let device = format!("furnace=127.0.0.1:{port}");
+    let (code, out, err) = hearth(&[
+        "poll",
+        "--once",
+        "--json",
+        "--config",
+        cfg.to_str().context("path")?,
+        "--device",
+        &device,
+    ])?;
+    let doc: Value =
+        serde_json::from_str(&out).with_context(|| format!("not JSON: {out}\n{err}"))?;
+    let tags = doc["tags"].as_array().context("tags")?;
+    assert_eq!(tags.len(), 35, "every default tag is reported");
+    for t in tags {
+        assert_eq!(t["quality"], "Good", "{t}");
+        assert!(t["value"].is_number(), "{t}");
+        assert!(t["ts"].as_str().is_some_and(|s| s.ends_with('Z')), "{t}");
+        for key in ["name", "device", "unit"] {
+            assert!(t[key].is_string(), "{key} in {t}");
+        }
+    }
+    let devices = doc["devices"].as_array().context("devices")?;
+    assert_eq!(devices[0]["name"], "furnace");
+    assert_eq!(devices[0]["state"], "connected");
+    assert!(devices[0]["last_good"].is_string());
+    assert!(devices[0]["error"].is_null());
+    assert_eq!(code, 0, "{err}");
+    Ok(())
+}
+
+#[test]
+fn poll_once_against_a_closed_port_is_bad_no_communication_and_exits_3() -> Result<()> {
+    let cfg = default_config();
+    let device = format!("furnace=127.0.0.1:{}", closed_port()?);
+    let started = Instant::now();
+    let (code, out, _) = hearth(&[
+        "poll",
+        "--once",
+        "--json",
+        "--config",
+        cfg.to_str().context("path")?,
+        "--device",
+        &device,
+    ])?;
+    // A hang guard, not a benchmark: the configured timeouts are a few seconds at most.
+    assert!(started.elapsed() < Duration::from_secs(20));
+    let doc: Value = serde_json::from_str(&out)?;
+    let tags = doc["tags"].as_array().context("tags")?;
+    assert_eq!(tags.len(), 35);
+    assert!(
+        tags.iter()
+            .all(|t| t["quality"] == "Bad_NoCommunication" && t["value"].is_null()),
+        "{out}"
+    );
+    assert_eq!(doc["devices"][0]["state"], "disconnected");
+    assert!(
+        doc["devices"][0]["error"]
+            .as_str()
+            .is_some_and(|e| !e.is_empty())
+    );
+    assert_eq!(code, 3);
+    Ok(())
+}
+
+#[test]
+fn poll_once_prints_a_table_by_default() -> Result<()> {
+    let (_sim, port) = start_sim()?;
+    let cfg = default_config();
+    let device = format!("furnace=127.0.0.1:{port}");
+    let (code, out, _) = hearth(&[
+        "poll",
+        "--once",
+        "--config",
+        cfg.to_str().context("path")?,
+        "--device",
+        &device,
+    ])?;
+    assert_eq!(code, 0);
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("zone1_temp"))
+        .context("no zone1_temp row")?;
+    assert!(line.contains("degC") && line.contains("Good"), "{line}");
+    Ok(())
+}
+
+#[test]
+fn status_answers_through_serve_and_from_the_data_dir_and_a_second_serve_is_refused() -> Result<()>
+{
+    let dir = tempfile::tempdir()?;
+    let data = dir.path().to_str().context("path")?;
+    let cfg = default_config();
+    let cfg = cfg.to_str().context("path")?;
+
+    let serve = spawn(
+        &binary("hearth")?,
+        &[
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--config",
+            cfg,
+            "--data-dir",
+            data,
+        ],
+    )?;
+    let line = serve.wait_for("Hearth engine running", Duration::from_secs(30))?;
+    assert!(line.contains("http://127.0.0.1:"), "{line}");
+    std::thread::sleep(Duration::from_millis(2500));
+
+    let (code, out, err) = hearth(&["status", "--json", "--config", cfg, "--data-dir", data])?;
+    assert_eq!(code, 0, "{err}");
+    let st: Value = serde_json::from_str(&out)?;
+    assert_eq!(st["source"], "engine");
+    assert_eq!(st["pid"], serve.pid());
+    assert_eq!(st["tag_count"], 35);
+    assert_eq!(st["devices"][0]["state"], "connected");
+    assert!(st["newest_sample"].is_string(), "{st}");
+
+    let (code, _, err) = hearth(&[
+        "serve",
+        "--bind",
+        "127.0.0.1:0",
+        "--config",
+        cfg,
+        "--data-dir",
+        data,
+    ])?;
+    assert_ne!(code, 0);
+    assert!(
+        err.contains(&format!("pid {}", serve.pid())),
+        "second serve should name the first's pid: {err}"
+    );
+
+    let status = serve.terminate()?;
+    assert!(
+        status.success(),
+        "serve should stop cleanly on SIGTERM: {status:?}"
+    );
+
+    let (code, out, err) = hearth(&["status", "--json", "--config", cfg, "--data-dir", data])?;
+    assert_eq!(code, 0, "{err}");
+    let offline: Value = serde_json::from_str(&out)?;
+    assert_eq!(offline["source"], "data-dir");
+    assert!(offline["pid"].is_null());
+    assert_eq!(offline["stored_tags"], 35);
+    // What the engine said was newest was flushed before it stopped.
+    assert!(
+        offline["newest_sample"].as_str() >= st["newest_sample"].as_str(),
+        "{offline} vs {st}"
+    );
+    assert!(offline["data_dir_bytes"].as_u64().unwrap_or(0) > 0);
+    Ok(())
+}
+
+#[test]
+fn check_config_accepts_the_default_and_rejects_a_broken_one_with_file_and_key() -> Result<()> {
+    let cfg = default_config();
+    let (code, out, _) = hearth(&["check-config", cfg.to_str().context("path")?])?;
+    assert_eq!(code, 0);
+    assert!(out.contains("valid"));
+
+    let dir = tempfile::tempdir()?;
+    let plant = std::fs::read_to_string(&cfg)?.replace(
+        "time_zone = \"Asia/Shanghai\"",
+        "time_zone = \"Mars/Olympus\"",
+    );
+    std::fs::write(dir.path().join("plant.toml"), plant)?;
+    std::fs::copy(
+        hearth_e2e::repo_root().join("config/simulator-registers.toml"),
+        dir.path().join("simulator-registers.toml"),
+    )?;
+    let broken = dir.path().join("plant.toml");
+    let (code, _, err) = hearth(&["check-config", broken.to_str().context("path")?])?;
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("plant.toml: plant.time_zone: unknown time zone `Mars/Olympus`"),
+        "{err}"
+    );
+    Ok(())
+}

@@ -1,0 +1,123 @@
+// The shell: header with plant time and connection, navigation, the pages, and the close prompt.
+import { For, Match, Show, Switch, createResource, createSignal, onCleanup } from "solid-js";
+import type { PlantInfo } from "./bindings";
+import { type EngineClient, connect, inDesktop } from "./client";
+import { answerClose, onCloseRequested } from "./client/tauri";
+import { formatPlantTime, formatUtc } from "./format";
+import { type Key, type Locale, catalogues, locale, setLocale, t } from "./i18n";
+import { Devices } from "./pages/Devices";
+import { Overview } from "./pages/Overview";
+import { type Live, createLive } from "./state";
+
+type Page = "overview" | "devices";
+const PAGES: Page[] = ["overview", "devices"];
+
+async function start(): Promise<{ client: EngineClient; plant: PlantInfo; live: Live }> {
+  const client = await connect();
+  const plant = await client.plant();
+  const live = createLive(client, plant);
+  return { client, plant, live };
+}
+
+export function App() {
+  const [app] = createResource(start);
+  const [page, setPage] = createSignal<Page>((location.hash.slice(1) as Page) || "overview");
+  const [closing, setClosing] = createSignal(false);
+  if (inDesktop()) onCloseRequested(() => setClosing(true));
+  onCleanup(() => app()?.live.stop());
+  const go = (p: Page) => {
+    setPage(p);
+    location.hash = p;
+  };
+
+  return (
+    <div class="shell">
+      <Switch>
+        <Match when={app.error as unknown}>
+          <div class="fatal">
+            <h1>{t("error.connect")}</h1>
+            <pre>{String(app.error)}</pre>
+          </div>
+        </Match>
+        <Match when={app()}>
+          {(a) => (
+            <>
+              <Header live={a().live} plant={a().plant} client={a().client} />
+              <nav class="nav">
+                <For each={PAGES}>
+                  {(p) => (
+                    <button classList={{ active: page() === p }} onClick={() => go(p)} data-page={p}>
+                      {t(`nav.${p}` as Key)}
+                    </button>
+                  )}
+                </For>
+                <div class="spacer" />
+                <label class="lang">
+                  {t("language")}
+                  <select value={locale()} onChange={(e) => setLocale(e.currentTarget.value as Locale)}>
+                    <For each={Object.keys(catalogues) as Locale[]}>
+                      {(l) => <option value={l}>{l === "en" ? "English" : "简体中文"}</option>}
+                    </For>
+                  </select>
+                </label>
+              </nav>
+              <main class="page">
+                <Switch>
+                  <Match when={page() === "overview"}>
+                    <Overview live={a().live} plant={a().plant} />
+                  </Match>
+                  <Match when={page() === "devices"}>
+                    <Devices live={a().live} plant={a().plant} />
+                  </Match>
+                </Switch>
+              </main>
+            </>
+          )}
+        </Match>
+      </Switch>
+      <Show when={closing()}>
+        <div class="modal-backdrop">
+          <div class="modal" role="dialog" aria-modal="true">
+            <h2>{t("close.title")}</h2>
+            <p>{t("close.body")}</p>
+            <div class="actions">
+              <button class="primary" onClick={() => void answerClose("tray").then(() => setClosing(false))}>
+                {t("close.tray")}
+              </button>
+              <button onClick={() => void answerClose("quit")}>{t("close.quit")}</button>
+              <button onClick={() => setClosing(false)}>{t("close.cancel")}</button>
+            </div>
+          </div>
+        </div>
+      </Show>
+    </div>
+  );
+}
+
+function Header(props: { live: Live; plant: PlantInfo; client: EngineClient }) {
+  const now = () => props.live.live.now_ms;
+  const devices = () => Object.values(props.live.live.devices);
+  const connected = () => devices().filter((d) => d.state === "connected").length;
+  const engineLabel = () => {
+    const k = props.client.target.kind;
+    return k === "in_process" ? t("engine.inProcess") : k === "attached" ? t("engine.attached") : t("engine.browser");
+  };
+  return (
+    <header class="header">
+      <div class="brand">{t("app.title")}</div>
+      <div class="plant">{props.plant.name}</div>
+      <div class="clock" title={`${formatUtc(now())} ${t("header.utcHint")}`}>
+        <span class="label">{t("header.plantTime")}</span>
+        <span class="time" data-testid="plant-time">
+          {formatPlantTime(now(), props.plant.time_zone)}
+        </span>
+        <span class="tz">{props.plant.time_zone}</span>
+      </div>
+      <div class={`link link-${props.live.link()}`} title={props.client.target.api_url}>
+        <span class="dot" />
+        {t(`link.${props.live.link()}` as Key)} · {engineLabel()} · {connected()}/{devices().length}{" "}
+        {t("nav.devices")}
+      </div>
+    </header>
+  );
+}

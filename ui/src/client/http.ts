@@ -1,0 +1,68 @@
+// The engine over HTTP and WebSocket: `hearth serve` in a browser, or a desktop window attached
+// to a running engine.
+import type { EngineTarget, LiveBatch, PlantInfo, Snapshot } from "../bindings";
+import type { EngineClient, LinkState, Unsubscribe } from "./types";
+
+/** Reconnect delays, ms: quick at first, then at most every 5 s. */
+export function reconnectDelay(attempt: number): number {
+  return Math.min(5000, 250 * 2 ** Math.max(0, attempt));
+}
+
+export function wsUrl(base: string): string {
+  const u = new URL("/api/live", base);
+  u.protocol = u.protocol === "https:" ? "wss:" : "ws:";
+  return u.toString();
+}
+
+export class HttpClient implements EngineClient {
+  readonly target: EngineTarget | { kind: "browser"; api_url: string };
+  private readonly base: string;
+
+  constructor(base: string, target?: EngineTarget) {
+    this.base = base.replace(/\/$/, "");
+    this.target = target ?? { kind: "browser", api_url: this.base };
+  }
+
+  private async get<T>(path: string): Promise<T> {
+    const r = await fetch(`${this.base}${path}`);
+    if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
+    return (await r.json()) as T;
+  }
+
+  plant(): Promise<PlantInfo> {
+    return this.get("/api/plant");
+  }
+
+  snapshot(): Promise<Snapshot> {
+    return this.get("/api/snapshot");
+  }
+
+  subscribe(onBatch: (b: LiveBatch) => void, onLink: (s: LinkState) => void): Unsubscribe {
+    let ws: WebSocket | undefined;
+    let closed = false;
+    let attempt = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const open = () => {
+      onLink("connecting");
+      ws = new WebSocket(wsUrl(this.base + "/"));
+      ws.onopen = () => {
+        attempt = 0;
+        onLink("live");
+      };
+      ws.onmessage = (ev: MessageEvent) => {
+        if (typeof ev.data === "string") onBatch(JSON.parse(ev.data) as LiveBatch);
+      };
+      ws.onclose = () => {
+        if (closed) return;
+        onLink("lost");
+        timer = setTimeout(open, reconnectDelay(attempt++));
+      };
+    };
+    open();
+    return () => {
+      closed = true;
+      if (timer !== undefined) clearTimeout(timer);
+      ws?.close();
+    };
+  }
+}

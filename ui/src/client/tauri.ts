@@ -1,0 +1,47 @@
+// The engine inside the desktop process: Tauri commands, and a channel for live data.
+import { Channel, invoke } from "@tauri-apps/api/core";
+import type { EngineTarget, LiveBatch, PlantInfo, Snapshot } from "../bindings";
+import type { EngineClient, LinkState, Unsubscribe } from "./types";
+
+export class TauriClient implements EngineClient {
+  constructor(readonly target: EngineTarget) {}
+
+  plant(): Promise<PlantInfo> {
+    return invoke<PlantInfo>("plant_info");
+  }
+
+  snapshot(): Promise<Snapshot> {
+    return invoke<Snapshot>("snapshot");
+  }
+
+  subscribe(onBatch: (b: LiveBatch) => void, onLink: (s: LinkState) => void): Unsubscribe {
+    let active = true;
+    const channel = new Channel<LiveBatch>();
+    channel.onmessage = (b) => {
+      if (active) onBatch(b);
+    };
+    onLink("connecting");
+    invoke("subscribe_live", { onEvent: channel }).then(
+      () => onLink("live"),
+      () => onLink("lost"),
+    );
+    return () => {
+      active = false;
+    };
+  }
+}
+
+/** Ask the shell how to reach the engine, and register for the close prompt. */
+export async function desktopTarget(): Promise<EngineTarget> {
+  return invoke<EngineTarget>("engine_target");
+}
+
+export function onCloseRequested(handler: () => void): void {
+  const channel = new Channel<null>();
+  channel.onmessage = () => handler();
+  void invoke("on_close_requested", { onEvent: channel });
+}
+
+export function answerClose(choice: "tray" | "quit"): Promise<void> {
+  return invoke("close_choice", { choice });
+}

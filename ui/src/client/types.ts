@@ -1,0 +1,15 @@
+// The one interface every page uses to reach the engine, whichever way it runs.
+import type { EngineTarget, LiveBatch, PlantInfo, Snapshot } from "../bindings";
+
+export type Unsubscribe = () => void;
+
+export type LinkState = "connecting" | "live" | "lost";
+
+export interface EngineClient {
+  /** How this window reaches the engine, for the header and Settings. */
+  readonly target: EngineTarget | { kind: "browser"; api_url: string };
+  plant(): Promise<PlantInfo>;
+  snapshot(): Promise<Snapshot>;
+  /** Live batches until unsubscribed; `onLink` reports the connection itself. */
+  subscribe(onBatch: (b: LiveBatch) => void, onLink: (s: LinkState) => void): Unsubscribe;
+}

@@ -1,0 +1,49 @@
+// One live value with its unit, quality and age. Grey unless abnormal; a bad or stale value keeps
+// its last good number, greyed, with how old it is.
+import { Show } from "solid-js";
+import { formatAge, formatUtc, formatValue, qualityClass, unitSymbol } from "../format";
+import { locale, t } from "../i18n";
+import type { Live } from "../state";
+
+export function Reading(props: { live: Live; tag: string | null | undefined; label?: string; big?: boolean }) {
+  const v = () => (props.tag ? props.live.live.tags[props.tag] : undefined);
+  const info = () => (props.tag ? props.live.info[props.tag] : undefined);
+  const cls = () => {
+    const q = v()?.quality;
+    return q ? qualityClass(q) : "bad";
+  };
+  const shown = () => {
+    const cur = v();
+    if (!cur) return null;
+    return cur.value ?? cur.last_good_value;
+  };
+  const ageMs = () => {
+    const cur = v();
+    return cur?.value !== null && cur?.value !== undefined ? cur.ts_ms : cur?.last_good_ms;
+  };
+  const title = () => {
+    const cur = v();
+    const i = info();
+    const parts = [i?.description ?? props.tag ?? ""];
+    if (cur?.ts_ms) parts.push(`${formatUtc(cur.ts_ms)} UTC`);
+    if (cur) parts.push(cur.quality);
+    return parts.join("\n");
+  };
+  return (
+    <div class={`reading q-${cls()}${props.big ? " big" : ""}`} title={title()} data-tag={props.tag ?? ""} data-quality={v()?.quality ?? "none"}>
+      <Show when={props.label}>
+        <span class="label">{props.label}</span>
+      </Show>
+      <span class="value">
+        <span class="number">{formatValue(shown(), info()?.decimals ?? 1, locale())}</span>
+        <span class="unit">{unitSymbol(info()?.unit ?? "")}</span>
+      </span>
+      <Show when={cls() !== "good"}>
+        <span class="quality">
+          {v()?.quality ?? t("quality.noValue")}
+          <Show when={ageMs()}>{(ms) => <> · {t("quality.age")} {formatAge(ms(), props.live.live.now_ms)}</>}</Show>
+        </span>
+      </Show>
+    </div>
+  );
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { formatAge, formatPlantTime, formatValue, qualityClass, unitSymbol } from "./format";
+
+describe("format", () => {
+  it("classifies every quality the engine sends", () => {
+    expect(qualityClass("Good")).toBe("good");
+    expect(qualityClass("Uncertain_Stale")).toBe("uncertain");
+    expect(qualityClass("Uncertain_EngineeringRange")).toBe("uncertain");
+    expect(qualityClass("Bad_NoCommunication")).toBe("bad");
+    expect(qualityClass("Bad_DeviceException(2)")).toBe("bad");
+  });
+
+  it("formats numbers per locale with the tag's decimals", () => {
+    expect(formatValue(129496.75, 0, "en")).toBe("129,497");
+    expect(formatValue(1049.56, 1, "en")).toBe("1,049.6");
+    expect(formatValue(null, 1, "en")).toBe("—");
+    expect(formatValue(Number.NaN, 1, "en")).toBe("—");
+  });
+
+  it("says how old a reading is in the largest sensible unit", () => {
+    expect(formatAge(0, 4_000)).toBe("4 s");
+    expect(formatAge(0, 180_000)).toBe("3 min");
+    expect(formatAge(0, 3 * 3_600_000)).toBe("3 h");
+    expect(formatAge(0, 3 * 86_400_000)).toBe("3 d");
+    expect(formatAge(10_000, 0)).toBe("0 s");
+  });
+
+  it("shows times in the plant's zone, not the viewer's", () => {
+    // 2026-11-28T10:00:00Z is 18:00 in Shanghai (UTC+8, no DST).
+    const ms = Date.UTC(2026, 10, 28, 10, 0, 0);
+    expect(formatPlantTime(ms, "Asia/Shanghai")).toBe("2026-11-28 18:00:00");
+    expect(formatPlantTime(ms, "Europe/Berlin")).toBe("2026-11-28 11:00:00");
+    // Midnight is 00, never 24.
+    expect(formatPlantTime(Date.UTC(2026, 10, 28, 16, 0, 5), "Asia/Shanghai")).toBe("2026-11-29 00:00:05");
+  });
+
+  it("shows unit symbols", () => {
+    expect(unitSymbol("degC")).toBe("°C");
+    expect(unitSymbol("Nm3/h")).toBe("Nm³/h");
+    expect(unitSymbol("%")).toBe("%");
+  });
+});

@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import type { LiveBatch, TagValue } from "./bindings";
+import { FrameBatcher, mergeBatches } from "./live";
+
+const tag = (name: string, value: number): TagValue => ({
+  name,
+  device: "furnace",
+  value,
+  unit: "degC",
+  quality: "Good",
+  ts: null,
+  ts_ms: null,
+  last_good_value: value,
+  last_good_ms: null,
+});
+
+describe("live batching", () => {
+  it("keeps the newest value of each tag", () => {
+    const a: LiveBatch = { now_ms: 1, devices: [], tags: [tag("z1", 1), tag("z2", 2)] };
+    const b: LiveBatch = { now_ms: 2, devices: [], tags: [tag("z1", 10)] };
+    const m = mergeBatches([a, b]);
+    expect(m.now_ms).toBe(2);
+    expect(m.tags.get("z1")?.value).toBe(10);
+    expect(m.tags.get("z2")?.value).toBe(2);
+  });
+
+  it("applies everything pushed within one frame in a single call", () => {
+    const frames: (() => void)[] = [];
+    const applied: number[][] = [];
+    const b = new FrameBatcher<number>((items) => applied.push(items), (cb) => frames.push(cb));
+    b.push(1);
+    b.push(2);
+    b.push(3);
+    expect(frames.length).toBe(1);
+    expect(applied.length).toBe(0);
+    frames[0]!();
+    expect(applied).toEqual([[1, 2, 3]]);
+    b.push(4);
+    expect(frames.length).toBe(2);
+    frames[1]!();
+    expect(applied).toEqual([[1, 2, 3], [4]]);
+  });
+});
