@@ -151,10 +151,10 @@ pub fn run(config: Config, data_dir: PathBuf) -> Result<i32> {
                 .lock()
                 .ok()
                 .and_then(|mut r| r.take());
-            if let Some(running) = running {
-                if let Err(err) = tauri::async_runtime::block_on(running.stop()) {
-                    eprintln!("hearth: stopping the engine: {err:#}");
-                }
+            if let Some(running) = running
+                && let Err(err) = tauri::async_runtime::block_on(running.stop())
+            {
+                eprintln!("hearth: stopping the engine: {err:#}");
             }
         }
     });
