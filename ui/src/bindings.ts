@@ -31,7 +31,7 @@ last_good_value: number | null,
  */
 last_good_ms: number | null, };
 
-export type DeviceState = "idle" | "connecting" | "connected" | "backoff";
+export type DeviceState = "idle" | "connecting" | "connected" | "disconnected";
 
 export type DeviceStatus = { name: string, state: DeviceState, 
 /**

@@ -38,7 +38,8 @@ export function Reading(props: { live: Live; tag: string | null | undefined; lab
         <span class="number">{formatValue(shown(), info()?.decimals ?? 1, locale())}</span>
         <span class="unit">{unitSymbol(info()?.unit ?? "")}</span>
       </span>
-      <Show when={cls() !== "good"}>
+      {/* Key values always say how fresh they are; the rest only when something is wrong. */}
+      <Show when={cls() !== "good" || props.big}>
         <span class="quality">
           {v()?.quality ?? t("quality.noValue")}
           <Show when={ageMs()}>{(ms) => <> · {t("quality.age")} {formatAge(ms(), props.live.live.now_ms)}</>}</Show>
