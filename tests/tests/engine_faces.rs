@@ -72,6 +72,46 @@ async fn the_websocket_streams_a_snapshot_then_live_batches_that_change() -> Res
         "live values are new readings: {zone1:?}"
     );
 
+    // Another web page open on this PC may not read the plant over the WebSocket or the API.
+    let mut foreign =
+        tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(format!(
+            "ws://{addr}/api/live"
+        ))?;
+    foreign
+        .headers_mut()
+        .insert("Origin", "http://evil.example".parse()?);
+    assert!(
+        tokio_tungstenite::connect_async(foreign).await.is_err(),
+        "a foreign origin got the live stream"
+    );
+    let (code, cors) = tokio::task::spawn_blocking(move || -> Result<(u16, Option<String>)> {
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .new_agent();
+        let foreign = agent
+            .get(&format!("http://{addr}/api/snapshot"))
+            .header("Origin", "http://evil.example")
+            .call()?;
+        let desktop = agent
+            .get(&format!("http://{addr}/api/snapshot"))
+            .header("Origin", "tauri://localhost")
+            .call()?;
+        let cors = desktop
+            .headers()
+            .get("access-control-allow-origin")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        Ok((foreign.status().as_u16(), cors))
+    })
+    .await??;
+    assert_eq!(code, 403);
+    assert_eq!(
+        cors.as_deref(),
+        Some("tauri://localhost"),
+        "the attached desktop window may read the API"
+    );
+
     let snap: Snapshot = tokio::task::spawn_blocking(move || -> Result<Snapshot> {
         Ok(ureq::get(&format!("http://{addr}/api/snapshot"))
             .call()?

@@ -90,7 +90,7 @@ export const zhCN: Record<Key, string> = {
   "overview.dischargeTemp": "出钢温度",
   "overview.chargeTemp": "装料温度",
   "overview.gasFlow": "烟气流向烟道",
-  "quality.age": "时长",
+  "quality.age": "距今",
   "quality.noValue": "尚无数值",
   "devices.device": "设备",
   "devices.state": "状态",
@@ -122,6 +122,8 @@ export const catalogues = { en: en as Record<Key, string>, "zh-CN": zhCN } as co
 export type Locale = keyof typeof catalogues;
 
 function initialLocale(): Locale {
+  const asked = typeof location !== "undefined" ? new URLSearchParams(location.search).get("lang") : null;
+  if (asked === "en" || asked === "zh-CN") return asked;
   const saved = typeof localStorage !== "undefined" ? localStorage.getItem("hearth.locale") : null;
   if (saved === "en" || saved === "zh-CN") return saved;
   return typeof navigator !== "undefined" && navigator.language.startsWith("zh") ? "zh-CN" : "en";

@@ -2,8 +2,9 @@
 //! `hearth serve`, browsers on other control-room PCs and the CLI. Also serves the built UI.
 
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -33,11 +34,14 @@ pub(crate) async fn serve(
         ui,
         shutdown: shutdown.clone(),
     };
-    let app = Router::new()
+    let api = Router::new()
         .route("/api/plant", get(plant))
         .route("/api/snapshot", get(snapshot))
         .route("/api/status", get(status))
         .route("/api/live", get(live))
+        .layer(middleware::from_fn(same_origin_only));
+    let app = Router::new()
+        .merge(api)
         .route("/", get(index))
         .route("/{*path}", get(asset))
         .with_state(state);
@@ -49,6 +53,55 @@ pub(crate) async fn serve(
         .await;
     if let Err(err) = result {
         tracing::error!(%err, "HTTP face stopped");
+    }
+}
+
+/// Origins of Hearth's own desktop window (Linux/macOS and Windows spellings).
+const DESKTOP_ORIGINS: [&str; 3] = [
+    "tauri://localhost",
+    "http://tauri.localhost",
+    "https://tauri.localhost",
+];
+
+/// Who may use the API: the page this engine serves, Hearth's desktop window, and clients that
+/// are not browsers (the CLI sends no Origin). Any other web page open on the same PC is refused,
+/// including over WebSocket, which browsers do not hold to CORS.
+fn origin_allowed(headers: &HeaderMap) -> Result<Option<HeaderValue>, ()> {
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return Ok(None);
+    };
+    let o = origin.to_str().map_err(|_| ())?;
+    if DESKTOP_ORIGINS.contains(&o) {
+        return Ok(Some(origin.clone()));
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .ok_or(())?;
+    if o == format!("http://{host}") {
+        Ok(None)
+    } else {
+        Err(())
+    }
+}
+
+async fn same_origin_only(req: Request, next: Next) -> Response {
+    match origin_allowed(req.headers()) {
+        Err(()) => (
+            StatusCode::FORBIDDEN,
+            "this engine answers only its own pages and Hearth's window",
+        )
+            .into_response(),
+        Ok(cors) => {
+            let mut resp = next.run(req).await;
+            if let Some(origin) = cors {
+                resp.headers_mut()
+                    .insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+                resp.headers_mut()
+                    .insert(header::VARY, HeaderValue::from_static("Origin"));
+            }
+            resp
+        }
     }
 }
 
