@@ -30,6 +30,11 @@ pub struct Cli {
     #[arg(long = "device", global = true, value_name = "NAME=HOST:PORT")]
     pub devices: Vec<DeviceOverride>,
 
+    /// Desktop only: attach the window to the engine at this URL (e.g. a `hearth serve` reached
+    /// through a tunnel) instead of the one on the data dir. Such a window never starts an engine.
+    #[arg(long, global = true, env = "HEARTH_ENGINE", value_name = "URL")]
+    pub engine: Option<String>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -140,7 +145,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             let data_dir = cli.data_dir()?;
             let _guard = logging::init_with_file(&data_dir, "info")?;
             let config = cli.load_config()?;
-            crate::desktop::run(config, data_dir)
+            crate::desktop::run(config, data_dir, cli.engine.clone())
         }
     }
 }

@@ -97,10 +97,7 @@ fn print_table(doc: &Doc) {
         "DEVICE", "STATE", "LAST GOOD (UTC)"
     );
     for d in &doc.devices {
-        let state = serde_json::to_value(d.state)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
+        let state = d.state.as_str();
         println!(
             "{:<12} {:<13} {:<26} {}",
             d.name,

@@ -52,10 +52,7 @@ pub fn run(config: &Config, data_dir: &Path, json: bool) -> Result<i32> {
     );
     println!("Devices:");
     for d in &status.devices {
-        let state = serde_json::to_value(d.state)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
+        let state = d.state.as_str();
         println!(
             "  {:<12} {:<22} {:<13} last good {}{}",
             d.name,

@@ -13,6 +13,7 @@ use hearth_model::config::Config;
 use tauri::ipc::Channel;
 use tauri::menu::{Menu, MenuItem};
 use tauri::tray::TrayIconBuilder;
+use tauri::utils::config::{Csp, CspDirectiveSources};
 use tauri::{Manager, RunEvent, WebviewUrl, WebviewWindowBuilder, WindowEvent};
 
 use crate::cmd_serve::UI;
@@ -31,7 +32,19 @@ fn has_display() -> bool {
         .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
 }
 
-pub fn run(config: Config, data_dir: PathBuf) -> Result<i32> {
+/// `http://host:port` of an engine URL, and the same origin for its WebSocket.
+fn engine_origins(url: &str) -> Result<[String; 2]> {
+    let rest = url
+        .strip_prefix("http://")
+        .with_context(|| format!("--engine {url}: expected http://HOST:PORT"))?;
+    let authority = rest.split('/').next().unwrap_or_default();
+    if authority.is_empty() {
+        anyhow::bail!("--engine {url}: expected http://HOST:PORT");
+    }
+    Ok([format!("http://{authority}"), format!("ws://{authority}")])
+}
+
+pub fn run(config: Config, data_dir: PathBuf, engine_url: Option<String>) -> Result<i32> {
     if !has_display() {
         eprintln!(
             "No display here (neither DISPLAY nor WAYLAND_DISPLAY is set), so no window: running the engine and serving the screens to a browser instead."
@@ -41,7 +54,25 @@ pub fn run(config: Config, data_dir: PathBuf) -> Result<i32> {
     }
 
     let plant_name = config.plant.name.clone();
-    let desktop = match running_engine(&data_dir) {
+    let mut context = tauri::generate_context!();
+    let attach_to = match engine_url {
+        Some(url) => {
+            // The window may talk to exactly this engine as well as loopback ones.
+            let origins = engine_origins(&url)?;
+            if let Some(Csp::DirectiveMap(map)) = &mut context.config_mut().app.security.csp {
+                map.entry("connect-src".into())
+                    .or_insert_with(|| CspDirectiveSources::List(Vec::new()))
+                    .extend(origins.to_vec());
+            }
+            Some(hearth_engine::EngineInfo {
+                pid: 0,
+                api_url: Some(url),
+                started: String::new(),
+            })
+        }
+        None => running_engine(&data_dir),
+    };
+    let desktop = match attach_to {
         Some(info) => {
             let api_url = info.api_url.with_context(|| {
                 format!(
@@ -133,7 +164,7 @@ pub fn run(config: Config, data_dir: PathBuf) -> Result<i32> {
                 }
             }
         })
-        .build(tauri::generate_context!())
+        .build(context)
         .context("starting the desktop window")?;
 
     app.run(|app, event| {
@@ -165,6 +196,26 @@ fn show_main(app: &tauri::AppHandle) {
     if let Some(w) = app.get_webview_window("main") {
         let _ = w.show();
         let _ = w.set_focus();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::engine_origins;
+
+    #[test]
+    fn an_engine_url_gives_its_http_and_websocket_origins() {
+        let o = engine_origins("http://10.1.2.3:8720/").ok();
+        assert_eq!(
+            o,
+            Some([
+                "http://10.1.2.3:8720".to_owned(),
+                "ws://10.1.2.3:8720".to_owned()
+            ])
+        );
+        assert!(engine_origins("https://x:1").is_err());
+        assert!(engine_origins("http://").is_err());
+        assert!(engine_origins("10.1.2.3:8720").is_err());
     }
 }
 

@@ -23,20 +23,28 @@ fn hearth(args: &[&str]) -> Result<(i32, String, String)> {
     ))
 }
 
-#[test]
-fn poll_once_json_against_a_running_simulator_is_all_good() -> Result<()> {
-    let (_sim, port) = start_sim()?;
+/// `hearth poll --once [--json]` on the default config with the furnace at `port`.
+fn poll_default_at(port: u16, json: bool) -> Result<(i32, String, String)> {
     let cfg = default_config();
     let device = format!("furnace=127.0.0.1:{port}");
-    let (code, out, err) = hearth(&[
+    let mut args = vec![
         "poll",
         "--once",
-        "--json",
         "--config",
         cfg.to_str().context("path")?,
         "--device",
         &device,
-    ])?;
+    ];
+    if json {
+        args.push("--json");
+    }
+    hearth(&args)
+}
+
+#[test]
+fn poll_once_json_against_a_running_simulator_is_all_good() -> Result<()> {
+    let (_sim, port) = start_sim()?;
+    let (code, out, err) = poll_default_at(port, true)?;
     let doc: Value =
         serde_json::from_str(&out).with_context(|| format!("not JSON: {out}\n{err}"))?;
     let tags = doc["tags"].as_array().context("tags")?;
@@ -60,18 +68,8 @@ fn poll_once_json_against_a_running_simulator_is_all_good() -> Result<()> {
 
 #[test]
 fn poll_once_against_a_closed_port_is_bad_no_communication_and_exits_3() -> Result<()> {
-    let cfg = default_config();
-    let device = format!("furnace=127.0.0.1:{}", closed_port()?);
     let started = Instant::now();
-    let (code, out, _) = hearth(&[
-        "poll",
-        "--once",
-        "--json",
-        "--config",
-        cfg.to_str().context("path")?,
-        "--device",
-        &device,
-    ])?;
+    let (code, out, _) = poll_default_at(closed_port()?, true)?;
     // A hang guard, not a benchmark: the configured timeouts are a few seconds at most.
     assert!(started.elapsed() < Duration::from_secs(20));
     let doc: Value = serde_json::from_str(&out)?;
@@ -95,16 +93,7 @@ fn poll_once_against_a_closed_port_is_bad_no_communication_and_exits_3() -> Resu
 #[test]
 fn poll_once_prints_a_table_by_default() -> Result<()> {
     let (_sim, port) = start_sim()?;
-    let cfg = default_config();
-    let device = format!("furnace=127.0.0.1:{port}");
-    let (code, out, _) = hearth(&[
-        "poll",
-        "--once",
-        "--config",
-        cfg.to_str().context("path")?,
-        "--device",
-        &device,
-    ])?;
+    let (code, out, _) = poll_default_at(port, false)?;
     assert_eq!(code, 0);
     let line = out
         .lines()

@@ -11,6 +11,33 @@ use hearth_model::config::{Config, DeviceOverride};
 use hearth_model::{Quality, Timestamp};
 use hearth_sim::{RunningSimulator, SimulatorOptions, bundled_register_map};
 
+/// The default config with the furnace pointed at `port`, as `--device` would.
+fn default_config_at(port: u16) -> Result<Config> {
+    let mut config = Config::load(&default_config()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    config
+        .apply_overrides(&[DeviceOverride {
+            device: "furnace".into(),
+            host: "127.0.0.1".into(),
+            port,
+        }])
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(config)
+}
+
+async fn start_engine(
+    config: Config,
+    dir: &tempfile::TempDir,
+) -> Result<hearth_engine::RunningEngine> {
+    Ok(Engine::start(EngineOptions {
+        config,
+        data_dir: dir.path().to_path_buf(),
+        bind: None,
+        ui: None,
+        clock: None,
+    })
+    .await?)
+}
+
 async fn all_good_within(engine: &Engine, timeout: Duration) -> Result<()> {
     let start = Instant::now();
     loop {
@@ -41,25 +68,11 @@ async fn every_default_tag_arrives_good_and_is_in_sled_after_the_engine_stops() 
         register_map: bundled_register_map().map_err(|e| anyhow::anyhow!("{e}"))?,
     })
     .await?;
-    let mut config = Config::load(&default_config()).map_err(|e| anyhow::anyhow!("{e}"))?;
-    config
-        .apply_overrides(&[DeviceOverride {
-            device: "furnace".into(),
-            host: "127.0.0.1".into(),
-            port: sim.local_addr().port(),
-        }])
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let config = default_config_at(sim.local_addr().port())?;
     let tag_names: Vec<String> = config.tags.iter().map(|t| t.name.clone()).collect();
     let dir = tempfile::tempdir()?;
 
-    let running = Engine::start(EngineOptions {
-        config,
-        data_dir: dir.path().to_path_buf(),
-        bind: None,
-        ui: None,
-        clock: None,
-    })
-    .await?;
+    let running = start_engine(config, &dir).await?;
     let engine = running.engine();
     all_good_within(&engine, Duration::from_secs(5)).await?;
     // Values are the simulator's, decoded: a zone temperature near its setpoint, not a raw word.
@@ -104,14 +117,7 @@ async fn the_default_config_runs_the_bundled_simulator_in_process_on_its_plant_c
 {
     let config = Config::load(&default_config()).map_err(|e| anyhow::anyhow!("{e}"))?;
     let dir = tempfile::tempdir()?;
-    let running = Engine::start(EngineOptions {
-        config,
-        data_dir: dir.path().to_path_buf(),
-        bind: None,
-        ui: None,
-        clock: None,
-    })
-    .await?;
+    let running = start_engine(config, &dir).await?;
     assert_eq!(running.simulators().len(), 1);
     let engine = running.engine();
     assert_eq!(engine.plant_info().clock, "plant");
@@ -122,24 +128,9 @@ async fn the_default_config_runs_the_bundled_simulator_in_process_on_its_plant_c
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dead_device_reads_bad_no_communication_and_the_engine_keeps_running() -> Result<()> {
-    let mut config = Config::load(&default_config()).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let port = hearth_e2e::closed_port()?;
-    config
-        .apply_overrides(&[DeviceOverride {
-            device: "furnace".into(),
-            host: "127.0.0.1".into(),
-            port,
-        }])
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let config = default_config_at(hearth_e2e::closed_port()?)?;
     let dir = tempfile::tempdir()?;
-    let running = Engine::start(EngineOptions {
-        config,
-        data_dir: dir.path().to_path_buf(),
-        bind: None,
-        ui: None,
-        clock: None,
-    })
-    .await?;
+    let running = start_engine(config, &dir).await?;
     let engine = running.engine();
     let start = Instant::now();
     loop {

@@ -1,7 +1,7 @@
 //! The latest value of every tag and the status of every device, as the engine last saw them,
 //! turned into the API's snapshot and live-batch types.
 
-use hearth_model::api::{DeviceState, DeviceStatus, TagValue};
+use hearth_model::api::{DeviceStatus, TagValue};
 use hearth_model::config::Config;
 use hearth_model::{Quality, Sample, Timestamp};
 
@@ -36,17 +36,7 @@ impl LiveTable {
             devices: config
                 .devices
                 .iter()
-                .map(|d| DeviceStatus {
-                    name: d.name.clone(),
-                    state: DeviceState::Idle,
-                    last_good: None,
-                    error: None,
-                    address: d.address(),
-                    requests: 0,
-                    errors: 0,
-                    rtt_p50_ms: None,
-                    rtt_p99_ms: None,
-                })
+                .map(|d| DeviceStatus::idle(&d.name, d.address()))
                 .collect(),
         }
     }

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use hearth_historian::{Historian, SledHistorian};
-use hearth_model::api::{DeviceState, DeviceStatus, EngineStatus};
+use hearth_model::api::{DeviceStatus, EngineStatus};
 use hearth_model::config::Config;
 
 use crate::datadir::{DataDir, dir_size};
@@ -31,17 +31,7 @@ pub fn status(config: &Config, data_dir: &Path) -> Result<EngineStatus, EngineEr
         devices: config
             .devices
             .iter()
-            .map(|d| DeviceStatus {
-                name: d.name.clone(),
-                state: DeviceState::Idle,
-                last_good: None,
-                error: None,
-                address: d.address(),
-                requests: 0,
-                errors: 0,
-                rtt_p50_ms: None,
-                rtt_p99_ms: None,
-            })
+            .map(|d| DeviceStatus::idle(&d.name, d.address()))
             .collect(),
         tag_count: config.tags.len() as u32,
         stored_tags: stored,

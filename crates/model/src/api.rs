@@ -68,6 +68,35 @@ pub struct DeviceStatus {
     pub rtt_p99_ms: Option<f64>,
 }
 
+impl DeviceState {
+    /// The word used in JSON, tables and the UI.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeviceState::Idle => "idle",
+            DeviceState::Connecting => "connecting",
+            DeviceState::Connected => "connected",
+            DeviceState::Disconnected => "disconnected",
+        }
+    }
+}
+
+impl DeviceStatus {
+    /// A device nobody has polled yet.
+    pub fn idle(name: &str, address: String) -> Self {
+        DeviceStatus {
+            name: name.to_owned(),
+            state: DeviceState::Idle,
+            last_good: None,
+            error: None,
+            address,
+            requests: 0,
+            errors: 0,
+            rtt_p50_ms: None,
+            rtt_p99_ms: None,
+        }
+    }
+}
+
 /// One furnace zone's tags, by role.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ZoneRoles {
