@@ -12,7 +12,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::registers::Image;
-use crate::server::{PlcService, serve};
+use crate::server::serve;
 use crate::simulation::{SimSettings, Simulation};
 
 /// The bundled register map: the file in `config/`, compiled in so `hearth-sim` runs anywhere.
@@ -150,21 +150,12 @@ impl RunningSimulator {
         });
         let (stop, stop_rx) = watch::channel(false);
 
-        let service = PlcService {
-            shared: shared.clone(),
-            unit_id: opts.unit_id,
-        };
-        let mut rx = stop_rx.clone();
-        let server = tokio::spawn(async move {
-            tokio::select! {
-                res = serve(listener, service) => {
-                    if let Err(err) = res {
-                        tracing::error!(%err, "simulator modbus server stopped");
-                    }
-                }
-                _ = rx.wait_for(|s| *s) => {}
-            }
-        });
+        let server = tokio::spawn(serve(
+            listener,
+            shared.clone(),
+            opts.unit_id,
+            stop_rx.clone(),
+        ));
 
         let physics_shared = shared.clone();
         let mut rx = stop_rx;

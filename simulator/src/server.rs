@@ -1,95 +1,235 @@
-//! The Modbus TCP face of the simulator: a tokio-modbus server whose service answers from the
-//! register image the way a PLC does, with exceptions for anything it cannot serve.
+//! The simulator's Modbus TCP server. It does its own MBAP framing so that it answers every
+//! request the way a PLC does: a malformed or unsupported request gets a Modbus exception, not a
+//! dropped connection. Only bytes that cannot be a Modbus TCP frame at all (wrong protocol id, a
+//! length field outside 2..=254) close the connection. Each client has its own task, so a slow or
+//! garbage-sending client never delays another.
 
-use std::future::{Ready, ready};
-use std::net::SocketAddr;
 use std::sync::Arc;
 
-use tokio::net::TcpListener;
-use tokio_modbus::server::tcp::{Server, accept_tcp_connection};
-use tokio_modbus::{ExceptionCode, Request, Response, SlaveRequest};
+use tokio::io::{AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
 
 use crate::registers::Refusal;
 use crate::runner::Shared;
 
-impl From<Refusal> for ExceptionCode {
+/// Modbus exception codes the simulator sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exception {
+    IllegalFunction = 0x01,
+    IllegalDataAddress = 0x02,
+    IllegalDataValue = 0x03,
+    GatewayTargetFailed = 0x0B,
+}
+
+impl From<Refusal> for Exception {
     fn from(r: Refusal) -> Self {
         match r {
-            Refusal::IllegalDataAddress => ExceptionCode::IllegalDataAddress,
-            Refusal::IllegalDataValue => ExceptionCode::IllegalDataValue,
+            Refusal::IllegalDataAddress => Exception::IllegalDataAddress,
+            Refusal::IllegalDataValue => Exception::IllegalDataValue,
         }
     }
 }
 
-#[derive(Clone)]
-pub(crate) struct PlcService {
-    pub(crate) shared: Arc<Shared>,
-    pub(crate) unit_id: u8,
+fn u16_at(pdu: &[u8], i: usize) -> Option<u16> {
+    Some(u16::from_be_bytes([*pdu.get(i)?, *pdu.get(i + 1)?]))
 }
 
-impl PlcService {
-    fn answer(&self, req: SlaveRequest<'static>) -> Result<Response, ExceptionCode> {
-        // Unit 0 and 255 are commonly used as "whoever is at this address" on Modbus TCP.
-        if req.slave != self.unit_id && req.slave != 0 && req.slave != 255 {
-            return Err(ExceptionCode::GatewayTargetDevice);
+fn pack_bits(bits: &[bool]) -> Vec<u8> {
+    let mut out = vec![0u8; bits.len().div_ceil(8)];
+    for (i, b) in bits.iter().enumerate() {
+        if *b {
+            out[i / 8] |= 1 << (i % 8);
         }
-        let mut guard = self.shared.lock();
-        let state = &mut *guard;
-        let image = &mut state.image;
-        let sim = &mut state.sim;
-        Ok(match req.request {
-            Request::ReadCoils(a, n) => Response::ReadCoils(image.read_coils(a, n)?),
-            Request::ReadDiscreteInputs(a, n) => {
-                Response::ReadDiscreteInputs(image.read_discrete(a, n)?)
-            }
-            Request::ReadInputRegisters(a, n) => {
-                Response::ReadInputRegisters(image.read_input(a, n)?)
-            }
-            Request::ReadHoldingRegisters(a, n) => {
-                Response::ReadHoldingRegisters(image.read_holding(a, n)?)
-            }
-            Request::WriteSingleRegister(a, v) => {
-                image.write_holding(a, &[v], sim)?;
-                Response::WriteSingleRegister(a, v)
-            }
-            Request::WriteMultipleRegisters(a, values) => {
-                image.write_holding(a, &values, sim)?;
-                Response::WriteMultipleRegisters(a, values.len() as u16)
-            }
-            Request::WriteSingleCoil(a, v) => {
-                image.write_coils(a, &[v], sim)?;
-                Response::WriteSingleCoil(a, v)
-            }
-            Request::WriteMultipleCoils(a, values) => {
-                image.write_coils(a, &values, sim)?;
-                Response::WriteMultipleCoils(a, values.len() as u16)
-            }
-            _ => return Err(ExceptionCode::IllegalFunction),
-        })
+    }
+    out
+}
+
+/// Answer one request PDU (function code first) for `unit`. Returns the response PDU.
+pub(crate) fn answer(shared: &Shared, own_unit: u8, unit: u8, pdu: &[u8]) -> Vec<u8> {
+    let fc = pdu.first().copied().unwrap_or(0);
+    match handle(shared, own_unit, unit, pdu) {
+        Ok(resp) => resp,
+        Err(e) => vec![fc | 0x80, e as u8],
     }
 }
 
-impl tokio_modbus::server::Service for PlcService {
-    type Request = SlaveRequest<'static>;
-    type Response = Response;
-    type Exception = ExceptionCode;
-    type Future = Ready<Result<Response, ExceptionCode>>;
-
-    fn call(&self, req: Self::Request) -> Self::Future {
-        ready(self.answer(req))
+fn handle(shared: &Shared, own_unit: u8, unit: u8, pdu: &[u8]) -> Result<Vec<u8>, Exception> {
+    // Unit 0 and 255 are commonly used as "whoever is at this address" on Modbus TCP.
+    if unit != own_unit && unit != 0 && unit != 255 {
+        return Err(Exception::GatewayTargetFailed);
+    }
+    let fc = *pdu.first().ok_or(Exception::IllegalFunction)?;
+    let bad = Exception::IllegalDataValue;
+    let addr = || u16_at(pdu, 1).ok_or(bad);
+    let word = || u16_at(pdu, 3).ok_or(bad);
+    match fc {
+        0x01 | 0x02 | 0x03 | 0x04 => {
+            if pdu.len() != 5 {
+                return Err(bad);
+            }
+            let (a, n) = (addr()?, word()?);
+            let st = shared.lock();
+            Ok(match fc {
+                0x01 | 0x02 => {
+                    let bits = if fc == 0x01 {
+                        st.image.read_coils(a, n)?
+                    } else {
+                        st.image.read_discrete(a, n)?
+                    };
+                    let packed = pack_bits(&bits);
+                    let mut out = vec![fc, packed.len() as u8];
+                    out.extend(packed);
+                    out
+                }
+                _ => {
+                    let words = if fc == 0x03 {
+                        st.image.read_holding(a, n)?
+                    } else {
+                        st.image.read_input(a, n)?
+                    };
+                    let mut out = Vec::with_capacity(2 + 2 * words.len());
+                    out.push(fc);
+                    out.push((2 * words.len()) as u8);
+                    for w in words {
+                        out.extend_from_slice(&w.to_be_bytes());
+                    }
+                    out
+                }
+            })
+        }
+        0x05 => {
+            if pdu.len() != 5 {
+                return Err(bad);
+            }
+            let (a, v) = (addr()?, word()?);
+            let on = match v {
+                0xFF00 => true,
+                0x0000 => false,
+                _ => return Err(bad),
+            };
+            let mut st = shared.lock();
+            let crate::runner::State { sim, image } = &mut *st;
+            image.write_coils(a, &[on], sim)?;
+            Ok(pdu.to_vec())
+        }
+        0x06 => {
+            if pdu.len() != 5 {
+                return Err(bad);
+            }
+            let (a, v) = (addr()?, word()?);
+            let mut st = shared.lock();
+            let crate::runner::State { sim, image } = &mut *st;
+            image.write_holding(a, &[v], sim)?;
+            Ok(pdu.to_vec())
+        }
+        0x0F | 0x10 => {
+            let (a, n) = (addr()?, word()?);
+            let count = *pdu.get(5).ok_or(bad)? as usize;
+            let data = pdu.get(6..).ok_or(bad)?;
+            let expected = if fc == 0x0F {
+                usize::from(n).div_ceil(8)
+            } else {
+                2 * usize::from(n)
+            };
+            if n == 0 || count != expected || data.len() != count {
+                return Err(bad);
+            }
+            let mut st = shared.lock();
+            let crate::runner::State { sim, image } = &mut *st;
+            if fc == 0x0F {
+                let bits: Vec<bool> = (0..usize::from(n))
+                    .map(|i| data[i / 8] & (1 << (i % 8)) != 0)
+                    .collect();
+                image.write_coils(a, &bits, sim)?;
+            } else {
+                let words: Vec<u16> = data
+                    .chunks_exact(2)
+                    .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                    .collect();
+                image.write_holding(a, &words, sim)?;
+            }
+            let mut out = vec![fc];
+            out.extend_from_slice(&a.to_be_bytes());
+            out.extend_from_slice(&n.to_be_bytes());
+            Ok(out)
+        }
+        _ => Err(Exception::IllegalFunction),
     }
 }
 
-/// Serve Modbus TCP on `listener` until the future is dropped.
-pub(crate) async fn serve(listener: TcpListener, service: PlcService) -> std::io::Result<()> {
-    let server = Server::new(listener);
-    let on_connected = |stream, addr: SocketAddr| {
-        let service = service.clone();
-        async move {
-            tracing::debug!(%addr, "modbus client connected");
-            accept_tcp_connection(stream, addr, |_| Ok(Some(service.clone())))
+async fn connection(stream: TcpStream, shared: Arc<Shared>, unit_id: u8) -> std::io::Result<()> {
+    stream.set_nodelay(true)?;
+    let (rd, mut wr) = stream.into_split();
+    let mut rd = BufReader::new(rd);
+    let mut header = [0u8; 7];
+    let mut pdu = [0u8; 253];
+    let mut out = Vec::with_capacity(260);
+    loop {
+        match rd.read_exact(&mut header).await {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(()),
+            Err(e) => return Err(e),
         }
+        let tid = [header[0], header[1]];
+        let proto = u16::from_be_bytes([header[2], header[3]]);
+        let len = usize::from(u16::from_be_bytes([header[4], header[5]]));
+        let unit = header[6];
+        if proto != 0 || !(2..=254).contains(&len) {
+            // Not Modbus TCP: there is no frame boundary left to trust.
+            tracing::debug!(
+                proto,
+                len,
+                "closing a connection that is not speaking Modbus TCP"
+            );
+            return Ok(());
+        }
+        let body = &mut pdu[..len - 1];
+        rd.read_exact(body).await?;
+        let resp = answer(&shared, unit_id, unit, body);
+        out.clear();
+        out.extend_from_slice(&tid);
+        out.extend_from_slice(&[0, 0]);
+        out.extend_from_slice(&((resp.len() + 1) as u16).to_be_bytes());
+        out.push(unit);
+        out.extend_from_slice(&resp);
+        wr.write_all(&out).await?;
+    }
+}
+
+/// Serve Modbus TCP on `listener` until `stop` turns true.
+pub(crate) async fn serve(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    unit_id: u8,
+    mut stop: watch::Receiver<bool>,
+) {
+    let mut clients = tokio::task::JoinSet::new();
+    let stopped = async move {
+        let _ = stop.wait_for(|s| *s).await;
     };
-    let on_error = |err| tracing::debug!(%err, "modbus connection ended with an error");
-    server.serve(&on_connected, on_error).await
+    tokio::pin!(stopped);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, peer)) => {
+                    tracing::debug!(%peer, "modbus client connected");
+                    let shared = shared.clone();
+                    clients.spawn(async move {
+                        if let Err(err) = connection(stream, shared, unit_id).await {
+                            tracing::debug!(%peer, %err, "modbus connection ended");
+                        }
+                    });
+                }
+                Err(err) => {
+                    // Out of file descriptors and the like: wait a little rather than spin.
+                    tracing::warn!(%err, "accept failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                }
+            },
+            Some(_) = clients.join_next(), if !clients.is_empty() => {}
+            () = &mut stopped => break,
+        }
+    }
+    clients.abort_all();
 }

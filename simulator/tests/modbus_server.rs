@@ -1,0 +1,316 @@
+//! The simulator's Modbus TCP server answers like a PLC: every function it supports, the right
+//! exception for everything else, and no client can stall another or make it panic. Raw frames
+//! over real TCP, so nothing here depends on a client library's own checks.
+
+use std::time::Duration;
+
+use hearth_sim::{RunningSimulator, SimulatorOptions, bundled_register_map};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+type R<T> = Result<T, Box<dyn std::error::Error>>;
+
+async fn sim() -> R<RunningSimulator> {
+    Ok(RunningSimulator::start(SimulatorOptions {
+        bind: "127.0.0.1:0".parse()?,
+        speed: 1.0,
+        seed: 1,
+        unit_id: 1,
+        register_map: bundled_register_map().map_err(|e| e.to_string())?,
+    })
+    .await?)
+}
+
+struct Client {
+    s: TcpStream,
+    tid: u16,
+}
+
+impl Client {
+    async fn new(sim: &RunningSimulator) -> R<Client> {
+        Ok(Client {
+            s: TcpStream::connect(sim.local_addr()).await?,
+            tid: 0,
+        })
+    }
+
+    /// Send `pdu` to `unit`, return the response PDU.
+    async fn ask(&mut self, unit: u8, pdu: &[u8]) -> R<Vec<u8>> {
+        self.tid = self.tid.wrapping_add(1);
+        let mut frame = Vec::new();
+        frame.extend_from_slice(&self.tid.to_be_bytes());
+        frame.extend_from_slice(&[0, 0]);
+        frame.extend_from_slice(&((pdu.len() + 1) as u16).to_be_bytes());
+        frame.push(unit);
+        frame.extend_from_slice(pdu);
+        self.s.write_all(&frame).await?;
+        let mut h = [0u8; 7];
+        tokio::time::timeout(Duration::from_secs(2), self.s.read_exact(&mut h)).await??;
+        assert_eq!(
+            u16::from_be_bytes([h[0], h[1]]),
+            self.tid,
+            "transaction id echoed"
+        );
+        assert_eq!([h[2], h[3]], [0, 0], "protocol id 0");
+        assert_eq!(h[6], unit, "unit id echoed");
+        let len = usize::from(u16::from_be_bytes([h[4], h[5]])) - 1;
+        let mut body = vec![0u8; len];
+        self.s.read_exact(&mut body).await?;
+        Ok(body)
+    }
+}
+
+fn read(fc: u8, addr: u16, count: u16) -> Vec<u8> {
+    let mut v = vec![fc];
+    v.extend_from_slice(&addr.to_be_bytes());
+    v.extend_from_slice(&count.to_be_bytes());
+    v
+}
+
+fn exception(resp: &[u8]) -> Option<(u8, u8)> {
+    (resp.len() == 2 && resp[0] & 0x80 != 0).then(|| (resp[0] & 0x7F, resp[1]))
+}
+
+#[tokio::test]
+async fn reads_of_every_kind_return_the_mapped_values() -> R<()> {
+    let sim = sim().await?;
+    let mut c = Client::new(&sim).await?;
+    let r = c.ask(1, &read(0x04, 0, 31)).await?;
+    assert_eq!((r[0], r[1]), (0x04, 62));
+    let zone1 = f64::from(i16::from_be_bytes([r[2], r[3]])) * 0.1;
+    assert!((900.0..1200.0).contains(&zone1), "zone1_temp {zone1}");
+    let r = c.ask(1, &read(0x03, 0, 6)).await?;
+    assert_eq!((r[0], r[1]), (0x03, 12));
+    assert_eq!(
+        i16::from_be_bytes([r[2], r[3]]),
+        10500,
+        "zone1 setpoint 1050.0 C"
+    );
+    let r = c.ask(1, &read(0x01, 0, 3)).await?;
+    assert_eq!(r, vec![0x01, 1, 0b111], "three burners on");
+    let r = c.ask(1, &read(0x02, 0, 5)).await?;
+    assert_eq!(r, vec![0x02, 1, 0b01111], "flames, fan running, no trip");
+    Ok(())
+}
+
+#[tokio::test]
+async fn writes_of_every_kind_take_effect_and_are_echoed() -> R<()> {
+    let sim = sim().await?;
+    let mut c = Client::new(&sim).await?;
+    // FC06: zone 2 setpoint 1280.0 C.
+    let r = c.ask(1, &[0x06, 0, 1, 0x32, 0x00]).await?;
+    assert_eq!(r, vec![0x06, 0, 1, 0x32, 0x00]);
+    // FC16: O2 setpoint 2.5 % and pace 280.0 t/h.
+    let r = c
+        .ask(1, &[0x10, 0, 3, 0, 2, 4, 0x00, 250, 0x0A, 0xF0])
+        .await?;
+    assert_eq!(r, vec![0x10, 0, 3, 0, 2]);
+    // FC05: burners of zone 3 off; FC15: zones 1 and 2 off then on again.
+    assert_eq!(
+        c.ask(1, &[0x05, 0, 2, 0x00, 0x00]).await?,
+        vec![0x05, 0, 2, 0x00, 0x00]
+    );
+    assert_eq!(
+        c.ask(1, &[0x0F, 0, 0, 0, 2, 1, 0b00]).await?,
+        vec![0x0F, 0, 0, 0, 2]
+    );
+    assert_eq!(
+        c.ask(1, &[0x0F, 0, 0, 0, 2, 1, 0b11]).await?,
+        vec![0x0F, 0, 0, 0, 2]
+    );
+    let (sp2, o2, pace, burners) = sim.with_simulation(|s| {
+        (
+            s.plc.zone_sp[1],
+            s.plc.o2_sp,
+            s.plc.pace_sp,
+            s.plc.burners_on,
+        )
+    });
+    assert!((sp2 - 1280.0).abs() < 1e-9);
+    assert!((o2 - 2.5).abs() < 1e-9);
+    assert!((pace - 280.0).abs() < 1e-9);
+    assert_eq!(burners, [true, true, false]);
+    let r = c.ask(1, &read(0x03, 1, 1)).await?;
+    assert_eq!(r, vec![0x03, 2, 0x32, 0x00], "read back what was written");
+    Ok(())
+}
+
+#[tokio::test]
+async fn every_refusal_is_the_exception_a_plc_sends() -> R<()> {
+    let sim = sim().await?;
+    let mut c = Client::new(&sim).await?;
+    let cases: Vec<(&str, Vec<u8>, (u8, u8))> = vec![
+        ("unsupported function 07", vec![0x07], (0x07, 0x01)),
+        (
+            "unsupported function 2B (device id)",
+            vec![0x2B, 0x0E, 0x01, 0x00],
+            (0x2B, 0x01),
+        ),
+        ("unsupported function 17", read(0x17, 0, 1), (0x17, 0x01)),
+        ("unmapped input register", read(0x04, 200, 1), (0x04, 0x02)),
+        ("read running past the map", read(0x04, 30, 5), (0x04, 0x02)),
+        ("unmapped coil", read(0x01, 50, 1), (0x01, 0x02)),
+        ("zero registers", read(0x03, 0, 0), (0x03, 0x03)),
+        ("126 registers", read(0x04, 0, 126), (0x04, 0x03)),
+        ("2001 bits", read(0x02, 0, 2001), (0x02, 0x03)),
+        ("zero bits", read(0x01, 0, 0), (0x01, 0x03)),
+        ("a read PDU too short", vec![0x04, 0, 0], (0x04, 0x03)),
+        (
+            "a read PDU too long",
+            vec![0x04, 0, 0, 0, 1, 9],
+            (0x04, 0x03),
+        ),
+        (
+            "setpoint above its range (1400.0 C)",
+            vec![0x06, 0, 0, 0x36, 0xB0],
+            (0x06, 0x03),
+        ),
+        (
+            "setpoint below its range (700.0 C)",
+            vec![0x06, 0, 0, 0x1B, 0x58],
+            (0x06, 0x03),
+        ),
+        (
+            "write to an unmapped holding register",
+            vec![0x06, 0, 99, 0, 1],
+            (0x06, 0x02),
+        ),
+        (
+            "coil value neither FF00 nor 0000",
+            vec![0x05, 0, 0, 0x12, 0x34],
+            (0x05, 0x03),
+        ),
+        // 124 registers cannot fit a Modbus TCP frame; the quantity alone must be refused.
+        (
+            "124-register write",
+            {
+                let mut v = vec![0x10, 0, 0, 0, 124, 248];
+                v.extend(std::iter::repeat_n(0u8, 246));
+                v
+            },
+            (0x10, 0x03),
+        ),
+        (
+            "byte count disagreeing with the quantity",
+            vec![0x10, 0, 0, 0, 2, 2, 0x28, 0x00],
+            (0x10, 0x03),
+        ),
+        (
+            "bytes missing after the byte count",
+            vec![0x10, 0, 0, 0, 1, 2, 0x28],
+            (0x10, 0x03),
+        ),
+        (
+            "coil byte count wrong",
+            vec![0x0F, 0, 0, 0, 3, 2, 0b111, 0],
+            (0x0F, 0x03),
+        ),
+    ];
+    for (what, pdu, expected) in cases {
+        let resp = c.ask(1, &pdu).await?;
+        assert_eq!(exception(&resp), Some(expected), "{what}: got {resp:02X?}");
+    }
+    // A refused write changes nothing, not even the part of it that was valid.
+    let r = c
+        .ask(1, &[0x10, 0, 0, 0, 2, 4, 0x28, 0x00, 0x36, 0xB0])
+        .await?;
+    assert_eq!(exception(&r), Some((0x10, 0x03)));
+    assert_eq!(
+        sim.with_simulation(|s| s.plc.zone_sp),
+        [1050.0, 1270.0, 1236.0]
+    );
+    // The connection survived every one of them.
+    assert_eq!(c.ask(1, &read(0x04, 0, 1)).await?.len(), 4);
+    Ok(())
+}
+
+#[tokio::test]
+async fn another_unit_id_gets_gateway_target_failed_and_0_and_255_are_answered() -> R<()> {
+    let sim = sim().await?;
+    let mut c = Client::new(&sim).await?;
+    assert_eq!(
+        exception(&c.ask(7, &read(0x04, 0, 1)).await?),
+        Some((0x04, 0x0B))
+    );
+    assert_eq!(c.ask(0, &read(0x04, 0, 1)).await?.len(), 4);
+    assert_eq!(c.ask(255, &read(0x04, 0, 1)).await?.len(), 4);
+    Ok(())
+}
+
+#[tokio::test]
+async fn garbage_and_slow_clients_never_stop_a_good_one() -> R<()> {
+    let sim = sim().await?;
+    let addr = sim.local_addr();
+    // Bytes that are not Modbus TCP: the server closes that connection, and only that one.
+    let mut junk = TcpStream::connect(addr).await?;
+    junk.write_all(b"GET / HTTP/1.1\r\nHost: plc\r\n\r\n")
+        .await?;
+    let mut buf = [0u8; 16];
+    let n = tokio::time::timeout(Duration::from_secs(2), junk.read(&mut buf)).await??;
+    assert_eq!(n, 0, "a non-Modbus peer is disconnected");
+    // A lying length field (0) and one past the maximum.
+    for len in [0u16, 1, 255, 0xFFFF] {
+        let mut s = TcpStream::connect(addr).await?;
+        let l = len.to_be_bytes();
+        s.write_all(&[0, 1, 0, 0, l[0], l[1], 1, 4, 0, 0, 0, 1])
+            .await?;
+        let n = tokio::time::timeout(Duration::from_secs(2), s.read(&mut buf)).await??;
+        assert_eq!(n, 0, "length {len} closes the connection");
+    }
+    // Slow clients: half a header, then nothing, and a client dripping one byte at a time.
+    let mut stalled = Vec::new();
+    for _ in 0..20 {
+        let mut s = TcpStream::connect(addr).await?;
+        s.write_all(&[0, 1, 0]).await?;
+        stalled.push(s);
+    }
+    let mut drip = TcpStream::connect(addr).await?;
+    let drip_task = tokio::spawn(async move {
+        for b in [0u8, 9, 0, 0, 0, 6, 1, 4, 0, 0, 0, 1] {
+            drip.write_all(&[b]).await.ok();
+            tokio::time::sleep(Duration::from_millis(40)).await;
+        }
+        let mut h = [0u8; 11];
+        tokio::time::timeout(Duration::from_secs(3), drip.read_exact(&mut h))
+            .await
+            .is_ok_and(|r| r.is_ok())
+    });
+    // Meanwhile a well-behaved client gets every answer promptly.
+    let mut good = Client::new(&sim).await?;
+    for _ in 0..50 {
+        let r = good.ask(1, &read(0x04, 0, 31)).await?;
+        assert_eq!(r.len(), 64);
+    }
+    assert!(
+        drip_task.await?,
+        "the dripping client is answered once its frame is complete"
+    );
+    drop(stalled);
+    Ok(())
+}
+
+#[tokio::test]
+async fn many_clients_at_once_are_all_served() -> R<()> {
+    let sim = sim().await?;
+    let mut tasks = Vec::new();
+    for i in 0..64u16 {
+        let addr = sim.local_addr();
+        tasks.push(tokio::spawn(async move {
+            let mut c = Client {
+                s: TcpStream::connect(addr).await.ok()?,
+                tid: i * 100,
+            };
+            for _ in 0..20 {
+                let r = c.ask(1, &read(0x04, 0, 125.min(31))).await.ok()?;
+                if r.len() != 64 {
+                    return None;
+                }
+            }
+            Some(())
+        }));
+    }
+    for t in tasks {
+        assert!(t.await?.is_some());
+    }
+    Ok(())
+}
