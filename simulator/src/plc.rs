@@ -91,7 +91,7 @@ impl Plc {
 
         let firing_allowed = self.fan_running && !self.trip;
         // Zone PI on fuel: output is the firing fraction between minimum fire and full.
-        let (kp, ti) = (0.006, 200.0);
+        let (kp, ti) = (0.009, 180.0);
         let mut demand = [0.0; ZONES];
         for i in 0..ZONES {
             if !(firing_allowed && self.burners_on[i]) {

@@ -250,7 +250,11 @@ impl Simulation {
                 dt,
             ) + 0.5 * rng.normal(),
             air_preheat_c: ins.air_tc.update(p.air_preheat_c, dt) + 0.5 * rng.normal(),
-            discharge_c: o.stock_surface_c[ZONES - 1] + 2.0 * rng.normal(),
+            // The pyrometer sees each slab as it leaves, and holds that reading until the next.
+            discharge_c: p
+                .last_discharged
+                .map_or(o.stock_surface_c[ZONES - 1], |d| d.surface_c)
+                + 2.0 * rng.normal(),
             o2_pct: (ins.o2.update(o2_true, dt) + 0.02 * rng.normal()).max(0.0),
             co_ppm: (ins.co.update(o.co_ppm, dt) * (1.0 + 0.01 * rng.normal())).max(0.0),
             nox_ppm: (ins.nox.update(nox_ppm_true, dt) * (1.0 + 0.01 * rng.normal())).max(0.0),
@@ -325,7 +329,12 @@ mod tests {
         let s = settled();
         let o = &s.plant.out;
         let gj_per_t = o.firing_mw * 3600.0 / 1000.0 / s.plc.pace_tph;
-        let discharge = o.stock_surface_c[ZONES - 1];
+        let last = s
+            .plant
+            .last_discharged
+            .map(|d| (d.surface_c, d.core_c))
+            .unwrap_or_default();
+        let discharge = last.0;
         let nox3 = o.nox_mg_at_3pct;
         println!(
             "zones {:?} fuel {:?} GJ/t {gj_per_t:.3} discharge {discharge:.0} mean {:.0} O2 {:.2} NOx@3 {nox3:.0} air {:.0} flue {:.0}",
@@ -362,16 +371,15 @@ mod tests {
         let steps = (hours * 3600.0) as usize;
         for _ in 0..steps {
             s.step(1.0);
+            // One-second steps: watts are joules per step.
             let o = s.plant.out;
-            let p = &s.plant.params;
             fuel_in += o.firing_mw * 1e6;
-            let _ = p;
             out += o.flue_loss_w - o.air_sensible_w
                 + o.wall_loss_w
                 + o.skid_loss_w
-                + o.steel_duty_w
                 + o.door_loss_w
-                + o.infiltration_loss_w;
+                + o.infiltration_loss_w
+                + o.steel_out_j;
         }
         let stored = s.plant.stored_heat_j() - e0;
         let residual = (fuel_in - out - stored) / fuel_in;
@@ -385,25 +393,33 @@ mod tests {
     #[test]
     fn a_20c_setpoint_step_settles_in_5_to_15_minutes() {
         let mut s = settled();
-        let start = s.plant.zone_c[1];
-        s.plc.zone_sp[1] += 20.0;
-        let target = start + 20.0;
+        let target = s.plc.zone_sp[1] + 20.0;
+        s.plc.zone_sp[1] = target;
+        // Each discharge moves a colder slab into the zone: a real furnace ripples by a degree or
+        // so around its setpoint, so "settled" is a band of 15 % of the step.
+        let band = 3.0;
         let mut settled_at = None;
-        let mut max_over: f64 = 0.0;
+        let mut tail = Vec::new();
         for t in 0..3600 {
             s.step(1.0);
             let z = s.plant.zone_c[1];
-            max_over = max_over.max(z - target);
-            if (z - target).abs() <= 2.0 {
+            if (z - target).abs() <= band {
                 settled_at.get_or_insert(t);
             } else {
                 settled_at = None;
             }
+            if t >= 2400 {
+                tail.push(z);
+            }
         }
         let t = settled_at.unwrap_or(usize::MAX);
+        assert!((300..=900).contains(&t), "settled after {t} s");
+        let (lo, hi) = tail
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(a, b), z| (a.min(*z), b.max(*z)));
         assert!(
-            (300..=900).contains(&t),
-            "settled after {t} s (overshoot {max_over:.1} C)"
+            hi - lo < 5.0,
+            "sustained oscillation: {lo:.1}..{hi:.1} C in the last 20 minutes"
         );
     }
 
