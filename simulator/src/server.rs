@@ -64,7 +64,7 @@ fn handle(shared: &Shared, own_unit: u8, unit: u8, pdu: &[u8]) -> Result<Vec<u8>
     let addr = || u16_at(pdu, 1).ok_or(bad);
     let word = || u16_at(pdu, 3).ok_or(bad);
     match fc {
-        0x01 | 0x02 | 0x03 | 0x04 => {
+        0x01..=0x04 => {
             if pdu.len() != 5 {
                 return Err(bad);
             }
