@@ -2,17 +2,22 @@
 //! that behaves like a PLC. Used in-process by the engine (the default plant), as the
 //! `hearth-sim` binary, and stepped directly by tests and evaluations.
 
+pub mod control;
+pub mod faults;
 pub mod physics;
 pub mod plc;
 pub mod registers;
 pub mod rng;
 mod runner;
+pub mod scenario;
 pub mod sensors;
 mod server;
 pub mod simulation;
 
+pub use faults::Fault;
 pub use runner::{
     BUNDLED_REGISTER_MAP, PlantClock, RunningSimulator, SimulatorOptions, StartError,
     bundled_register_map,
 };
-pub use simulation::{Signal, SimSettings, Simulation};
+pub use scenario::{Action, Scenario};
+pub use simulation::{ServerRequests, Signal, SimSettings, Simulation};

@@ -21,6 +21,8 @@ pub struct Plc {
     pub pace_sp: f64,
     pub remote: bool,
     pub burners_on: [bool; ZONES],
+    /// A zone's burner-management system has tripped its burners.
+    pub zone_trip: [bool; ZONES],
     pub fan_running: bool,
     pub trip: bool,
     pub charge_temp_c: f64,
@@ -60,6 +62,7 @@ impl Plc {
             pace_sp,
             remote: false,
             burners_on: [true; ZONES],
+            zone_trip: [false; ZONES],
             fan_running: true,
             trip: false,
             charge_temp_c: 20.0,
@@ -79,6 +82,22 @@ impl Plc {
         }
     }
 
+    /// A restart: the program starts again from its defaults. Setpoints, mode and counters are
+    /// lost (holding registers are not retained), the furnace itself carries on.
+    pub fn restart(&mut self, defaults: &Plc) {
+        self.zone_sp = defaults.zone_sp;
+        self.o2_sp = defaults.o2_sp;
+        self.pace_sp = defaults.pace_sp;
+        self.remote = false;
+        self.burners_on = [true; ZONES];
+        self.heartbeat = 0;
+        self.heartbeat_acc = 0.0;
+        self.uptime_s = 0.0;
+        self.fuel_total_nm3 = 0.0;
+        self.steel_total_t = 0.0;
+        self.energy_total_gj = 0.0;
+    }
+
     /// One scan: read inputs, run the loops, return what the actuators do.
     pub fn scan(&mut self, inp: &Inputs, params: &PlantParams, dt: f64) -> Actuators {
         let step = SP_RAMP_C_PER_S * dt;
@@ -94,7 +113,7 @@ impl Plc {
         let (kp, ti) = (0.009, 180.0);
         let mut demand = [0.0; ZONES];
         for i in 0..ZONES {
-            if !(firing_allowed && self.burners_on[i]) {
+            if !(firing_allowed && self.burners_on[i] && !self.zone_trip[i]) {
                 self.pid_i[i] = 1.0 / TURNDOWN;
                 continue;
             }

@@ -12,8 +12,9 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::registers::Image;
+use crate::scenario::Scenario;
 use crate::server::serve;
-use crate::simulation::{SimSettings, Simulation};
+use crate::simulation::{ServerRequests, SimSettings, Simulation};
 
 /// The bundled register map: the file in `config/`, compiled in so `hearth-sim` runs anywhere.
 pub const BUNDLED_REGISTER_MAP: &str = include_str!("../../config/simulator-registers.toml");
@@ -34,6 +35,8 @@ pub struct SimulatorOptions {
     pub seed: u64,
     pub unit_id: u8,
     pub register_map: Vec<Tag>,
+    /// A scenario to play from the start.
+    pub scenario: Option<Scenario>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -64,6 +67,10 @@ struct ClockAnchor {
 pub(crate) struct Shared {
     state: Mutex<State>,
     anchor: Mutex<ClockAnchor>,
+    /// While set and in the future, the PLC answers nothing (a comms drop or a restart).
+    silent_until: Mutex<Option<Instant>>,
+    /// Bumped by a PLC restart: connections of an older generation are closed.
+    generation: std::sync::atomic::AtomicU64,
 }
 
 impl Shared {
@@ -71,6 +78,42 @@ impl Shared {
         // A panic while holding the lock cannot leave the image half-written in a way that
         // matters more than stopping the simulator would: carry on with the data.
         self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn speed(&self) -> f64 {
+        self.anchor.lock().unwrap_or_else(|p| p.into_inner()).speed
+    }
+
+    /// Change the speed from now on; plant time stays continuous.
+    pub(crate) fn set_speed(&self, speed: f64) {
+        let now = self.plant_now_ms();
+        let mut a = self.anchor.lock().unwrap_or_else(|p| p.into_inner());
+        *a = ClockAnchor {
+            plant_ms: now,
+            wall: Instant::now(),
+            speed: speed.clamp(0.01, 10_000.0),
+        };
+    }
+
+    pub(crate) fn silent(&self) -> bool {
+        let s = self.silent_until.lock().unwrap_or_else(|p| p.into_inner());
+        s.is_some_and(|t| Instant::now() < t)
+    }
+
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Carry out what the simulation asked of the server.
+    pub(crate) fn serve_requests(&self, r: ServerRequests) {
+        if let Some(s) = r.comms_drop_s {
+            *self.silent_until.lock().unwrap_or_else(|p| p.into_inner()) =
+                Some(Instant::now() + Duration::from_secs_f64(s));
+        }
+        if r.reset_connections {
+            self.generation
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
     }
 
     fn plant_now_ms(&self) -> i64 {
@@ -147,6 +190,8 @@ impl RunningSimulator {
                 wall: Instant::now(),
                 speed: opts.speed,
             }),
+            silent_until: Mutex::new(None),
+            generation: std::sync::atomic::AtomicU64::new(0),
         });
         let (stop, stop_rx) = watch::channel(false);
 
@@ -174,6 +219,9 @@ impl RunningSimulator {
                     st.sim.step(behind_s);
                     let State { sim, image } = &mut *st;
                     image.refresh(sim);
+                    let requests = sim.take_server_requests();
+                    drop(st);
+                    physics_shared.serve_requests(requests);
                 }
             }
         });
@@ -212,6 +260,9 @@ impl RunningSimulator {
         let State { sim, image } = &mut *st;
         let r = f(sim);
         image.refresh(sim);
+        let requests = sim.take_server_requests();
+        drop(st);
+        self.shared.serve_requests(requests);
         r
     }
 

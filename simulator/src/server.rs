@@ -63,6 +63,10 @@ fn handle(shared: &Shared, own_unit: u8, unit: u8, pdu: &[u8]) -> Result<Vec<u8>
     let bad = Exception::IllegalDataValue;
     let addr = || u16_at(pdu, 1).ok_or(bad);
     let word = || u16_at(pdu, 3).ok_or(bad);
+    // The simulation-control block (holding registers from 1000) is served apart from the plant.
+    if matches!(fc, 0x03 | 0x06 | 0x10) && pdu.len() >= 5 && crate::control::covers(addr()?) {
+        return control(shared, pdu);
+    }
     match fc {
         0x01..=0x04 => {
             if pdu.len() != 5 {
@@ -158,6 +162,56 @@ fn handle(shared: &Shared, own_unit: u8, unit: u8, pdu: &[u8]) -> Result<Vec<u8>
     }
 }
 
+fn control(shared: &Shared, pdu: &[u8]) -> Result<Vec<u8>, Exception> {
+    let bad = Exception::IllegalDataValue;
+    let fc = pdu[0];
+    let a = u16_at(pdu, 1).ok_or(bad)?;
+    let n = u16_at(pdu, 3).ok_or(bad)?;
+    let mut st = shared.lock();
+    let crate::runner::State { sim, image } = &mut *st;
+    let out = match fc {
+        0x03 => {
+            if pdu.len() != 5 {
+                return Err(bad);
+            }
+            let words = crate::control::read(shared, sim, a, n)?;
+            let mut out = vec![fc, (2 * words.len()) as u8];
+            for w in words {
+                out.extend_from_slice(&w.to_be_bytes());
+            }
+            out
+        }
+        0x06 => {
+            if pdu.len() != 5 {
+                return Err(bad);
+            }
+            crate::control::write(shared, sim, a, &[n])?;
+            pdu.to_vec()
+        }
+        _ => {
+            let count = usize::from(*pdu.get(5).ok_or(bad)?);
+            let data = pdu.get(6..).ok_or(bad)?;
+            if n == 0 || count != 2 * usize::from(n) || data.len() != count {
+                return Err(bad);
+            }
+            let words: Vec<u16> = data
+                .chunks_exact(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect();
+            crate::control::write(shared, sim, a, &words)?;
+            let mut out = vec![fc];
+            out.extend_from_slice(&a.to_be_bytes());
+            out.extend_from_slice(&n.to_be_bytes());
+            out
+        }
+    };
+    image.refresh(sim);
+    let requests = sim.take_server_requests();
+    drop(st);
+    shared.serve_requests(requests);
+    Ok(out)
+}
+
 async fn connection(stream: TcpStream, shared: Arc<Shared>, unit_id: u8) -> std::io::Result<()> {
     stream.set_nodelay(true)?;
     let (rd, mut wr) = stream.into_split();
@@ -165,6 +219,7 @@ async fn connection(stream: TcpStream, shared: Arc<Shared>, unit_id: u8) -> std:
     let mut header = [0u8; 7];
     let mut pdu = [0u8; 253];
     let mut out = Vec::with_capacity(260);
+    let generation = shared.generation();
     loop {
         match rd.read_exact(&mut header).await {
             Ok(_) => {}
@@ -186,6 +241,14 @@ async fn connection(stream: TcpStream, shared: Arc<Shared>, unit_id: u8) -> std:
         }
         let body = &mut pdu[..len - 1];
         rd.read_exact(body).await?;
+        if shared.generation() != generation {
+            // The PLC restarted since this connection was made: its sockets are gone.
+            return Ok(());
+        }
+        if shared.silent() {
+            // Comms lost: the request goes unanswered and the client times out.
+            continue;
+        }
         let resp = answer(&shared, unit_id, unit, body);
         out.clear();
         out.extend_from_slice(&tid);

@@ -1,9 +1,11 @@
 //! The whole simulated plant in one value: physics, PLC program and instruments, stepped in
 //! plant time as fast as the CPU allows. The Modbus server and the real-time runner sit on top.
 
+use crate::faults::{ActiveFaults, Fault};
 use crate::physics::{Plant, PlantParams, ZONES};
 use crate::plc::{Inputs, Plc};
 use crate::rng::Rng;
+use crate::scenario::{Action, Scenario};
 use crate::sensors::{Analyser, Lag};
 
 /// A named quantity the simulator publishes. Register map tags are matched to these by name.
@@ -151,10 +153,35 @@ impl SimSettings {
     }
 }
 
+/// A scenario being played, and where it has got to.
+#[derive(Debug, Clone)]
+struct Playing {
+    scenario: Scenario,
+    next: usize,
+    start_ms: i64,
+}
+
+/// Things only the server around the simulation can do (the simulation asks, the runner acts).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ServerRequests {
+    /// Stop answering for this many wall-clock seconds.
+    pub comms_drop_s: Option<f64>,
+    /// Drop every connection (the PLC restarted).
+    pub reset_connections: bool,
+}
+
 #[derive(Debug, Clone)]
 pub struct Simulation {
     pub plant: Plant,
     pub plc: Plc,
+    pub faults: ActiveFaults,
+    /// The plant as built, before fouling or a gas change.
+    base_params: PlantParams,
+    defaults: Plc,
+    playing: Option<Playing>,
+    /// A mill delay in progress: when it ends (plant ms) and the pace to resume.
+    mill_delay: Option<(i64, f64)>,
+    requests: ServerRequests,
     instruments: Instruments,
     rng: Rng,
     /// Plant clock, ms since the epoch.
@@ -166,8 +193,10 @@ pub struct Simulation {
 
 impl Simulation {
     pub fn new(s: SimSettings) -> Self {
+        let base_params = s.params.clone();
         let plant = Plant::new(s.params, s.zone_sp);
         let plc = Plc::new(s.zone_sp, s.o2_sp, s.pace_tph);
+        let defaults = plc.clone();
         let instruments = Instruments {
             zone_tc: [Lag::new(40.0), Lag::new(40.0), Lag::new(40.0)],
             flue_tc: Lag::new(30.0),
@@ -179,6 +208,12 @@ impl Simulation {
         let mut sim = Simulation {
             plant,
             plc,
+            faults: ActiveFaults::default(),
+            base_params,
+            defaults,
+            playing: None,
+            mill_delay: None,
+            requests: ServerRequests::default(),
             instruments,
             rng: Rng::new(s.seed),
             plant_ms: s.start_ms,
@@ -217,7 +252,163 @@ impl Simulation {
         }
     }
 
+    /// The gas heating value the plant was built for, MJ/Nm3.
+    pub fn base_lhv(&self) -> f64 {
+        self.base_params.lhv_mj_per_nm3
+    }
+
+    /// Play `scenario` from now (plant time).
+    pub fn play(&mut self, scenario: Scenario) {
+        self.playing = Some(Playing {
+            scenario,
+            next: 0,
+            start_ms: self.plant_ms,
+        });
+    }
+
+    /// The scenario being played and plant minutes since it started.
+    pub fn scenario(&self) -> Option<(&Scenario, f64)> {
+        self.playing
+            .as_ref()
+            .map(|p| (&p.scenario, (self.plant_ms - p.start_ms) as f64 / 60_000.0))
+    }
+
+    /// What the server must do for the simulation (taken once).
+    pub fn take_server_requests(&mut self) -> ServerRequests {
+        std::mem::take(&mut self.requests)
+    }
+
+    /// Apply what a scenario or an engineer asks of the plant.
+    pub fn apply(&mut self, action: &Action) -> Result<(), String> {
+        match *action {
+            Action::Pace { tph } => {
+                self.mill_delay = None;
+                self.plc.pace_sp = tph;
+            }
+            Action::ChargeTemperature { c } => self.plc.charge_temp_c = c,
+            Action::MillDelay { minutes } => {
+                let resume = self.mill_delay.map_or(self.plc.pace_sp, |(_, tph)| tph);
+                self.mill_delay = Some((self.plant_ms + (minutes * 60_000.0) as i64, resume));
+                self.plc.pace_sp = 0.0;
+            }
+            Action::GasHeatingValue { percent } => {
+                self.plant.params.lhv_mj_per_nm3 =
+                    self.base_params.lhv_mj_per_nm3 * (1.0 + percent / 100.0);
+            }
+            Action::ZoneSetpoint { zone, c } => {
+                let z = zone
+                    .checked_sub(1)
+                    .filter(|z| *z < ZONES)
+                    .ok_or_else(|| format!("no zone {zone}"))?;
+                self.plc.zone_sp[z] = c;
+            }
+            Action::StartFault { fault } => self.start_fault(fault)?,
+            Action::ClearFault { fault } => self.clear_fault(fault)?,
+        }
+        Ok(())
+    }
+
+    pub fn start_fault(&mut self, fault: Fault) -> Result<(), String> {
+        let zone = fault.zone_index()?;
+        let f = &mut self.faults;
+        match (fault, zone) {
+            (Fault::ThermocoupleOpen { .. }, Some(z)) => f.tc_open[z] = true,
+            (Fault::ThermocoupleDrift { c_per_hour, .. }, Some(z)) => {
+                f.tc_drift_rate[z] = c_per_hour / 3600.0
+            }
+            (Fault::BurnerTrip { .. }, Some(z)) => {
+                f.burner_trip[z] = true;
+                self.plc.zone_trip[z] = true;
+            }
+            (Fault::O2AnalyserDrift { pct_per_hour }, _) => f.o2_drift_rate = pct_per_hour / 3600.0,
+            (Fault::FanTrip, _) => {
+                f.fan_trip = true;
+                self.plc.fan_running = false;
+                self.plc.trip = true;
+            }
+            (Fault::RecuperatorFouling { effectiveness_drop }, _) => {
+                f.fouling = effectiveness_drop.clamp(0.0, self.base_params.recuperator_eps);
+                self.plant.params.recuperator_eps = self.base_params.recuperator_eps - f.fouling;
+            }
+            (Fault::CommsDrop { seconds }, _) => {
+                self.requests.comms_drop_s = Some(seconds.clamp(0.0, 3600.0))
+            }
+            (Fault::PlcRestart, _) => {
+                let defaults = self.defaults.clone();
+                self.plc.restart(&defaults);
+                self.requests.reset_connections = true;
+                // A PLC takes a few seconds to come back.
+                self.requests.comms_drop_s = Some(3.0);
+            }
+            (_, None) => return Err("this fault needs a zone".into()),
+        }
+        Ok(())
+    }
+
+    /// End a fault: the instrument is repaired, the burners relit, the fan restarted. Drifted
+    /// offsets are cleared (the instrument is recalibrated).
+    pub fn clear_fault(&mut self, fault: Fault) -> Result<(), String> {
+        let zone = fault.zone_index()?;
+        let f = &mut self.faults;
+        match (fault, zone) {
+            (Fault::ThermocoupleOpen { .. }, Some(z)) => f.tc_open[z] = false,
+            (Fault::ThermocoupleDrift { .. }, Some(z)) => {
+                f.tc_drift_rate[z] = 0.0;
+                f.tc_offset[z] = 0.0;
+            }
+            (Fault::BurnerTrip { .. }, Some(z)) => {
+                f.burner_trip[z] = false;
+                self.plc.zone_trip[z] = false;
+            }
+            (Fault::O2AnalyserDrift { .. }, _) => {
+                f.o2_drift_rate = 0.0;
+                f.o2_bias = 0.0;
+            }
+            (Fault::FanTrip, _) => {
+                f.fan_trip = false;
+                self.plc.fan_running = true;
+                self.plc.trip = false;
+            }
+            (Fault::RecuperatorFouling { .. }, _) => {
+                f.fouling = 0.0;
+                self.plant.params.recuperator_eps = self.base_params.recuperator_eps;
+            }
+            (Fault::CommsDrop { .. }, _) => self.requests.comms_drop_s = Some(0.0),
+            (Fault::PlcRestart, _) => {}
+            (_, None) => return Err("this fault needs a zone".into()),
+        }
+        Ok(())
+    }
+
+    fn play_due_events(&mut self) {
+        if let Some((end, tph)) = self.mill_delay
+            && self.plant_ms >= end
+        {
+            self.mill_delay = None;
+            self.plc.pace_sp = tph;
+        }
+        let Some(playing) = &mut self.playing else {
+            return;
+        };
+        let elapsed_min = (self.plant_ms - playing.start_ms) as f64 / 60_000.0;
+        let mut due = Vec::new();
+        while let Some(e) = playing.scenario.events.get(playing.next) {
+            if e.at_min > elapsed_min {
+                break;
+            }
+            due.push(e.action.clone());
+            playing.next += 1;
+        }
+        for action in due {
+            if let Err(err) = self.apply(&action) {
+                tracing::warn!(%err, "scenario event refused");
+            }
+        }
+    }
+
     fn step_once(&mut self, dt: f64) {
+        self.play_due_events();
+        self.faults.advance(dt);
         let inputs = Inputs {
             zone_c: self.measured.zone_c,
             o2_pct: self.measured.o2_pct,
@@ -235,8 +426,12 @@ impl Simulation {
         let ins = &mut self.instruments;
         let rng = &mut self.rng;
         let mut zone_c = [0.0; ZONES];
+        let faults = &self.faults;
         for (i, z) in zone_c.iter_mut().enumerate() {
-            *z = ins.zone_tc[i].update(p.zone_c[i], dt) + 0.5 * rng.normal();
+            let reading =
+                ins.zone_tc[i].update(p.zone_c[i], dt) + 0.5 * rng.normal() + faults.tc_offset[i];
+            // An open thermocouple drives the input card upscale, far above the range.
+            *z = if faults.tc_open[i] { 1500.0 } else { reading };
         }
         let o2_true = o.o2_dry_pct;
         let nox_ppm_true = o.nox_mg_at_3pct / 2.05 * (21.0 - o2_true) / (21.0 - 3.0);
@@ -255,7 +450,7 @@ impl Simulation {
                 .last_discharged
                 .map_or(o.stock_surface_c[ZONES - 1], |d| d.surface_c)
                 + 2.0 * rng.normal(),
-            o2_pct: (ins.o2.update(o2_true, dt) + 0.02 * rng.normal()).max(0.0),
+            o2_pct: (ins.o2.update(o2_true, dt) + 0.02 * rng.normal() + faults.o2_bias).max(0.0),
             co_ppm: (ins.co.update(o.co_ppm, dt) * (1.0 + 0.01 * rng.normal())).max(0.0),
             nox_ppm: (ins.nox.update(nox_ppm_true, dt) * (1.0 + 0.01 * rng.normal())).max(0.0),
             pressure_pa: p.pressure_pa + 0.3 * rng.normal(),

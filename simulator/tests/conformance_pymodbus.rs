@@ -25,6 +25,7 @@ async fn pymodbus_reads_and_writes_every_register_kind() -> R<()> {
         seed: 4,
         unit_id: 1,
         register_map: bundled_register_map().map_err(|e| e.to_string())?,
+        scenario: None,
     })
     .await?;
     let port = sim.local_addr().port().to_string();

@@ -17,6 +17,7 @@ async fn sim() -> R<RunningSimulator> {
         seed: 1,
         unit_id: 1,
         register_map: bundled_register_map().map_err(|e| e.to_string())?,
+        scenario: None,
     })
     .await?)
 }
@@ -312,5 +313,105 @@ async fn many_clients_at_once_are_all_served() -> R<()> {
     for t in tasks {
         assert!(t.await?.is_some());
     }
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_control_block_starts_and_clears_faults_and_refuses_nonsense() -> R<()> {
+    let sim = sim().await?;
+    let mut c = Client::new(&sim).await?;
+    // Start "burner trip, zone 2" (code 8) and see it in the active-faults mask (bit 7).
+    assert_eq!(
+        c.ask(1, &[0x06, 0x03, 0xE8, 0, 8]).await?,
+        vec![0x06, 0x03, 0xE8, 0, 8]
+    );
+    assert!(sim.with_simulation(|s| s.faults.burner_trip[1]));
+    let r = c.ask(1, &read(0x03, 1002, 1)).await?;
+    assert_eq!(u16::from_be_bytes([r[2], r[3]]) & (1 << 7), 1 << 7);
+    // Clear it (register 1001), and set the charge temperature to 550.0 C (register 1004).
+    c.ask(1, &[0x06, 0x03, 0xE9, 0, 8]).await?;
+    c.ask(1, &[0x10, 0x03, 0xEC, 0, 1, 2, 0x15, 0x7C]).await?;
+    assert!(!sim.with_simulation(|s| s.faults.burner_trip[1]));
+    assert_eq!(sim.with_simulation(|s| s.plc.charge_temp_c), 550.0);
+    // Speed: read back what was written.
+    c.ask(1, &[0x06, 0x03, 0xEB, 0, 100]).await?;
+    assert_eq!(c.ask(1, &read(0x03, 1003, 1)).await?, vec![0x03, 2, 0, 100]);
+    // Nonsense is refused like any PLC refuses it.
+    assert_eq!(
+        exception(&c.ask(1, &[0x06, 0x03, 0xE8, 0, 99]).await?),
+        Some((0x06, 0x03)),
+        "unknown fault code"
+    );
+    assert_eq!(
+        exception(&c.ask(1, &[0x06, 0x03, 0xEA, 0, 1]).await?),
+        Some((0x06, 0x02)),
+        "active-faults is read-only"
+    );
+    assert_eq!(
+        exception(&c.ask(1, &read(0x03, 1008, 5)).await?),
+        Some((0x03, 0x02)),
+        "past the block"
+    );
+    assert_eq!(
+        exception(&c.ask(1, &read(0x04, 1000, 1)).await?),
+        Some((0x04, 0x02)),
+        "no input registers there"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_comms_drop_leaves_requests_unanswered_until_it_ends() -> R<()> {
+    let sim = sim().await?;
+    let mut c = Client::new(&sim).await?;
+    c.ask(1, &[0x06, 0x03, 0xF0, 0, 1]).await?; // register 1008: silent for 1 s
+    let mut frame = vec![0, 77, 0, 0, 0, 6, 1];
+    frame.extend(read(0x04, 0, 1));
+    c.s.write_all(&frame).await?;
+    let mut h = [0u8; 7];
+    let early = tokio::time::timeout(Duration::from_millis(500), c.s.read_exact(&mut h)).await;
+    assert!(early.is_err(), "answered during a comms drop");
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let mut c2 = Client::new(&sim).await?;
+    assert_eq!(
+        c2.ask(1, &read(0x04, 0, 1)).await?.len(),
+        4,
+        "answering again after the drop"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_plc_restart_drops_connections_and_comes_back_with_counters_reset() -> R<()> {
+    let sim = sim().await?;
+    sim.with_simulation(|s| s.step(30.0));
+    let mut c = Client::new(&sim).await?;
+    c.ask(1, &[0x06, 0, 0, 0x2A, 0xF8]).await?; // zone 1 setpoint 1100.0 C
+    let r = c.ask(1, &read(0x04, 20, 1)).await?;
+    assert!(
+        u16::from_be_bytes([r[2], r[3]]) >= 30,
+        "heartbeat running before the restart"
+    );
+    c.ask(1, &[0x06, 0x03, 0xF1, 0, 1]).await?; // register 1009: restart
+    let mut frame = vec![0, 99, 0, 0, 0, 6, 1];
+    frame.extend(read(0x04, 20, 1));
+    c.s.write_all(&frame).await.ok();
+    let mut buf = [0u8; 8];
+    let n = tokio::time::timeout(Duration::from_secs(2), c.s.read(&mut buf)).await??;
+    assert_eq!(n, 0, "the old connection is closed by the restart");
+    // It answers nothing for a few seconds, then comes back from its defaults.
+    tokio::time::sleep(Duration::from_millis(3200)).await;
+    let mut c2 = Client::new(&sim).await?;
+    let r = c2.ask(1, &read(0x04, 20, 3)).await?;
+    assert!(u16::from_be_bytes([r[2], r[3]]) < 10, "heartbeat restarted");
+    assert!(
+        u32::from_be_bytes([r[4], r[5], r[6], r[7]]) < 10,
+        "uptime restarted"
+    );
+    assert_eq!(
+        c2.ask(1, &read(0x03, 0, 1)).await?,
+        vec![0x03, 2, 0x29, 0x04],
+        "setpoint back to 1050.0 C"
+    );
     Ok(())
 }

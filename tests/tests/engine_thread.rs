@@ -66,6 +66,7 @@ async fn every_default_tag_arrives_good_and_is_in_sled_after_the_engine_stops() 
         seed: 3,
         unit_id: 1,
         register_map: bundled_register_map().map_err(|e| anyhow::anyhow!("{e}"))?,
+        scenario: None,
     })
     .await?;
     let config = default_config_at(sim.local_addr().port())?;

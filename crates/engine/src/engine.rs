@@ -303,12 +303,20 @@ pub async fn start_embedded_simulators(
         let register_map = Config::register_map(&d.register_map)
             .map_err(|e| EngineError::Internal(e.to_string()))?;
         let bind = SocketAddr::new(loopback(&d.host), d.port);
+        let scenario = match &d.simulator.scenario {
+            Some(path) => Some(
+                hearth_sim::Scenario::load(path)
+                    .map_err(|e| EngineError::Internal(e.to_string()))?,
+            ),
+            None => None,
+        };
         let sim = RunningSimulator::start(SimulatorOptions {
             bind,
             speed: d.simulator.speed,
             seed: d.simulator.seed,
             unit_id: d.unit_id,
             register_map,
+            scenario,
         })
         .await
         .map_err(|source| EngineError::Simulator {

@@ -28,6 +28,10 @@ struct Args {
     /// Modbus unit id to answer to (0 and 255 are always answered).
     #[arg(long, default_value_t = 1)]
     unit_id: u8,
+    /// A scenario to play: pace changes, charge temperature, mill delays, gas changes and faults
+    /// scheduled in plant time (see config/scenarios/).
+    #[arg(long, value_name = "FILE")]
+    scenario: Option<PathBuf>,
     /// Register map to serve (default: the bundled config/simulator-registers.toml).
     #[arg(long)]
     register_map: Option<PathBuf>,
@@ -50,12 +54,20 @@ async fn main() -> Result<()> {
         Some(p) => Config::register_map(p).map_err(|e| anyhow::anyhow!("{e}"))?,
         None => bundled_register_map().map_err(|e| anyhow::anyhow!("{e}"))?,
     };
+    let scenario = match &args.scenario {
+        Some(p) => Some(hearth_sim::Scenario::load(p)?),
+        None => None,
+    };
+    if let Some(s) = &scenario {
+        println!("scenario: {} ({} events)", s.name, s.events.len());
+    }
     let sim = RunningSimulator::start(SimulatorOptions {
         bind: args.bind,
         speed: args.speed,
         seed: args.seed,
         unit_id: args.unit_id,
         register_map,
+        scenario,
     })
     .await
     .context("starting the simulator")?;
