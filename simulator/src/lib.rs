@@ -20,4 +20,4 @@ pub use runner::{
     bundled_register_map,
 };
 pub use scenario::{Action, Scenario};
-pub use simulation::{ServerRequests, Signal, SimSettings, Simulation};
+pub use simulation::{Grade, ServerRequests, Signal, SimSettings, Simulation, typical_grades};

@@ -209,12 +209,16 @@ pub struct Actuators {
     /// Production rate, t/h.
     pub pace_tph: f64,
     pub charge_temp_c: f64,
+    /// Grade of the next slab charged.
+    pub charge_grade: u16,
 }
 
 /// One slab on the walking beam: enthalpy of each layer, top face first, kJ/kg above 20 C.
 #[derive(Debug, Clone, Copy)]
 pub struct Slab {
     pub id: u64,
+    /// Steel grade code (index into the simulation's grade table).
+    pub grade: u16,
     pub h: [f64; LAYERS],
 }
 
@@ -222,6 +226,7 @@ impl Slab {
     pub fn at(id: u64, t_c: f64) -> Slab {
         Slab {
             id,
+            grade: 0,
             h: [steel_enthalpy(t_c); LAYERS],
         }
     }
@@ -245,6 +250,7 @@ impl Slab {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Discharged {
     pub id: u64,
+    pub grade: u16,
     pub surface_c: f64,
     pub mean_c: f64,
     pub core_c: f64,
@@ -430,11 +436,15 @@ impl Plant {
             );
             self.last_discharged = Some(Discharged {
                 id: leaving.id,
+                grade: leaving.grade,
                 surface_c,
                 mean_c: leaving.mean_c(),
                 core_c: leaving.core_c(),
             });
-            let charged = Slab::at(self.next_slab_id, a.charge_temp_c);
+            let charged = Slab {
+                grade: a.charge_grade,
+                ..Slab::at(self.next_slab_id, a.charge_temp_c)
+            };
             self.next_slab_id += 1;
             out.steel_out_j += slab_kg * (leaving.mean_h() - charged.mean_h()) * 1000.0;
             self.slabs.insert(0, charged);

@@ -10,6 +10,8 @@ const SP_RAMP_C_PER_S: f64 = 5.0 / 60.0;
 const PACE_RAMP_TPH_PER_S: f64 = 50.0 / 60.0;
 const TURNDOWN: f64 = 8.0;
 const PRESSURE_SP_PA: f64 = 10.0;
+/// CO2 per Nm3 of natural gas burnt, taken as CH4 (the composition route).
+pub const CO2_KG_PER_NM3: f64 = 1.96;
 
 #[derive(Debug, Clone)]
 pub struct Plc {
@@ -40,6 +42,10 @@ pub struct Plc {
     pub fuel_total_nm3: f64,
     pub steel_total_t: f64,
     pub energy_total_gj: f64,
+    /// CO2 from the fuel burnt, kg (1.96 kg per Nm3 of natural gas as CH4).
+    pub co2_total_kg: f64,
+    /// Grade of the next slab to be charged (set by the simulation's grade mix).
+    pub next_grade: u16,
     /// Fuel actually delivered per zone on the last step, Nm3/h.
     pub fuel_nm3h: [f64; ZONES],
     pub lambda: f64,
@@ -60,7 +66,8 @@ impl Plc {
             working_sp: zone_sp,
             o2_sp,
             pace_sp,
-            remote: false,
+            // The bundled plant runs with remote setpoints enabled; a restart falls back to local.
+            remote: true,
             burners_on: [true; ZONES],
             zone_trip: [false; ZONES],
             fan_running: true,
@@ -77,6 +84,8 @@ impl Plc {
             fuel_total_nm3: 0.0,
             steel_total_t: 0.0,
             energy_total_gj: 0.0,
+            co2_total_kg: 0.0,
+            next_grade: 0,
             fuel_nm3h: [0.0; ZONES],
             lambda: lambda_from_o2(o2_sp),
         }
@@ -96,6 +105,7 @@ impl Plc {
         self.fuel_total_nm3 = 0.0;
         self.steel_total_t = 0.0;
         self.energy_total_gj = 0.0;
+        self.co2_total_kg = 0.0;
     }
 
     /// One scan: read inputs, run the loops, return what the actuators do.
@@ -175,6 +185,7 @@ impl Plc {
         self.fuel_total_nm3 += fuel * dt / 3600.0;
         self.energy_total_gj += fuel * dt / 3600.0 * params.lhv_mj_per_nm3 / 1000.0;
         self.steel_total_t += self.pace_tph * dt / 3600.0;
+        self.co2_total_kg += fuel * dt / 3600.0 * CO2_KG_PER_NM3;
 
         Actuators {
             fuel_nm3h: self.fuel_nm3h,
@@ -182,6 +193,7 @@ impl Plc {
             damper: self.damper,
             pace_tph: self.pace_tph,
             charge_temp_c: self.charge_temp_c,
+            charge_grade: self.next_grade,
         }
     }
 }

@@ -14,8 +14,89 @@ pub struct Scenario {
     pub name: String,
     #[serde(default)]
     pub description: String,
+    /// How the "real" plant differs from the defaults (for evaluating a model on a plant it did
+    /// not know).
+    #[serde(default)]
+    pub plant: PlantOverrides,
     #[serde(default, rename = "event")]
     pub events: Vec<Event>,
+}
+
+/// Changes to the plant's physical parameters, each optional.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlantOverrides {
+    /// Multiplies every zone's wall loss (1.15 = 15 % more).
+    pub wall_loss_factor: Option<f64>,
+    /// Multiplies every zone's skid loss.
+    pub skid_loss_factor: Option<f64>,
+    /// Multiplies the gas-to-steel exchange factors, top and bottom.
+    pub radiation_factor: Option<f64>,
+    pub recuperator_effectiveness: Option<f64>,
+    /// The NOx model's coefficient, mg/Nm3 at 3 % O2 and 485 C air.
+    pub nox_n0_mg: Option<f64>,
+    pub infiltration_nm3_s: Option<f64>,
+    /// A constant error on the O2 analyser's reading, % O2.
+    pub o2_analyser_bias_pct: Option<f64>,
+}
+
+impl PlantOverrides {
+    pub fn apply(&self, p: &mut crate::physics::PlantParams) {
+        if let Some(f) = self.wall_loss_factor {
+            p.wall_ua_kw_per_k = p.wall_ua_kw_per_k.map(|v| v * f);
+        }
+        if let Some(f) = self.skid_loss_factor {
+            p.skid_ua_kw_per_k = p.skid_ua_kw_per_k.map(|v| v * f);
+        }
+        if let Some(f) = self.radiation_factor {
+            p.phi_top = p.phi_top.map(|v| (v * f).min(1.0));
+            p.phi_bottom = p.phi_bottom.map(|v| (v * f).min(1.0));
+        }
+        if let Some(e) = self.recuperator_effectiveness {
+            p.recuperator_eps = e;
+        }
+        if let Some(n) = self.nox_n0_mg {
+            p.nox_n0_mg = n;
+        }
+        if let Some(i) = self.infiltration_nm3_s {
+            p.infiltration_nm3_s = i;
+        }
+    }
+
+    fn check(&self) -> Result<(), String> {
+        let factor = |name: &str, v: Option<f64>| match v {
+            Some(f) if !(0.5..=2.0).contains(&f) => {
+                Err(format!("plant.{name} = {f} is outside 0.5-2.0"))
+            }
+            _ => Ok(()),
+        };
+        factor("wall_loss_factor", self.wall_loss_factor)?;
+        factor("skid_loss_factor", self.skid_loss_factor)?;
+        factor("radiation_factor", self.radiation_factor)?;
+        if let Some(e) = self.recuperator_effectiveness
+            && !(0.0..=0.8).contains(&e)
+        {
+            return Err(format!(
+                "plant.recuperator_effectiveness = {e} is outside 0-0.8"
+            ));
+        }
+        if let Some(n) = self.nox_n0_mg
+            && !(10.0..=1000.0).contains(&n)
+        {
+            return Err(format!("plant.nox_n0_mg = {n} is outside 10-1000"));
+        }
+        if let Some(i) = self.infiltration_nm3_s
+            && !(0.0..=20.0).contains(&i)
+        {
+            return Err(format!("plant.infiltration_nm3_s = {i} is outside 0-20"));
+        }
+        if let Some(b) = self.o2_analyser_bias_pct
+            && !(-3.0..=3.0).contains(&b)
+        {
+            return Err(format!("plant.o2_analyser_bias_pct = {b} is outside +-3"));
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -101,6 +182,7 @@ impl Scenario {
 
     pub fn parse(text: &str) -> Result<Scenario, String> {
         let mut s: Scenario = toml::from_str(text).map_err(|e| e.to_string())?;
+        s.plant.check()?;
         for (i, e) in s.events.iter().enumerate() {
             let at = format!("event[{i}] (at_min = {})", e.at_min);
             if !(e.at_min.is_finite() && e.at_min >= 0.0) {

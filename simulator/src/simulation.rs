@@ -28,6 +28,10 @@ pub enum Signal {
     Uptime,
     FuelTotal,
     SteelTotal,
+    EnergyTotal,
+    Co2Total,
+    DischargeGrade,
+    DischargeAim,
     PlantClock,
     O2Setpoint,
     PaceSetpoint,
@@ -78,6 +82,10 @@ impl Signal {
             "uptime" => Signal::Uptime,
             "fuel_total" => Signal::FuelTotal,
             "steel_total" => Signal::SteelTotal,
+            "energy_total" => Signal::EnergyTotal,
+            "co2_total" => Signal::Co2Total,
+            "discharge_grade" => Signal::DischargeGrade,
+            "discharge_aim" => Signal::DischargeAim,
             "plant_clock" => Signal::PlantClock,
             "o2_sp" => Signal::O2Setpoint,
             "pace_sp" => Signal::PaceSetpoint,
@@ -127,6 +135,29 @@ pub struct Measured {
     pub throughput_tph: f64,
 }
 
+/// A steel grade and the discharge temperature the mill wants for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grade {
+    pub name: String,
+    pub aim_c: f64,
+    /// Share of the slabs charged, relative to the other grades.
+    pub share: f64,
+}
+
+/// The bundled plant's grade mix.
+pub fn typical_grades() -> Vec<Grade> {
+    let g = |name: &str, aim_c, share| Grade {
+        name: name.into(),
+        aim_c,
+        share,
+    };
+    vec![
+        g("S235JR structural", 1200.0, 0.6),
+        g("S355J2 structural", 1220.0, 0.3),
+        g("DC01 deep-drawing", 1180.0, 0.1),
+    ]
+}
+
 /// Settings a new simulation starts from.
 #[derive(Debug, Clone)]
 pub struct SimSettings {
@@ -137,6 +168,7 @@ pub struct SimSettings {
     pub zone_sp: [f64; ZONES],
     pub o2_sp: f64,
     pub pace_tph: f64,
+    pub grades: Vec<Grade>,
 }
 
 impl SimSettings {
@@ -149,6 +181,7 @@ impl SimSettings {
             zone_sp: [1050.0, 1270.0, 1236.0],
             o2_sp: 2.8,
             pace_tph: 300.0,
+            grades: typical_grades(),
         }
     }
 }
@@ -182,6 +215,9 @@ pub struct Simulation {
     /// A mill delay in progress: when it ends (plant ms) and the pace to resume.
     mill_delay: Option<(i64, f64)>,
     requests: ServerRequests,
+    grades: Vec<Grade>,
+    /// The slab id last seen leaving, to draw the next grade once per charge.
+    last_discharge_id: Option<u64>,
     instruments: Instruments,
     rng: Rng,
     /// Plant clock, ms since the epoch.
@@ -214,6 +250,8 @@ impl Simulation {
             playing: None,
             mill_delay: None,
             requests: ServerRequests::default(),
+            grades: s.grades,
+            last_discharge_id: None,
             instruments,
             rng: Rng::new(s.seed),
             plant_ms: s.start_ms,
@@ -252,13 +290,62 @@ impl Simulation {
         }
     }
 
+    /// The grade table (codes are indices into it).
+    pub fn grades(&self) -> &[Grade] {
+        &self.grades
+    }
+
+    /// Change the grade mix from the next charged slab on. Empty or all-zero shares are refused.
+    pub fn set_grades(&mut self, grades: Vec<Grade>) -> Result<(), String> {
+        if grades.is_empty()
+            || grades.len() > usize::from(u16::MAX)
+            || !grades.iter().any(|g| g.share > 0.0)
+        {
+            return Err("a grade mix needs at least one grade with a share above 0".into());
+        }
+        if let Some(g) = grades
+            .iter()
+            .find(|g| !(g.share >= 0.0 && (900.0..=1350.0).contains(&g.aim_c)))
+        {
+            return Err(format!(
+                "grade {}: aim {} C or share {} out of range",
+                g.name, g.aim_c, g.share
+            ));
+        }
+        self.grades = grades;
+        self.plc.next_grade = self.draw_grade();
+        Ok(())
+    }
+
+    fn last_grade(&self) -> u16 {
+        self.plant.last_discharged.map_or(0, |d| d.grade)
+    }
+
+    fn draw_grade(&mut self) -> u16 {
+        let total: f64 = self.grades.iter().map(|g| g.share.max(0.0)).sum();
+        let mut x = self.rng.uniform() * total;
+        for (i, g) in self.grades.iter().enumerate() {
+            x -= g.share.max(0.0);
+            if x < 0.0 {
+                return i as u16;
+            }
+        }
+        0
+    }
+
     /// The gas heating value the plant was built for, MJ/Nm3.
     pub fn base_lhv(&self) -> f64 {
         self.base_params.lhv_mj_per_nm3
     }
 
-    /// Play `scenario` from now (plant time).
+    /// Play `scenario` from now (plant time): its plant parameters take effect at once, its
+    /// events at their times.
     pub fn play(&mut self, scenario: Scenario) {
+        scenario.plant.apply(&mut self.base_params);
+        scenario.plant.apply(&mut self.plant.params);
+        if let Some(b) = scenario.plant.o2_analyser_bias_pct {
+            self.faults.o2_bias = b;
+        }
         self.playing = Some(Playing {
             scenario,
             next: 0,
@@ -416,6 +503,11 @@ impl Simulation {
         };
         let act = self.plc.scan(&inputs, &self.plant.params, dt);
         self.plant.step(&act, dt);
+        let left = self.plant.last_discharged.map(|d| d.id);
+        if left != self.last_discharge_id {
+            self.last_discharge_id = left;
+            self.plc.next_grade = self.draw_grade();
+        }
         self.plant_ms += (dt * 1000.0).round() as i64;
         self.measured = self.measure(dt);
     }
@@ -483,6 +575,13 @@ impl Simulation {
             Signal::Uptime => self.plc.uptime_s.floor(),
             Signal::FuelTotal => self.plc.fuel_total_nm3.floor() % 4_294_967_296.0,
             Signal::SteelTotal => self.plc.steel_total_t,
+            Signal::EnergyTotal => self.plc.energy_total_gj,
+            Signal::Co2Total => self.plc.co2_total_kg.floor() % 4_294_967_296.0,
+            Signal::DischargeGrade => f64::from(self.last_grade()),
+            Signal::DischargeAim => self
+                .grades
+                .get(usize::from(self.last_grade()))
+                .map_or(0.0, |g| g.aim_c),
             Signal::PlantClock => self.plant_ms as f64,
             Signal::O2Setpoint => self.plc.o2_sp,
             Signal::PaceSetpoint => self.plc.pace_sp,
@@ -495,11 +594,22 @@ impl Simulation {
     }
 
     /// Apply a write from a Modbus client (already range-checked against the register map).
-    /// Returns false for a signal that cannot be written.
+    /// Returns false for a signal that cannot be written. In local mode the operator's setpoints
+    /// stand: a zone or O2 setpoint written over Modbus is acknowledged but not applied, as on
+    /// many PLCs, so only a read-back shows it did not take.
     pub fn write(&mut self, signal: Signal, value: f64) -> bool {
+        let remote = self.plc.remote;
         match signal {
-            Signal::ZoneSetpoint(z) if z < ZONES => self.plc.zone_sp[z] = value,
-            Signal::O2Setpoint => self.plc.o2_sp = value,
+            Signal::ZoneSetpoint(z) if z < ZONES => {
+                if remote {
+                    self.plc.zone_sp[z] = value;
+                }
+            }
+            Signal::O2Setpoint => {
+                if remote {
+                    self.plc.o2_sp = value;
+                }
+            }
             Signal::PaceSetpoint => self.plc.pace_sp = value,
             Signal::RemoteMode => self.plc.remote = value >= 0.5,
             Signal::BurnersOn(z) if z < ZONES => self.plc.burners_on[z] = value >= 0.5,

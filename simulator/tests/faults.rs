@@ -201,3 +201,88 @@ fn a_gas_heating_value_drop_is_met_with_more_fuel() {
         "fuel {before:.0} -> {after:.0} Nm3/h"
     );
 }
+
+#[test]
+fn a_scenario_can_make_the_real_plant_differ_from_the_defaults() {
+    let scenario = Scenario::parse(
+        "name = 'a plant the model does not know'\n[plant]\nwall_loss_factor = 1.5\nskid_loss_factor = 1.5\nrecuperator_effectiveness = 0.40\no2_analyser_bias_pct = 0.3\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut default = running();
+    let mut other = running();
+    other.play(scenario);
+    default.step(3.0 * 3600.0);
+    other.step(3.0 * 3600.0);
+    let fuel = |s: &Simulation| (0..3).map(|z| s.read(Signal::ZoneFuel(z))).sum::<f64>();
+    assert!(
+        fuel(&other) > 1.05 * fuel(&default),
+        "more losses, less air preheat: more fuel"
+    );
+    assert!(other.read(Signal::AirPreheatTemp) < default.read(Signal::AirPreheatTemp) - 30.0);
+    assert!(
+        (other.read(Signal::O2) - other.plant.out.o2_dry_pct - 0.3).abs() < 0.1,
+        "the analyser reads 0.3 high"
+    );
+    assert!(Scenario::parse("name='x'\n[plant]\nwall_loss_factor = 9").is_err());
+    assert!(Scenario::parse("name='x'\n[plant]\nwal_loss_factor = 1.1").is_err());
+}
+
+#[test]
+fn each_slab_leaves_with_its_grades_aim_and_the_mix_follows_the_shares() {
+    let mut s = Simulation::new(SimSettings::typical(9, 0));
+    let mut counts = [0usize; 3];
+    let mut last = None;
+    for _ in 0..(24 * 60) {
+        s.step(60.0);
+        let d = s.plant.last_discharged.map(|d| (d.id, d.grade));
+        if d != last {
+            if let Some((_, g)) = d {
+                counts[usize::from(g)] += 1;
+                let aim = s.read(Signal::DischargeAim);
+                assert_eq!(aim, s.grades()[usize::from(g)].aim_c);
+                assert_eq!(s.read(Signal::DischargeGrade), f64::from(g));
+            }
+            last = d;
+        }
+    }
+    let total: usize = counts.iter().sum();
+    assert!(total > 200, "slabs discharged in a day: {total}");
+    let share = |i: usize| counts[i] as f64 / total as f64;
+    assert!(
+        (share(0) - 0.6).abs() < 0.1 && (share(1) - 0.3).abs() < 0.1,
+        "mix {counts:?}"
+    );
+    assert!(s.set_grades(vec![]).is_err());
+}
+
+#[test]
+fn same_seed_and_scenario_give_the_same_registers() {
+    use hearth_sim::bundled_register_map;
+    use hearth_sim::registers::Image;
+    let map = bundled_register_map().unwrap_or_else(|e| panic!("{e}"));
+    let scenario = || {
+        Scenario::parse(
+            &std::fs::read_to_string(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../config/scenarios/instrument-faults.toml"
+            ))
+            .unwrap_or_default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let run = |seed: u64| {
+        let mut s = Simulation::new(SimSettings::typical(seed, 1_700_000_000_000));
+        s.play(scenario());
+        s.step(2.0 * 3600.0);
+        let mut image = Image::new(&map).unwrap_or_else(|e| panic!("{e}"));
+        image.refresh(&s);
+        (
+            image.read_input(0, 37).unwrap_or_default(),
+            image.read_holding(0, 6).unwrap_or_default(),
+            image.read_discrete(0, 5).unwrap_or_default(),
+        )
+    };
+    let a = run(11);
+    assert_eq!(a, run(11));
+    assert_ne!(a.0, run(12).0);
+}

@@ -149,7 +149,7 @@ async fn every_refusal_is_the_exception_a_plc_sends() -> R<()> {
         ),
         ("unsupported function 17", read(0x17, 0, 1), (0x17, 0x01)),
         ("unmapped input register", read(0x04, 200, 1), (0x04, 0x02)),
-        ("read running past the map", read(0x04, 30, 5), (0x04, 0x02)),
+        ("read running past the map", read(0x04, 35, 5), (0x04, 0x02)),
         ("unmapped coil", read(0x01, 50, 1), (0x01, 0x02)),
         ("zero registers", read(0x03, 0, 0), (0x03, 0x03)),
         ("126 registers", read(0x04, 0, 126), (0x04, 0x03)),
@@ -412,6 +412,35 @@ async fn a_plc_restart_drops_connections_and_comes_back_with_counters_reset() ->
         c2.ask(1, &read(0x03, 0, 1)).await?,
         vec![0x03, 2, 0x29, 0x04],
         "setpoint back to 1050.0 C"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn in_local_mode_a_setpoint_write_is_acknowledged_but_not_applied() -> R<()> {
+    let sim = sim().await?;
+    let mut c = Client::new(&sim).await?;
+    assert_eq!(
+        c.ask(1, &read(0x03, 5, 1)).await?,
+        vec![0x03, 2, 0, 1],
+        "remote mode at start"
+    );
+    c.ask(1, &[0x06, 0, 5, 0, 0]).await?; // local
+    let r = c.ask(1, &[0x06, 0, 0, 0x2A, 0xF8]).await?; // zone 1 setpoint 1100.0 C
+    assert_eq!(r, vec![0x06, 0, 0, 0x2A, 0xF8], "acknowledged");
+    assert_eq!(
+        c.ask(1, &read(0x03, 0, 1)).await?,
+        vec![0x03, 2, 0x29, 0x04],
+        "but the operator's 1050.0 C stands"
+    );
+    c.ask(1, &[0x06, 0, 4, 0x0A, 0xF0]).await?; // pace 280.0 t/h comes from the mill in any mode
+    assert_eq!(sim.with_simulation(|s| s.plc.pace_sp), 280.0);
+    c.ask(1, &[0x06, 0, 5, 0, 1]).await?; // remote again
+    c.ask(1, &[0x06, 0, 0, 0x2A, 0xF8]).await?;
+    assert_eq!(
+        c.ask(1, &read(0x03, 0, 1)).await?,
+        vec![0x03, 2, 0x2A, 0xF8],
+        "applied in remote mode"
     );
     Ok(())
 }
