@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use crate::physics::ZONES;
+use hearth_model::physics::ZONES;
 
 /// A fault to start or clear. Zones are numbered from 1 (preheat) as operators count them.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]

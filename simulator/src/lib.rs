@@ -4,7 +4,8 @@
 
 pub mod control;
 pub mod faults;
-pub mod physics;
+/// The furnace physics lives in `hearth-model`, shared with the optimiser and emissions.
+pub use hearth_model::physics;
 pub mod plc;
 pub mod registers;
 pub mod rng;

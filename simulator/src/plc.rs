@@ -2,7 +2,7 @@
 //! cross-limited air and fuel, an O2 trim, a pressure loop on the stack damper, setpoint ramping,
 //! local/remote mode, a heartbeat, an uptime counter and totalisers.
 
-use crate::physics::{Actuators, PlantParams, ZONES, lambda_from_o2};
+use hearth_model::physics::{Actuators, PlantParams, ZONES, lambda_from_o2};
 
 /// Zone setpoint ramp, C per second.
 const SP_RAMP_C_PER_S: f64 = 5.0 / 60.0;

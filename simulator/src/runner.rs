@@ -41,10 +41,10 @@ pub struct SimulatorOptions {
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
-    #[error("cannot listen on {addr}: {source}")]
+    #[error("cannot listen on {addr}: {error}")]
     Bind {
         addr: SocketAddr,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("register map: {0}")]
     Map(String),
@@ -167,18 +167,23 @@ impl RunningSimulator {
         }
         let listener = TcpListener::bind(opts.bind)
             .await
-            .map_err(|source| StartError::Bind {
+            .map_err(|error| StartError::Bind {
                 addr: opts.bind,
-                source,
+                error,
             })?;
-        let addr = listener.local_addr().map_err(|source| StartError::Bind {
+        let addr = listener.local_addr().map_err(|error| StartError::Bind {
             addr: opts.bind,
-            source,
+            error,
         })?;
         let mut image = Image::new(&opts.register_map).map_err(StartError::Map)?;
         let start_ms = chrono::Utc::now().timestamp_millis();
+        let scenario = opts.scenario.clone();
         let sim = tokio::task::spawn_blocking(move || {
-            Simulation::new(SimSettings::typical(opts.seed, start_ms))
+            let mut sim = Simulation::new(SimSettings::typical(opts.seed, start_ms));
+            if let Some(s) = scenario {
+                sim.play(s);
+            }
+            sim
         })
         .await
         .map_err(|e| StartError::Map(format!("simulation failed to start: {e}")))?;

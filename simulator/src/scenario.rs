@@ -41,7 +41,7 @@ pub struct PlantOverrides {
 }
 
 impl PlantOverrides {
-    pub fn apply(&self, p: &mut crate::physics::PlantParams) {
+    pub fn apply(&self, p: &mut hearth_model::physics::PlantParams) {
         if let Some(f) = self.wall_loss_factor {
             p.wall_ua_kw_per_k = p.wall_ua_kw_per_k.map(|v| v * f);
         }
@@ -159,20 +159,17 @@ pub enum Action {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
-    #[error("{path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
+    #[error("{path}: {error}")]
+    Read { path: String, error: std::io::Error },
     #[error("{path}: {message}")]
     Invalid { path: String, message: String },
 }
 
 impl Scenario {
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+        let text = std::fs::read_to_string(path).map_err(|error| ScenarioError::Read {
             path: path.display().to_string(),
-            source,
+            error,
         })?;
         Scenario::parse(&text).map_err(|message| ScenarioError::Invalid {
             path: path.display().to_string(),
@@ -206,7 +203,7 @@ impl Scenario {
                     ));
                 }
                 Action::ZoneSetpoint { zone, c }
-                    if !(1..=crate::physics::ZONES).contains(zone)
+                    if !(1..=hearth_model::physics::ZONES).contains(zone)
                         || !(800.0..=1350.0).contains(c) =>
                 {
                     return Err(format!(

@@ -2,11 +2,11 @@
 //! plant time as fast as the CPU allows. The Modbus server and the real-time runner sit on top.
 
 use crate::faults::{ActiveFaults, Fault};
-use crate::physics::{Plant, PlantParams, ZONES};
 use crate::plc::{Inputs, Plc};
 use crate::rng::Rng;
 use crate::scenario::{Action, Scenario};
 use crate::sensors::{Analyser, Lag};
+use hearth_model::physics::{Plant, PlantParams, ZONES};
 
 /// A named quantity the simulator publishes. Register map tags are matched to these by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -444,3 +444,35 @@ async fn in_local_mode_a_setpoint_write_is_acknowledged_but_not_applied() -> R<(
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_running_simulator_plays_its_scenario_in_plant_time() -> R<()> {
+    let scenario = hearth_sim::Scenario::parse(
+        "name = 't'\n[[event]]\nat_min = 1\ndo = 'pace'\ntph = 250\n[[event]]\nat_min = 2\ndo = 'start_fault'\nfault = { kind = 'fan_trip' }\n",
+    )?;
+    let sim = RunningSimulator::start(SimulatorOptions {
+        bind: "127.0.0.1:0".parse()?,
+        speed: 600.0,
+        seed: 1,
+        unit_id: 1,
+        register_map: bundled_register_map().map_err(|e| e.to_string())?,
+        scenario: Some(scenario),
+    })
+    .await?;
+    // 600x: two plant minutes pass in 0.2 s of wall time.
+    let mut c = Client::new(&sim).await?;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(3);
+    loop {
+        let pace = c.ask(1, &read(0x03, 4, 1)).await?;
+        let trip = c.ask(1, &read(0x02, 4, 1)).await?;
+        if pace == vec![0x03, 2, 0x09, 0xC4] && trip == vec![0x02, 1, 1] {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "scenario not played: pace {pace:02X?}, trip {trip:02X?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Ok(())
+}

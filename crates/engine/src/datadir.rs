@@ -29,11 +29,8 @@ pub enum DataDirError {
         pid: String,
         api: Option<String>,
     },
-    #[error("data dir {dir}: {source}")]
-    Io {
-        dir: PathBuf,
-        source: std::io::Error,
-    },
+    #[error("data dir {dir}: {error}")]
+    Io { dir: PathBuf, error: std::io::Error },
 }
 
 /// A locked data dir. Dropping it releases the lock.
@@ -46,9 +43,9 @@ pub struct DataDir {
 impl DataDir {
     /// Lock `path` (created if missing) for this process.
     pub fn acquire(path: &Path) -> Result<DataDir, DataDirError> {
-        let io = |source| DataDirError::Io {
+        let io = |error| DataDirError::Io {
             dir: path.to_path_buf(),
-            source,
+            error,
         };
         std::fs::create_dir_all(path).map_err(io)?;
         let lock = OpenOptions::new()
@@ -83,9 +80,9 @@ impl DataDir {
 
     /// Publish who holds the data dir (written atomically: write then rename).
     pub fn publish(&self, info: &EngineInfo) -> Result<(), DataDirError> {
-        let io = |source| DataDirError::Io {
+        let io = |error| DataDirError::Io {
             dir: self.path.clone(),
-            source,
+            error,
         };
         let tmp = self.path.join(format!("{INFO_FILE}.tmp"));
         let text = serde_json::to_string_pretty(info).map_err(|e| io(std::io::Error::other(e)))?;

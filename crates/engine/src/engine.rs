@@ -37,12 +37,12 @@ pub enum EngineError {
     DataDir(#[from] DataDirError),
     #[error(transparent)]
     Historian(#[from] HistorianError),
-    #[error("starting the bundled simulator for device `{device}`: {source}")]
-    Simulator { device: String, source: StartError },
-    #[error("cannot serve on {addr}: {source}")]
+    #[error("starting the bundled simulator for device `{device}`: {error}")]
+    Simulator { device: String, error: StartError },
+    #[error("cannot serve on {addr}: {error}")]
     Bind {
         addr: SocketAddr,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("{0}")]
     Internal(String),
@@ -131,10 +131,10 @@ impl Engine {
         if let Some(addr) = opts.bind {
             let listener = tokio::net::TcpListener::bind(addr)
                 .await
-                .map_err(|source| EngineError::Bind { addr, source })?;
+                .map_err(|error| EngineError::Bind { addr, error })?;
             let local = listener
                 .local_addr()
-                .map_err(|source| EngineError::Bind { addr, source })?;
+                .map_err(|error| EngineError::Bind { addr, error })?;
             let url = format!("http://{local}");
             if let Ok(mut u) = engine.inner.api_url.write() {
                 *u = Some(url.clone());
@@ -319,9 +319,9 @@ pub async fn start_embedded_simulators(
             scenario,
         })
         .await
-        .map_err(|source| EngineError::Simulator {
+        .map_err(|error| EngineError::Simulator {
             device: d.name.clone(),
-            source,
+            error,
         })?;
         d.host = sim.local_addr().ip().to_string();
         d.port = sim.local_addr().port();

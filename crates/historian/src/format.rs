@@ -18,19 +18,19 @@ pub enum FormatError {
         "{path} is not a Hearth historian format file ({reason}); the data dir has not been modified"
     )]
     Unreadable { path: PathBuf, reason: String },
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
 }
 
 /// Check (or, for a new database, write) the format file in `dir`.
 pub fn check_or_create(dir: &Path) -> Result<(), FormatError> {
     let path = dir.join(FORMAT_FILE);
-    let io = |source| FormatError::Io {
+    let io = |error| FormatError::Io {
         path: path.clone(),
-        source,
+        error,
     };
     match std::fs::read_to_string(&path) {
         Ok(text) => {

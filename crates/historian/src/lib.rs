@@ -13,8 +13,8 @@ use hearth_model::{Quality, Timestamp};
 pub enum HistorianError {
     #[error(transparent)]
     Format(#[from] FormatError),
-    #[error("historian database at {path}: {source}")]
-    Sled { path: String, source: sled::Error },
+    #[error("historian database at {path}: {error}")]
+    Sled { path: String, error: sled::Error },
     #[error("historian record is corrupt: {0}")]
     Corrupt(String),
     #[error("unknown series id {0}")]

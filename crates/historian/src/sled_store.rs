@@ -68,9 +68,9 @@ impl SledHistorian {
     /// touching it.
     pub fn open(dir: &Path, cache_bytes: u64) -> Result<SledHistorian, HistorianError> {
         check_or_create(dir)?;
-        let sled_err = |source| HistorianError::Sled {
+        let sled_err = |error| HistorianError::Sled {
             path: dir.display().to_string(),
-            source,
+            error,
         };
         let db = sled::Config::new()
             .path(dir.join("db"))
@@ -89,10 +89,10 @@ impl SledHistorian {
         })
     }
 
-    fn err(&self, source: sled::Error) -> HistorianError {
+    fn err(&self, error: sled::Error) -> HistorianError {
         HistorianError::Sled {
             path: self.path.display().to_string(),
-            source,
+            error,
         }
     }
 

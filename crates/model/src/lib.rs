@@ -7,6 +7,7 @@ pub mod api;
 pub mod clock;
 pub mod codec;
 pub mod config;
+pub mod physics;
 pub mod quality;
 pub mod sample;
 pub mod units;

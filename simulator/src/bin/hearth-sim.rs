@@ -40,8 +40,19 @@ struct Args {
     status_every: u64,
 }
 
+fn main() {
+    let code = match run() {
+        Ok(()) => 0,
+        Err(err) => {
+            eprintln!("hearth-sim: {err:#}");
+            1
+        }
+    };
+    std::process::exit(code);
+}
+
 #[tokio::main]
-async fn main() -> Result<()> {
+async fn run() -> Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("HEARTH_LOG")
