@@ -476,3 +476,47 @@ async fn a_running_simulator_plays_its_scenario_in_plant_time() -> R<()> {
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn random_pdus_always_get_an_answer_and_never_break_the_server() -> R<()> {
+    let sim = sim().await?;
+    let mut c = Client::new(&sim).await?;
+    // A fixed xorshift sequence: reproducible, covering every function code and odd lengths.
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let mut exceptions = 0;
+    for i in 0..5000 {
+        let len = 1 + (next() % 40) as usize;
+        let mut pdu: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+        // Bias half of them towards the supported functions, where the parsing is.
+        if i % 2 == 0 {
+            pdu[0] = [1u8, 2, 3, 4, 5, 6, 15, 16][(next() % 8) as usize];
+        }
+        let resp = c.ask(1, &pdu).await?;
+        assert!(!resp.is_empty());
+        assert_eq!(
+            resp[0] & 0x7F,
+            pdu[0] & 0x7F,
+            "answer for the function asked"
+        );
+        if resp[0] & 0x80 != 0 {
+            exceptions += 1;
+            assert!(
+                matches!(resp[1], 1..=3),
+                "exception {:02X} for {pdu:02X?}",
+                resp[1]
+            );
+        }
+    }
+    assert!(
+        exceptions > 2000,
+        "most random requests are refused: {exceptions}"
+    );
+    assert_eq!(c.ask(1, &read(0x04, 0, 1)).await?.len(), 4, "still serving");
+    Ok(())
+}
