@@ -35,6 +35,39 @@ fn u16_at(pdu: &[u8], i: usize) -> Option<u16> {
     Some(u16::from_be_bytes([*pdu.get(i)?, *pdu.get(i + 1)?]))
 }
 
+/// Response to a register read: function, byte count, the words big-endian.
+fn words_response(fc: u8, words: &[u16]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(2 + 2 * words.len());
+    out.push(fc);
+    out.push((2 * words.len()) as u8);
+    for w in words {
+        out.extend_from_slice(&w.to_be_bytes());
+    }
+    out
+}
+
+/// Response to FC15/FC16: function, start address, quantity.
+fn multiple_written(fc: u8, addr: u16, n: u16) -> Vec<u8> {
+    let mut out = vec![fc];
+    out.extend_from_slice(&addr.to_be_bytes());
+    out.extend_from_slice(&n.to_be_bytes());
+    out
+}
+
+/// The values of an FC16 request, checked against its quantity and byte count.
+fn written_words(pdu: &[u8], n: u16) -> Result<Vec<u16>, Exception> {
+    let bad = Exception::IllegalDataValue;
+    let count = usize::from(*pdu.get(5).ok_or(bad)?);
+    let data = pdu.get(6..).ok_or(bad)?;
+    if n == 0 || count != 2 * usize::from(n) || data.len() != count {
+        return Err(bad);
+    }
+    Ok(data
+        .chunks_exact(2)
+        .map(|c| u16::from_be_bytes([c[0], c[1]]))
+        .collect())
+}
+
 fn pack_bits(bits: &[bool]) -> Vec<u8> {
     let mut out = vec![0u8; bits.len().div_ceil(8)];
     for (i, b) in bits.iter().enumerate() {
@@ -61,148 +94,80 @@ fn handle(shared: &Shared, own_unit: u8, unit: u8, pdu: &[u8]) -> Result<Vec<u8>
     }
     let fc = *pdu.first().ok_or(Exception::IllegalFunction)?;
     let bad = Exception::IllegalDataValue;
-    let addr = || u16_at(pdu, 1).ok_or(bad);
-    let word = || u16_at(pdu, 3).ok_or(bad);
-    // The simulation-control block (holding registers from 1000) is served apart from the plant.
-    if matches!(fc, 0x03 | 0x06 | 0x10) && pdu.len() >= 5 && crate::control::covers(addr()?) {
-        return control(shared, pdu);
+    if !matches!(fc, 0x01..=0x06 | 0x0F | 0x10) {
+        return Err(Exception::IllegalFunction);
     }
+    // Every supported request starts with an address and a quantity (or value).
+    let a = u16_at(pdu, 1).ok_or(bad)?;
+    let n = u16_at(pdu, 3).ok_or(bad)?;
+    if matches!(fc, 0x01..=0x06) && pdu.len() != 5 {
+        return Err(bad);
+    }
+    // The simulation-control block (holding registers from 1000) is served apart from the plant.
+    if matches!(fc, 0x03 | 0x06 | 0x10) && crate::control::covers(a) {
+        return control(shared, fc, a, n, pdu);
+    }
+    let mut st = shared.lock();
+    let crate::runner::State { sim, image } = &mut *st;
     match fc {
-        0x01..=0x04 => {
-            if pdu.len() != 5 {
-                return Err(bad);
-            }
-            let (a, n) = (addr()?, word()?);
-            let st = shared.lock();
-            Ok(match fc {
-                0x01 | 0x02 => {
-                    let bits = if fc == 0x01 {
-                        st.image.read_coils(a, n)?
-                    } else {
-                        st.image.read_discrete(a, n)?
-                    };
-                    let packed = pack_bits(&bits);
-                    let mut out = vec![fc, packed.len() as u8];
-                    out.extend(packed);
-                    out
-                }
-                _ => {
-                    let words = if fc == 0x03 {
-                        st.image.read_holding(a, n)?
-                    } else {
-                        st.image.read_input(a, n)?
-                    };
-                    let mut out = Vec::with_capacity(2 + 2 * words.len());
-                    out.push(fc);
-                    out.push((2 * words.len()) as u8);
-                    for w in words {
-                        out.extend_from_slice(&w.to_be_bytes());
-                    }
-                    out
-                }
-            })
+        0x01 | 0x02 => {
+            let bits = if fc == 0x01 {
+                image.read_coils(a, n)?
+            } else {
+                image.read_discrete(a, n)?
+            };
+            let packed = pack_bits(&bits);
+            let mut out = vec![fc, packed.len() as u8];
+            out.extend(packed);
+            Ok(out)
         }
+        0x03 => Ok(words_response(fc, &image.read_holding(a, n)?)),
+        0x04 => Ok(words_response(fc, &image.read_input(a, n)?)),
         0x05 => {
-            if pdu.len() != 5 {
-                return Err(bad);
-            }
-            let (a, v) = (addr()?, word()?);
-            let on = match v {
+            let on = match n {
                 0xFF00 => true,
                 0x0000 => false,
                 _ => return Err(bad),
             };
-            let mut st = shared.lock();
-            let crate::runner::State { sim, image } = &mut *st;
             image.write_coils(a, &[on], sim)?;
             Ok(pdu.to_vec())
         }
         0x06 => {
-            if pdu.len() != 5 {
-                return Err(bad);
-            }
-            let (a, v) = (addr()?, word()?);
-            let mut st = shared.lock();
-            let crate::runner::State { sim, image } = &mut *st;
-            image.write_holding(a, &[v], sim)?;
+            image.write_holding(a, &[n], sim)?;
             Ok(pdu.to_vec())
         }
-        0x0F | 0x10 => {
-            let (a, n) = (addr()?, word()?);
-            let count = *pdu.get(5).ok_or(bad)? as usize;
+        0x0F => {
+            let count = usize::from(*pdu.get(5).ok_or(bad)?);
             let data = pdu.get(6..).ok_or(bad)?;
-            let expected = if fc == 0x0F {
-                usize::from(n).div_ceil(8)
-            } else {
-                2 * usize::from(n)
-            };
-            if n == 0 || count != expected || data.len() != count {
+            if n == 0 || count != usize::from(n).div_ceil(8) || data.len() != count {
                 return Err(bad);
             }
-            let mut st = shared.lock();
-            let crate::runner::State { sim, image } = &mut *st;
-            if fc == 0x0F {
-                let bits: Vec<bool> = (0..usize::from(n))
-                    .map(|i| data[i / 8] & (1 << (i % 8)) != 0)
-                    .collect();
-                image.write_coils(a, &bits, sim)?;
-            } else {
-                let words: Vec<u16> = data
-                    .chunks_exact(2)
-                    .map(|c| u16::from_be_bytes([c[0], c[1]]))
-                    .collect();
-                image.write_holding(a, &words, sim)?;
-            }
-            let mut out = vec![fc];
-            out.extend_from_slice(&a.to_be_bytes());
-            out.extend_from_slice(&n.to_be_bytes());
-            Ok(out)
+            let bits: Vec<bool> = (0..usize::from(n))
+                .map(|i| data[i / 8] & (1 << (i % 8)) != 0)
+                .collect();
+            image.write_coils(a, &bits, sim)?;
+            Ok(multiple_written(fc, a, n))
         }
-        _ => Err(Exception::IllegalFunction),
+        _ => {
+            image.write_holding(a, &written_words(pdu, n)?, sim)?;
+            Ok(multiple_written(fc, a, n))
+        }
     }
 }
 
-fn control(shared: &Shared, pdu: &[u8]) -> Result<Vec<u8>, Exception> {
-    let bad = Exception::IllegalDataValue;
-    let fc = pdu[0];
-    let a = u16_at(pdu, 1).ok_or(bad)?;
-    let n = u16_at(pdu, 3).ok_or(bad)?;
+/// The simulation-control block: FC03, FC06 and FC16 only (checked by the caller).
+fn control(shared: &Shared, fc: u8, a: u16, n: u16, pdu: &[u8]) -> Result<Vec<u8>, Exception> {
     let mut st = shared.lock();
     let crate::runner::State { sim, image } = &mut *st;
     let out = match fc {
-        0x03 => {
-            if pdu.len() != 5 {
-                return Err(bad);
-            }
-            let words = crate::control::read(shared, sim, a, n)?;
-            let mut out = vec![fc, (2 * words.len()) as u8];
-            for w in words {
-                out.extend_from_slice(&w.to_be_bytes());
-            }
-            out
-        }
+        0x03 => words_response(fc, &crate::control::read(shared, sim, a, n)?),
         0x06 => {
-            if pdu.len() != 5 {
-                return Err(bad);
-            }
             crate::control::write(shared, sim, a, &[n])?;
             pdu.to_vec()
         }
         _ => {
-            let count = usize::from(*pdu.get(5).ok_or(bad)?);
-            let data = pdu.get(6..).ok_or(bad)?;
-            if n == 0 || count != 2 * usize::from(n) || data.len() != count {
-                return Err(bad);
-            }
-            let words: Vec<u16> = data
-                .chunks_exact(2)
-                .map(|c| u16::from_be_bytes([c[0], c[1]]))
-                .collect();
-            crate::control::write(shared, sim, a, &words)?;
-            let mut out = vec![fc];
-            out.extend_from_slice(&a.to_be_bytes());
-            out.extend_from_slice(&n.to_be_bytes());
-            out
+            crate::control::write(shared, sim, a, &written_words(pdu, n)?)?;
+            multiple_written(fc, a, n)
         }
     };
     image.refresh(sim);

@@ -123,18 +123,16 @@ fn status_answers_through_serve_and_from_the_data_dir_and_a_second_serve_is_refu
     let cfg = default_config();
     let cfg = cfg.to_str().context("path")?;
 
-    let serve = spawn(
-        &binary("hearth")?,
-        &[
-            "serve",
-            "--bind",
-            "127.0.0.1:0",
-            "--config",
-            cfg,
-            "--data-dir",
-            data,
-        ],
-    )?;
+    let serve_args = [
+        "serve",
+        "--bind",
+        "127.0.0.1:0",
+        "--config",
+        cfg,
+        "--data-dir",
+        data,
+    ];
+    let serve = spawn(&binary("hearth")?, &serve_args)?;
     let line = serve.wait_for("Hearth engine running", Duration::from_secs(30))?;
     assert!(line.contains("http://127.0.0.1:"), "{line}");
     std::thread::sleep(Duration::from_millis(2500));
@@ -148,15 +146,7 @@ fn status_answers_through_serve_and_from_the_data_dir_and_a_second_serve_is_refu
     assert_eq!(st["devices"][0]["state"], "connected");
     assert!(st["newest_sample"].is_string(), "{st}");
 
-    let (code, _, err) = hearth(&[
-        "serve",
-        "--bind",
-        "127.0.0.1:0",
-        "--config",
-        cfg,
-        "--data-dir",
-        data,
-    ])?;
+    let (code, _, err) = hearth(&serve_args)?;
     assert_ne!(code, 0);
     assert!(
         err.contains(&format!("pid {}", serve.pid())),
