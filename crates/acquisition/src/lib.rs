@@ -6,5 +6,5 @@ pub mod plan;
 pub mod poller;
 mod stats;
 
-pub use plan::{ReadBlock, plan_reads};
+pub use plan::{ReadBlock, plan_reads, split_block};
 pub use poller::{DevicePoller, PollReport, poll_once};

@@ -54,6 +54,35 @@ pub fn plan_reads<'a>(tags: impl IntoIterator<Item = &'a Tag>) -> Vec<ReadBlock>
     blocks
 }
 
+/// Split a block's tags in two halves, each read on its own. `None` for a single-tag block.
+pub fn split_block(block: &ReadBlock, tags: &[Tag]) -> Option<(ReadBlock, ReadBlock)> {
+    if block.tags.len() < 2 {
+        return None;
+    }
+    let mid = block.tags.len() / 2;
+    let part = |part: &[(TagId, u16)]| -> Option<ReadBlock> {
+        let spans: Vec<(u16, u16)> = part
+            .iter()
+            .map(|(id, _)| tags.get(id.index()).map(|t| (t.address, t.span())))
+            .collect::<Option<_>>()?;
+        let start = spans.iter().map(|s| s.0).min()?;
+        let end = spans
+            .iter()
+            .map(|(a, n)| u32::from(*a) + u32::from(*n))
+            .max()?;
+        Some(ReadBlock {
+            register: block.register,
+            start,
+            count: u16::try_from(end - u32::from(start)).ok()?,
+            tags: part
+                .iter()
+                .map(|(id, _)| (*id, tags[id.index()].address - start))
+                .collect(),
+        })
+    };
+    Some((part(&block.tags[..mid])?, part(&block.tags[mid..])?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,6 +150,29 @@ mod tests {
             .map(|i| tag(i, RegisterKind::Coil, i as u16, DataType::Bool))
             .collect();
         assert!(plan_reads(&bits).iter().all(|b| b.count <= MAX_BITS));
+    }
+
+    #[test]
+    fn a_split_covers_every_tag_once_with_tight_blocks() {
+        let tags = [
+            tag(0, RegisterKind::Input, 0, DataType::Int16),
+            tag(1, RegisterKind::Input, 2, DataType::Float32),
+            tag(2, RegisterKind::Input, 6, DataType::Uint16),
+            tag(3, RegisterKind::Input, 8, DataType::Int16),
+        ];
+        let plan = plan_reads(&tags);
+        assert_eq!(plan.len(), 1);
+        let (a, b) = split_block(&plan[0], &tags).unwrap_or_else(|| panic!("no split"));
+        assert_eq!(
+            (a.start, a.count, a.tags.clone()),
+            (0, 4, vec![(TagId(0), 0), (TagId(1), 2)])
+        );
+        assert_eq!(
+            (b.start, b.count, b.tags.clone()),
+            (6, 3, vec![(TagId(2), 0), (TagId(3), 2)])
+        );
+        let (single, _) = split_block(&a, &tags).unwrap_or_else(|| panic!("no split"));
+        assert!(split_block(&single, &tags).is_none());
     }
 
     #[test]

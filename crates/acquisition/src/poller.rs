@@ -3,6 +3,7 @@
 //! answer to a newer request. A device that cannot be reached backs off exponentially (with
 //! jitter, capped) and its tags read Bad_NoCommunication; other devices never wait for it.
 
+use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -15,7 +16,7 @@ use tokio::sync::{mpsc, watch};
 use tokio_modbus::client::{Context, Reader};
 use tokio_modbus::{ExceptionCode, Slave};
 
-use crate::plan::{ReadBlock, plan_reads};
+use crate::plan::{ReadBlock, plan_reads, split_block};
 use crate::stats::Stats;
 
 const BACKOFF_START: Duration = Duration::from_millis(250);
@@ -234,7 +235,13 @@ impl DevicePoller {
         }
         let retries = self.dev().retries;
         let mut all_ok = true;
-        for (i, block) in blocks.iter().enumerate() {
+        // Blocks still to read; a block refused with "illegal data address" is split in two and
+        // both halves go back to the front, until the bad addresses stand alone. The plan keeps
+        // the split, so one unmapped register costs one extra request per cycle, not the group.
+        let mut queue: VecDeque<ReadBlock> = blocks.into();
+        let mut done: Vec<ReadBlock> = Vec::with_capacity(queue.len());
+        let mut split_any = false;
+        while let Some(block) = queue.pop_front() {
             let mut attempt = 0;
             let outcome = loop {
                 if self.ctx.is_none()
@@ -242,7 +249,7 @@ impl DevicePoller {
                 {
                     break ReadOutcome::Failed(e);
                 }
-                match self.read_block(block).await {
+                match self.read_block(&block).await {
                     ReadOutcome::Failed(e) if attempt < retries => {
                         tracing::debug!(device = %self.dev().name, error = %e, "retrying on a fresh connection");
                         self.ctx = None;
@@ -254,32 +261,55 @@ impl DevicePoller {
             let ts = self.clock.now();
             match outcome {
                 ReadOutcome::Data(data) => {
-                    decode_block(&self.config.tags, block, &data, ts, &mut samples)
+                    decode_block(&self.config.tags, &block, &data, ts, &mut samples)
+                }
+                ReadOutcome::Exception(ExceptionCode::IllegalDataAddress)
+                    if block.tags.len() > 1 =>
+                {
+                    if let Some((a, b)) = split_block(&block, &self.config.tags) {
+                        tracing::info!(
+                            device = %self.dev().name,
+                            start = block.start,
+                            count = block.count,
+                            "exception 02 on a block read: splitting it to isolate the bad addresses"
+                        );
+                        split_any = true;
+                        queue.push_front(b);
+                        queue.push_front(a);
+                        continue;
+                    }
+                    all_ok = false;
+                    self.note_exception(&block, ExceptionCode::IllegalDataAddress);
+                    bad(&mut samples, &block, ts, Quality::BadDeviceException(2));
                 }
                 ReadOutcome::Exception(code) => {
                     all_ok = false;
-                    self.last_error = Some(format!(
-                        "{} {}+{}: exception {:02X} ({code:?})",
-                        block.register.name(),
-                        block.start,
-                        block.count,
-                        u8::from(code)
-                    ));
+                    self.note_exception(&block, code);
                     bad(
                         &mut samples,
-                        block,
+                        &block,
                         ts,
                         Quality::BadDeviceException(u8::from(code)),
                     );
                 }
                 ReadOutcome::Failed(e) => {
                     self.fail(e);
-                    for b in &blocks[i..] {
+                    bad(&mut samples, &block, ts, Quality::BadNoCommunication);
+                    for b in &queue {
                         bad(&mut samples, b, ts, Quality::BadNoCommunication);
+                    }
+                    if split_any {
+                        done.push(block);
+                        done.extend(queue);
+                        self.remember_plan(group, done);
                     }
                     return samples;
                 }
             }
+            done.push(block);
+        }
+        if split_any {
+            self.remember_plan(group, done);
         }
         self.state = DeviceState::Connected;
         self.retry_at = None;
@@ -289,6 +319,28 @@ impl DevicePoller {
             self.last_error = None;
         }
         samples
+    }
+
+    fn note_exception(&mut self, block: &ReadBlock, code: ExceptionCode) {
+        self.last_error = Some(format!(
+            "{} {}+{}: exception {:02X} ({code:?})",
+            block.register.name(),
+            block.start,
+            block.count,
+            u8::from(code)
+        ));
+    }
+
+    fn remember_plan(&mut self, group: usize, mut blocks: Vec<ReadBlock>) {
+        blocks.sort_by_key(|b| (b.register, b.start));
+        if let Some(g) = self.groups.get_mut(group) {
+            g.blocks = blocks;
+        }
+    }
+
+    /// The reads of one poll group as currently planned (after any splits).
+    pub fn plan(&self, group: usize) -> &[ReadBlock] {
+        self.groups.get(group).map_or(&[], |g| g.blocks.as_slice())
     }
 
     /// Poll every group on its interval until `shutdown` turns true, sending a report per cycle.
