@@ -42,6 +42,8 @@ fn wide_map() -> Vec<Tag> {
             unit: "degC".into(),
             poll_group: 0,
             range: None,
+            sensor_fault_above: None,
+            sensor_fault_below: None,
             description: String::new(),
             writable: false,
         })

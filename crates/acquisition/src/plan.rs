@@ -103,6 +103,8 @@ mod tests {
             unit: "count".into(),
             poll_group: 0,
             range: None,
+            sensor_fault_above: None,
+            sensor_fault_below: None,
             description: String::new(),
             writable: false,
         }

@@ -415,12 +415,7 @@ fn decode_block(
         let sample = match raw {
             Some(Ok(raw)) => {
                 let value = codec::to_engineering(raw, tag.scale, tag.offset);
-                let quality = match tag.range {
-                    Some((lo, hi)) if !(lo..=hi).contains(&value) => {
-                        Quality::UncertainEngineeringRange
-                    }
-                    _ => Quality::Good,
-                };
+                let quality = tag.quality_of(value);
                 Sample {
                     tag: id,
                     ts,

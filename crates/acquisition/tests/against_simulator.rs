@@ -122,3 +122,30 @@ async fn an_unmapped_address_inside_a_block_is_isolated_and_the_split_remembered
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn an_open_thermocouple_reads_bad_sensor_failure_not_just_out_of_range() -> R<()> {
+    let sim = sim().await?;
+    sim.with_simulation(|s| {
+        s.start_fault(hearth_sim::Fault::ThermocoupleOpen { zone: 2 })
+            .ok();
+        s.step(1.0);
+    });
+    let (_d, config) = config_with("", sim.local_addr().port())?;
+    let config = Arc::new(config);
+    let (samples, _) =
+        hearth_acquisition::poll_once(config.clone(), 0, Arc::new(SystemClock)).await;
+    let q = |name: &str| {
+        let id = config.tag_by_name(name).map(|t| t.id);
+        samples
+            .iter()
+            .find(|s| Some(s.tag) == id)
+            .map(|s| (s.quality, s.value))
+    };
+    assert_eq!(
+        q("zone2_temp"),
+        Some((Quality::BadSensorFailure, Some(1500.0)))
+    );
+    assert_eq!(q("zone1_temp").map(|x| x.0), Some(Quality::Good));
+    Ok(())
+}

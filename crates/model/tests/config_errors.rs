@@ -221,6 +221,21 @@ fn a_bool_in_a_register_needs_a_bit() {
 }
 
 #[test]
+fn a_sensor_fault_band_must_make_sense() {
+    let case = Case::new(
+        same,
+        add_tag(
+            "[tags.extra]\nregister = \"input\"\naddress = 200\ntype = \"int16\"\nunit = \"degC\"\npoll_group = \"fast\"\nsensor_fault_above = 10.0\nsensor_fault_below = 20.0",
+        ),
+    );
+    case.expect(
+        "simulator-registers.toml",
+        "tags.extra.sensor_fault_above",
+        "is not above sensor_fault_below 20",
+    );
+}
+
+#[test]
 fn a_missing_register_map_names_the_file() {
     let case = Case::new(
         |s| {

@@ -12,15 +12,13 @@ export function Reading(props: { live: Live; tag: string | null | undefined; lab
     const q = v()?.quality;
     return q ? qualityClass(q) : "bad";
   };
-  const shown = () => {
+  // A bad reading is not a value to read off: show the last good one, greyed, with its age.
+  const useLastGood = () => {
     const cur = v();
-    if (!cur) return null;
-    return cur.value ?? cur.last_good_value;
+    return !cur || cur.value === null || qualityClass(cur.quality) === "bad";
   };
-  const ageMs = () => {
-    const cur = v();
-    return cur?.value !== null && cur?.value !== undefined ? cur.ts_ms : cur?.last_good_ms;
-  };
+  const shown = () => (useLastGood() ? v()?.last_good_value : v()?.value) ?? null;
+  const ageMs = () => (useLastGood() ? v()?.last_good_ms : v()?.ts_ms) ?? null;
   const title = () => {
     const cur = v();
     const i = info();

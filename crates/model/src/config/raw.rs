@@ -138,6 +138,13 @@ pub struct RawTag {
     pub poll_group: String,
     #[serde(default)]
     pub range: Option<[f64; 2]>,
+    /// Readings at or above this mean the sensor has failed (e.g. an open thermocouple driven
+    /// upscale): quality Bad_SensorFailure.
+    #[serde(default)]
+    pub sensor_fault_above: Option<f64>,
+    /// Readings at or below this mean the sensor has failed (e.g. a broken 4-20 mA loop).
+    #[serde(default)]
+    pub sensor_fault_below: Option<f64>,
     #[serde(default)]
     pub description: String,
     #[serde(default)]

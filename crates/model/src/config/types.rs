@@ -198,11 +198,29 @@ pub struct Tag {
     /// Index into [`Config::poll_groups`].
     pub poll_group: usize,
     pub range: Option<(f64, f64)>,
+    /// Readings at or above / at or below which the sensor has failed.
+    pub sensor_fault_above: Option<f64>,
+    pub sensor_fault_below: Option<f64>,
     pub description: String,
     pub writable: bool,
 }
 
 impl Tag {
+    /// The quality of a decoded engineering value: a failed sensor first, then the range.
+    pub fn quality_of(&self, value: f64) -> crate::Quality {
+        let failed = self.sensor_fault_above.is_some_and(|hi| value >= hi)
+            || self.sensor_fault_below.is_some_and(|lo| value <= lo);
+        if failed {
+            return crate::Quality::BadSensorFailure;
+        }
+        match self.range {
+            Some((lo, hi)) if !(lo..=hi).contains(&value) => {
+                crate::Quality::UncertainEngineeringRange
+            }
+            _ => crate::Quality::Good,
+        }
+    }
+
     /// Registers (or bits) this tag spans.
     pub fn span(&self) -> u16 {
         if self.register.is_bit() {

@@ -482,6 +482,23 @@ fn check_tag(
             format!("[{lo}, {hi}] is not [low, high] with low < high"),
         );
     }
+    for (k, v) in [
+        ("sensor_fault_above", t.sensor_fault_above),
+        ("sensor_fault_below", t.sensor_fault_below),
+    ] {
+        if v.is_some_and(|v| !v.is_finite()) {
+            errors.push(file, key(k), "must be a finite number");
+        }
+    }
+    if let (Some(hi), Some(lo)) = (t.sensor_fault_above, t.sensor_fault_below)
+        && hi <= lo
+    {
+        errors.push(
+            file,
+            key("sensor_fault_above"),
+            format!("{hi} is not above sensor_fault_below {lo}"),
+        );
+    }
     if t.writable && !matches!(t.register, RegisterKind::Holding | RegisterKind::Coil) {
         errors.push(
             file,
@@ -506,6 +523,8 @@ fn check_tag(
         unit: t.unit,
         poll_group: poll_group.unwrap_or(0),
         range: t.range.map(|[a, b]| (a, b)),
+        sensor_fault_above: t.sensor_fault_above,
+        sensor_fault_below: t.sensor_fault_below,
         description: t.description,
         writable: t.writable,
     })
