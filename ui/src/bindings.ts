@@ -49,7 +49,11 @@ rtt_p50_ms: number | null,
 /**
  * 99th percentile round-trip time of recent requests, milliseconds.
  */
-rtt_p99_ms: number | null, };
+rtt_p99_ms: number | null, 
+/**
+ * PLC restarts seen (from the device's heartbeat or uptime tag falling back).
+ */
+restarts: number, last_restart: string | null, };
 
 export type ZoneRoles = { name: string, temperature: string, setpoint: string, fuel_flow: string, };
 

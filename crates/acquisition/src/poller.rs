@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use hearth_model::api::{DeviceState, DeviceStatus};
 use hearth_model::codec;
-use hearth_model::config::{Config, RegisterKind, Tag};
+use hearth_model::config::{Config, DataType, RegisterKind, Tag};
 use hearth_model::{Quality, Sample, SharedClock, Timestamp};
 use tokio::sync::{mpsc, watch};
 use tokio_modbus::client::{Context, Reader};
@@ -60,6 +60,10 @@ pub struct DevicePoller {
     backoff: Duration,
     retry_at: Option<Instant>,
     jitter_state: u64,
+    restarts: u32,
+    last_restart: Option<Timestamp>,
+    /// Last good value of the device's restart tag.
+    restart_prev: Option<f64>,
 }
 
 impl std::fmt::Debug for DevicePoller {
@@ -92,6 +96,9 @@ impl DevicePoller {
             backoff: BACKOFF_START,
             retry_at: None,
             jitter_state: 0x2545_F491_4F6C_DD1D ^ (device as u64 + 1).wrapping_mul(0x9E37_79B9),
+            restarts: 0,
+            last_restart: None,
+            restart_prev: None,
         }
     }
 
@@ -111,6 +118,8 @@ impl DevicePoller {
             errors: self.stats.errors,
             rtt_p50_ms: self.stats.percentile(50.0),
             rtt_p99_ms: self.stats.percentile(99.0),
+            restarts: self.restarts,
+            last_restart: self.last_restart.map(Timestamp::to_rfc3339),
         }
     }
 
@@ -311,6 +320,7 @@ impl DevicePoller {
         if split_any {
             self.remember_plan(group, done);
         }
+        self.watch_for_restart(&samples);
         self.state = DeviceState::Connected;
         self.retry_at = None;
         self.backoff = BACKOFF_START;
@@ -319,6 +329,37 @@ impl DevicePoller {
             self.last_error = None;
         }
         samples
+    }
+
+    /// A heartbeat or uptime counter only goes up (or wraps at the top of its type): when it
+    /// falls back, the PLC restarted.
+    fn watch_for_restart(&mut self, samples: &[Sample]) {
+        let Some(id) = self.dev().restart_tag else {
+            return;
+        };
+        let Some(s) = samples.iter().find(|s| s.tag == id && s.quality.is_good()) else {
+            return;
+        };
+        let (Some(now), Some(tag)) = (s.value, self.config.tag(id)) else {
+            return;
+        };
+        if let Some(prev) = self.restart_prev
+            && now < prev
+        {
+            let bits = 16 * u32::from(tag.data_type.words());
+            let unsigned = matches!(
+                tag.data_type,
+                DataType::Uint16 | DataType::Uint32 | DataType::Uint64
+            );
+            let top = (2f64.powi(bits as i32) - 1.0) * tag.scale + tag.offset;
+            let wrapped = unsigned && prev > 0.9 * top && now < 0.1 * top;
+            if !wrapped {
+                self.restarts += 1;
+                self.last_restart = Some(s.ts);
+                tracing::warn!(device = %self.dev().name, tag = %tag.name, from = prev, to = now, "PLC restart detected");
+            }
+        }
+        self.restart_prev = Some(now);
     }
 
     fn note_exception(&mut self, block: &ReadBlock, code: ExceptionCode) {

@@ -149,3 +149,46 @@ async fn an_open_thermocouple_reads_bad_sensor_failure_not_just_out_of_range() -
     assert_eq!(q("zone1_temp").map(|x| x.0), Some(Quality::Good));
     Ok(())
 }
+
+#[tokio::test]
+async fn a_plc_restart_is_seen_in_the_heartbeat_and_a_wrap_is_not_mistaken_for_one() -> R<()> {
+    let sim = sim().await?;
+    let (_d, config) = config_with("", sim.local_addr().port())?;
+    assert!(
+        config.devices[0].restart_tag.is_some(),
+        "the default config names the heartbeat"
+    );
+    let config = Arc::new(config);
+    let fast = config
+        .poll_groups
+        .iter()
+        .position(|g| g.name == "fast")
+        .ok_or("no fast group")?;
+    let mut poller = DevicePoller::new(config.clone(), 0, Arc::new(SystemClock));
+    let poll_after = |secs: f64, f: &dyn Fn(&mut hearth_sim::Simulation)| {
+        sim.with_simulation(|s| {
+            f(s);
+            s.step(secs);
+        });
+    };
+    poll_after(5.0, &|_| {});
+    poller.poll_group(fast).await;
+    // The heartbeat wraps from 65535 to 0: not a restart.
+    poll_after(0.0, &|s| s.plc.heartbeat = 65534);
+    poller.poll_group(fast).await;
+    poll_after(3.0, &|_| {});
+    poller.poll_group(fast).await;
+    assert_eq!(poller.status().restarts, 0, "a wrap is not a restart");
+    // A restart (the connection drop left out, so only the counters speak).
+    poll_after(0.0, &|s| s.plc.heartbeat = 500);
+    poller.poll_group(fast).await;
+    poll_after(2.0, &|s| {
+        s.start_fault(hearth_sim::Fault::PlcRestart).ok();
+        s.take_server_requests();
+    });
+    poller.poll_group(fast).await;
+    let st = poller.status();
+    assert_eq!(st.restarts, 1);
+    assert!(st.last_restart.is_some());
+    Ok(())
+}

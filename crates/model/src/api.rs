@@ -66,6 +66,9 @@ pub struct DeviceStatus {
     pub rtt_p50_ms: Option<f64>,
     /// 99th percentile round-trip time of recent requests, milliseconds.
     pub rtt_p99_ms: Option<f64>,
+    /// PLC restarts seen (from the device's heartbeat or uptime tag falling back).
+    pub restarts: u32,
+    pub last_restart: Option<String>,
 }
 
 impl DeviceState {
@@ -93,6 +96,8 @@ impl DeviceStatus {
             errors: 0,
             rtt_p50_ms: None,
             rtt_p99_ms: None,
+            restarts: 0,
+            last_restart: None,
         }
     }
 }

@@ -20,6 +20,7 @@ export function Devices(props: { live: Live; plant: PlantInfo }) {
             <th>{t("devices.requests")}</th>
             <th>{t("devices.errors")}</th>
             <th>{t("devices.rtt")}</th>
+            <th>{t("devices.restarts")}</th>
             <th>{t("devices.error")}</th>
           </tr>
         </thead>
@@ -39,6 +40,9 @@ export function Devices(props: { live: Live; plant: PlantInfo }) {
                 <td class="num">{d.errors}</td>
                 <td class="num">
                   {ms(d.rtt_p50_ms)} / {ms(d.rtt_p99_ms)}
+                </td>
+                <td class="num" title={d.last_restart ?? ""}>
+                  {d.restarts}
                 </td>
                 <td class="error">{d.error ?? ""}</td>
               </tr>

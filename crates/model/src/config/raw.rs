@@ -68,6 +68,9 @@ pub struct RawDevice {
     pub word_order: WordOrder,
     /// The device's register map, relative to the plant file.
     pub register_map: String,
+    /// A heartbeat or uptime tag of this device: when its value falls back, the PLC restarted.
+    #[serde(default)]
+    pub restart_tag: Option<String>,
     /// Only for kind = "simulator": how the bundled simulator runs.
     #[serde(default)]
     pub simulator: Option<RawSimulator>,

@@ -158,6 +158,8 @@ pub struct Device {
     pub writable: bool,
     pub word_order: WordOrder,
     pub register_map: PathBuf,
+    /// Heartbeat or uptime tag whose falling back reveals a PLC restart.
+    pub restart_tag: Option<TagId>,
     pub simulator: SimulatorSettings,
     /// Set when `--device NAME=HOST:PORT` pointed this device elsewhere for this run.
     pub overridden: bool,

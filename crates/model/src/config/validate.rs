@@ -225,12 +225,36 @@ pub(super) fn load(path: &Path) -> Result<Config, ConfigErrors> {
             writable: d.writable,
             word_order: d.word_order,
             register_map: map_path,
+            restart_tag: None,
             simulator,
             overridden: false,
         });
     }
     if devices.is_empty() {
         errors.push(file, "devices", "at least one device is needed");
+    }
+    for (i, (name, d)) in raw.devices.iter().enumerate() {
+        let Some(tag_name) = &d.restart_tag else {
+            continue;
+        };
+        match tags.iter().find(|t| &t.name == tag_name) {
+            Some(t) if t.device == i => {
+                if let Some(dev) = devices.get_mut(i) {
+                    dev.restart_tag = Some(t.id);
+                }
+            }
+            Some(_) => errors.push(
+                file,
+                format!("devices.{name}.restart_tag"),
+                format!("`{tag_name}` belongs to another device"),
+            ),
+            None if tag_files.contains_key(tag_name) => {}
+            None => errors.push(
+                file,
+                format!("devices.{name}.restart_tag"),
+                format!("names no tag `{tag_name}`"),
+            ),
+        }
     }
     check_overlaps(&mut errors, &tags, &devices);
 
@@ -661,6 +685,7 @@ pub(super) fn register_map_from_str(path: &Path, text: &str) -> Result<Vec<Tag>,
         writable: false,
         word_order: WordOrder::ABCD,
         register_map: path.to_path_buf(),
+        restart_tag: None,
         simulator: SimulatorSettings {
             speed: 1.0,
             seed: 0,
