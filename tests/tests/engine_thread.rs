@@ -162,3 +162,73 @@ async fn a_dead_device_reads_bad_no_communication_and_the_engine_keeps_running()
     running.stop().await?;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plc_stopped_and_restarted_is_polled_again_within_5_s_with_the_gap_marked() -> Result<()>
+{
+    let opts = |bind: std::net::SocketAddr| -> Result<SimulatorOptions> {
+        Ok(SimulatorOptions {
+            bind,
+            speed: 1.0,
+            seed: 3,
+            unit_id: 1,
+            register_map: bundled_register_map().map_err(|e| anyhow::anyhow!("{e}"))?,
+            scenario: None,
+        })
+    };
+    let sim = RunningSimulator::start(opts("127.0.0.1:0".parse()?)?).await?;
+    let addr = sim.local_addr();
+    let dir = tempfile::tempdir()?;
+    let running = start_engine(default_config_at(addr.port())?, &dir).await?;
+    let engine = running.engine();
+    all_good_within(&engine, Duration::from_secs(5)).await?;
+
+    sim.stop().await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let zone1 = |e: &Engine| {
+        e.snapshot()
+            .tags
+            .into_iter()
+            .find(|t| t.name == "zone1_temp")
+            .map(|t| t.quality)
+    };
+    assert_eq!(
+        zone1(&engine),
+        Some(Quality::BadNoCommunication),
+        "the outage shows"
+    );
+
+    let sim = RunningSimulator::start(opts(addr)?).await?;
+    let reopened = Instant::now();
+    loop {
+        if zone1(&engine) == Some(Quality::Good) {
+            break;
+        }
+        if reopened.elapsed() > Duration::from_secs(5) {
+            bail!("no good poll within 5 s of the port reopening");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    running.stop().await?;
+    sim.stop().await;
+
+    let h = SledHistorian::open(&dir.path().join("historian"), 8 << 20)?;
+    let points = h.range("zone1_temp", Timestamp(0), Timestamp(i64::MAX))?;
+    let qualities: Vec<Quality> = points.iter().map(|p| p.quality).collect();
+    let first_bad = qualities
+        .iter()
+        .position(|q| *q == Quality::BadNoCommunication)
+        .context("gap not stored")?;
+    assert!(qualities[..first_bad].iter().all(|q| *q == Quality::Good));
+    assert_eq!(
+        qualities.last(),
+        Some(&Quality::Good),
+        "good again after the restart"
+    );
+    assert!(
+        points.windows(2).all(|w| w[0].ts < w[1].ts),
+        "no duplicate samples"
+    );
+    Ok(())
+}
