@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use hearth_model::config::{Config, DeviceOverride};
+use hearth_model::config::{Config, DeviceOverride, RegisterKind};
 
 use crate::defaults;
 
@@ -55,6 +55,29 @@ pub enum Command {
         #[arg(long, required = true)]
         once: bool,
         /// Print one JSON document instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Commissioning: read raw registers from a PLC and print every plausible decoding (each
+    /// type and word order, with scale suggestions), to write the register map of a new PLC.
+    Probe {
+        #[arg(long)]
+        host: String,
+        #[arg(long, default_value_t = 502)]
+        port: u16,
+        #[arg(long, default_value_t = 1)]
+        unit: u8,
+        /// A Modicon reference (40001, 300001: the first digit picks the register kind) or, with
+        /// --register, a 0-based PDU address.
+        #[arg(long)]
+        address: String,
+        /// Register kind for a 0-based --address: holding, input, coil or discrete.
+        #[arg(long)]
+        register: Option<String>,
+        /// How many registers (1-125).
+        #[arg(long, default_value_t = 10)]
+        count: u16,
+        /// Print JSON instead of tables.
         #[arg(long)]
         json: bool,
     },
@@ -127,6 +150,46 @@ pub fn run(cli: Cli) -> Result<i32> {
             logging::init_stderr("error");
             let config = cli.load_config()?;
             crate::cmd_poll::run(config, *json)
+        }
+        Some(Command::Probe {
+            host,
+            port,
+            unit,
+            address,
+            register,
+            count,
+            json,
+        }) => {
+            logging::init_stderr("error");
+            let (kind, start) = match register {
+                Some(r) => {
+                    let kind = match r.as_str() {
+                        "holding" => RegisterKind::Holding,
+                        "input" => RegisterKind::Input,
+                        "coil" => RegisterKind::Coil,
+                        "discrete" => RegisterKind::Discrete,
+                        other => anyhow::bail!(
+                            "--register {other}: use holding, input, coil or discrete"
+                        ),
+                    };
+                    let start: u16 = address.parse().with_context(|| {
+                        format!("--address {address}: a 0-based address 0-65535")
+                    })?;
+                    (kind, start)
+                }
+                None => RegisterKind::parse_reference(address).map_err(|e| {
+                    anyhow::anyhow!("--address {e} (or give --register with a 0-based address)")
+                })?,
+            };
+            crate::cmd_probe::run(crate::cmd_probe::ProbeArgs {
+                host: host.clone(),
+                port: *port,
+                unit: *unit,
+                kind,
+                start,
+                count: *count,
+                json: *json,
+            })
         }
         Some(Command::Status { json }) => {
             logging::init_stderr("error");

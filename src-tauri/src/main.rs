@@ -10,6 +10,7 @@
 mod cli;
 mod cmd_check;
 mod cmd_poll;
+mod cmd_probe;
 mod cmd_serve;
 mod cmd_status;
 mod defaults;

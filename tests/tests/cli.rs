@@ -200,3 +200,73 @@ fn check_config_accepts_the_default_and_rejects_a_broken_one_with_file_and_key()
     );
     Ok(())
 }
+
+#[test]
+fn probe_shows_the_right_decoding_of_a_float_among_the_plausible_ones() -> Result<()> {
+    let (_sim, port) = start_sim()?;
+    let port = port.to_string();
+    // Input registers 12-13 hold zone 1's fuel flow as float32 ABCD (30013 in Modicon terms).
+    let (code, out, err) = hearth(&[
+        "probe",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &port,
+        "--address",
+        "30013",
+        "--count",
+        "2",
+        "--json",
+    ])?;
+    assert_eq!(code, 0, "{err}");
+    let doc: Value = serde_json::from_str(&out)?;
+    let find = |order: &str| {
+        doc["decodings"].as_array().and_then(|a| {
+            a.iter()
+                .find(|d| d["address"] == 12 && d["type"] == "float32" && d["order"] == order)
+                .cloned()
+        })
+    };
+    let abcd = find("ABCD").context("no ABCD float")?;
+    assert_eq!(abcd["plausible"], true);
+    let v = abcd["value"].as_f64().context("value")?;
+    assert!((1000.0..8000.0).contains(&v), "zone 1 fuel {v}");
+    assert_eq!(
+        find("CDAB").context("no CDAB float")?["plausible"],
+        false,
+        "the wrong order is flagged"
+    );
+
+    let (code, out, _) = hearth(&[
+        "probe",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &port,
+        "--address",
+        "0",
+        "--register",
+        "holding",
+        "--count",
+        "3",
+    ])?;
+    assert_eq!(code, 0);
+    assert!(
+        out.lines()
+            .any(|l| l.contains("40001") && l.contains("10500") && l.contains("1050.0")),
+        "{out}"
+    );
+
+    let (code, _, err) = hearth(&[
+        "probe",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &closed_port()?.to_string(),
+        "--address",
+        "40001",
+    ])?;
+    assert_eq!(code, 1);
+    assert!(err.contains("cannot connect"), "{err}");
+    Ok(())
+}

@@ -4,6 +4,7 @@
 
 pub mod plan;
 pub mod poller;
+pub mod probe;
 mod stats;
 
 pub use plan::{ReadBlock, plan_reads, split_block};

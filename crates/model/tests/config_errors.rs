@@ -236,6 +236,52 @@ fn a_sensor_fault_band_must_make_sense() {
 }
 
 #[test]
+fn modicon_references_are_read_and_checked_against_the_register_kind() {
+    let ok = Case::new(
+        same,
+        add_tag(
+            "[tags.extra]\nregister = \"input\"\naddress = \"30201\"\ntype = \"uint16\"\nunit = \"count\"\npoll_group = \"fast\"",
+        ),
+    );
+    let c = Config::load(&ok.dir.path().join("plant.toml")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        c.tag_by_name("extra").map(|t| t.address),
+        Some(200),
+        "30201 is input register 200"
+    );
+    let six = Case::new(
+        same,
+        add_tag(
+            "[tags.extra]\nregister = \"holding\"\naddress = \"465536\"\ntype = \"uint16\"\nunit = \"count\"\npoll_group = \"fast\"",
+        ),
+    );
+    let c = Config::load(&six.dir.path().join("plant.toml")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.tag_by_name("extra").map(|t| t.address), Some(65535));
+    let wrong_kind = Case::new(
+        same,
+        add_tag(
+            "[tags.extra]\nregister = \"input\"\naddress = \"40001\"\ntype = \"uint16\"\nunit = \"count\"\npoll_group = \"fast\"",
+        ),
+    );
+    wrong_kind.expect(
+        "simulator-registers.toml",
+        "tags.extra.address",
+        "`40001` is a holding register reference but `register` says input register",
+    );
+    let garbled = Case::new(
+        same,
+        add_tag(
+            "[tags.extra]\nregister = \"input\"\naddress = \"3x001\"\ntype = \"uint16\"\nunit = \"count\"\npoll_group = \"fast\"",
+        ),
+    );
+    garbled.expect(
+        "simulator-registers.toml",
+        "tags.extra.address",
+        "not a Modicon reference",
+    );
+}
+
+#[test]
 fn a_missing_register_map_names_the_file() {
     let case = Case::new(
         |s| {

@@ -121,8 +121,8 @@ pub struct RawRegisterMap {
 #[serde(deny_unknown_fields)]
 pub struct RawTag {
     pub register: RegisterKind,
-    /// 0-based PDU address. Wider than u16 on purpose, to report addresses past 65535 clearly.
-    pub address: u64,
+    /// 0-based PDU address (a number), or a Modicon reference such as "40001" (a string).
+    pub address: RawAddress,
     #[serde(rename = "type")]
     pub data_type: DataType,
     /// For `type = "bool"` in a register: which bit (0 = least significant).
@@ -156,6 +156,14 @@ pub struct RawTag {
 
 fn default_scale() -> f64 {
     1.0
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawAddress {
+    /// Wider than u16 on purpose, to report addresses past 65535 clearly.
+    Pdu(u64),
+    Reference(String),
 }
 
 #[derive(Debug, Deserialize)]

@@ -41,6 +41,32 @@ impl RegisterKind {
         }
     }
 
+    /// A Modicon-style reference: "40001" (5 digits) or "400001" (6 digits) is holding register 0,
+    /// 3xxxx input registers, 1xxxx discrete inputs, 0xxxx coils. Returns the kind and the
+    /// 0-based PDU address.
+    pub fn parse_reference(s: &str) -> Result<(RegisterKind, u16), String> {
+        let s = s.trim();
+        let bad = || format!("`{s}` is not a Modicon reference like 40001 or 300001");
+        if !(s.len() == 5 || s.len() == 6) || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let kind = match &s[..1] {
+            "0" => RegisterKind::Coil,
+            "1" => RegisterKind::Discrete,
+            "3" => RegisterKind::Input,
+            "4" => RegisterKind::Holding,
+            _ => return Err(bad()),
+        };
+        let n: u32 = s[1..].parse().map_err(|_| bad())?;
+        let max = if s.len() == 5 { 9999 } else { 65536 };
+        if n == 0 || n > max {
+            return Err(format!(
+                "`{s}`: the number after the first digit must be 1..={max}"
+            ));
+        }
+        Ok((kind, (n - 1) as u16))
+    }
+
     pub fn is_bit(self) -> bool {
         matches!(self, RegisterKind::Coil | RegisterKind::Discrete)
     }

@@ -386,6 +386,28 @@ fn check_tag(
 ) -> Option<Tag> {
     let key = |k: &str| format!("tags.{name}.{k}");
     let before = errors.list.len();
+    let address: u64 = match &t.address {
+        RawAddress::Pdu(a) => *a,
+        RawAddress::Reference(r) => match RegisterKind::parse_reference(r) {
+            Ok((kind, a)) if kind == t.register => u64::from(a),
+            Ok((kind, _)) => {
+                errors.push(
+                    file,
+                    key("address"),
+                    format!(
+                        "`{r}` is a {} reference but `register` says {}",
+                        kind.name(),
+                        t.register.name()
+                    ),
+                );
+                0
+            }
+            Err(e) => {
+                errors.push(file, key("address"), e);
+                0
+            }
+        },
+    };
     if name.is_empty()
         || !name
             .chars()
@@ -477,14 +499,11 @@ fn check_tag(
             ),
         );
     }
-    if t.address + span - 1 > 65_535 {
+    if address + span - 1 > 65_535 {
         errors.push(
             file,
             key("address"),
-            format!(
-                "address {} with {span} register(s) runs past 65535",
-                t.address
-            ),
+            format!("address {address} with {span} register(s) runs past 65535"),
         );
     }
     if !(t.scale.is_finite() && t.scale != 0.0) {
@@ -538,7 +557,7 @@ fn check_tag(
         name: name.to_owned(),
         device,
         register: t.register,
-        address: t.address as u16,
+        address: address as u16,
         data_type: t.data_type,
         bit: t.bit,
         word_order: t.word_order.unwrap_or(default_order),
