@@ -40,6 +40,8 @@ pub enum Signal {
     FlameOk(usize),
     FanRunning,
     Trip,
+    /// The input card's diagnostic bit for a zone thermocouple (open circuit detected).
+    ThermocoupleFault(usize),
 }
 
 impl Signal {
@@ -66,6 +68,9 @@ impl Signal {
         }
         if let Some(z) = zone("flame_ok_zone", "") {
             return Some(Signal::FlameOk(z));
+        }
+        if let Some(z) = zone("tc_fault_zone", "") {
+            return Some(Signal::ThermocoupleFault(z));
         }
         Some(match name {
             "flue_temp" => Signal::FlueTemp,
@@ -590,6 +595,7 @@ impl Simulation {
             Signal::FlameOk(z) => b(firing(z)),
             Signal::FanRunning => b(self.plc.fan_running),
             Signal::Trip => b(self.plc.trip),
+            Signal::ThermocoupleFault(z) => b(self.faults.tc_open.get(z).copied().unwrap_or(false)),
         }
     }
 

@@ -42,6 +42,7 @@ fn wide_map(n: u16) -> Vec<Tag> {
             range: None,
             sensor_fault_above: None,
             sensor_fault_below: None,
+            sensor_fault_flag: None,
             description: String::new(),
             writable: false,
         })

@@ -105,6 +105,7 @@ mod tests {
             range: None,
             sensor_fault_above: None,
             sensor_fault_below: None,
+            sensor_fault_flag: None,
             description: String::new(),
             writable: false,
         }

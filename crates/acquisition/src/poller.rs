@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use hearth_model::api::{DeviceState, DeviceStatus};
 use hearth_model::codec;
 use hearth_model::config::{Config, DataType, RegisterKind, Tag};
-use hearth_model::{Quality, Sample, SharedClock, Timestamp};
+use hearth_model::{Quality, Sample, SharedClock, TagId, Timestamp};
 use tokio::sync::{mpsc, watch};
 use tokio_modbus::client::{Context, Reader};
 use tokio_modbus::{ExceptionCode, Slave};
@@ -64,6 +64,8 @@ pub struct DevicePoller {
     last_restart: Option<Timestamp>,
     /// Last good value of the device's restart tag.
     restart_prev: Option<f64>,
+    /// Channel-fault flags as last read (only tags other tags name as their fault flag).
+    fault_flags: std::collections::HashMap<TagId, bool>,
 }
 
 impl std::fmt::Debug for DevicePoller {
@@ -77,6 +79,7 @@ impl std::fmt::Debug for DevicePoller {
 
 impl DevicePoller {
     pub fn new(config: Arc<Config>, device: usize, clock: SharedClock) -> Self {
+        let flags_config = config.clone();
         let groups = (0..config.poll_groups.len())
             .map(|g| GroupPlan {
                 interval: config.poll_groups[g].interval,
@@ -99,6 +102,11 @@ impl DevicePoller {
             restarts: 0,
             last_restart: None,
             restart_prev: None,
+            fault_flags: flags_config
+                .device_tags(device)
+                .filter_map(|t| t.sensor_fault_flag)
+                .map(|f| (f, false))
+                .collect(),
         }
     }
 
@@ -320,6 +328,7 @@ impl DevicePoller {
         if split_any {
             self.remember_plan(group, done);
         }
+        self.apply_fault_flags(&mut samples);
         self.watch_for_restart(&samples);
         self.state = DeviceState::Connected;
         self.retry_at = None;
@@ -329,6 +338,30 @@ impl DevicePoller {
             self.last_error = None;
         }
         samples
+    }
+
+    /// A channel whose PLC diagnostic bit is set reads Bad_SensorFailure, whatever its value.
+    fn apply_fault_flags(&mut self, samples: &mut [Sample]) {
+        if self.fault_flags.is_empty() {
+            return;
+        }
+        for s in samples.iter() {
+            if let Some(f) = self.fault_flags.get_mut(&s.tag)
+                && s.quality.is_good()
+            {
+                *f = s.value.is_some_and(|v| v >= 0.5);
+            }
+        }
+        for s in samples.iter_mut() {
+            let flagged = self
+                .config
+                .tag(s.tag)
+                .and_then(|t| t.sensor_fault_flag)
+                .and_then(|f| self.fault_flags.get(&f).copied());
+            if flagged == Some(true) && !s.quality.is_bad() {
+                s.quality = Quality::BadSensorFailure;
+            }
+        }
     }
 
     /// A heartbeat or uptime counter only goes up (or wraps at the top of its type): when it

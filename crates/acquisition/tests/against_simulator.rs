@@ -192,3 +192,74 @@ async fn a_plc_restart_is_seen_in_the_heartbeat_and_a_wrap_is_not_mistaken_for_o
     assert!(st.last_restart.is_some());
     Ok(())
 }
+
+#[tokio::test]
+async fn a_plc_diagnostic_bit_alone_marks_its_channel_bad_sensor_failure() -> R<()> {
+    let sim = sim().await?;
+    let dir = tempfile::tempdir()?;
+    std::fs::copy(
+        repo().join("config/plant.toml"),
+        dir.path().join("plant.toml"),
+    )?;
+    // Drop zone 2's value band so only the input card's diagnostic bit can tell.
+    let map = std::fs::read_to_string(repo().join("config/simulator-registers.toml"))?;
+    let zone2 = map.find("[tags.zone2_temp]").ok_or("no zone2_temp")?;
+    let band = map[zone2..]
+        .find("sensor_fault_above = 1450.0\n")
+        .ok_or("no band")?
+        + zone2;
+    let map = format!(
+        "{}{}",
+        &map[..band],
+        &map[band + "sensor_fault_above = 1450.0\n".len()..]
+    );
+    std::fs::write(dir.path().join("simulator-registers.toml"), map)?;
+    let mut config = Config::load(&dir.path().join("plant.toml")).map_err(|e| e.to_string())?;
+    config
+        .apply_overrides(&[DeviceOverride {
+            device: "furnace".into(),
+            host: "127.0.0.1".into(),
+            port: sim.local_addr().port(),
+        }])
+        .map_err(|e| e.to_string())?;
+    let config = Arc::new(config);
+    let zone2_id = config.tag_by_name("zone2_temp").ok_or("zone2_temp")?.id;
+    assert!(
+        config
+            .tag(zone2_id)
+            .is_some_and(|t| t.sensor_fault_above.is_none() && t.sensor_fault_flag.is_some())
+    );
+    let fast = config
+        .poll_groups
+        .iter()
+        .position(|g| g.name == "fast")
+        .ok_or("fast")?;
+    let mut p = DevicePoller::new(config.clone(), 0, Arc::new(SystemClock));
+    let q = |samples: &[hearth_model::Sample]| {
+        samples
+            .iter()
+            .find(|s| s.tag == zone2_id)
+            .map(|s| s.quality)
+    };
+    assert_eq!(q(&p.poll_group(fast).await), Some(Quality::Good));
+    sim.with_simulation(|s| {
+        s.start_fault(hearth_sim::Fault::ThermocoupleOpen { zone: 2 })
+            .ok();
+        s.step(1.0);
+    });
+    assert_eq!(
+        q(&p.poll_group(fast).await),
+        Some(Quality::BadSensorFailure)
+    );
+    sim.with_simulation(|s| {
+        s.clear_fault(hearth_sim::Fault::ThermocoupleOpen { zone: 2 })
+            .ok();
+        s.step(120.0);
+    });
+    assert_eq!(
+        q(&p.poll_group(fast).await),
+        Some(Quality::Good),
+        "repaired"
+    );
+    Ok(())
+}

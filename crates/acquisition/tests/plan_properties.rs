@@ -23,6 +23,7 @@ fn tag(id: u32, register: RegisterKind, address: u16, data_type: DataType) -> Ta
         range: None,
         sensor_fault_above: None,
         sensor_fault_below: None,
+        sensor_fault_flag: None,
         description: String::new(),
         writable: false,
     }

@@ -148,6 +148,10 @@ pub struct RawTag {
     /// Readings at or below this mean the sensor has failed (e.g. a broken 4-20 mA loop).
     #[serde(default)]
     pub sensor_fault_below: Option<f64>,
+    /// A bool tag of the same device that the PLC sets when this channel has failed (an input
+    /// card's diagnostic bit): while it is set, this tag reads Bad_SensorFailure.
+    #[serde(default)]
+    pub sensor_fault_flag: Option<String>,
     #[serde(default)]
     pub description: String,
     #[serde(default)]

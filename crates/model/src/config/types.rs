@@ -229,6 +229,8 @@ pub struct Tag {
     /// Readings at or above / at or below which the sensor has failed.
     pub sensor_fault_above: Option<f64>,
     pub sensor_fault_below: Option<f64>,
+    /// A bool tag of the same device whose being set means this channel has failed.
+    pub sensor_fault_flag: Option<TagId>,
     pub description: String,
     pub writable: bool,
 }

@@ -110,6 +110,8 @@ pub(super) fn load(path: &Path) -> Result<Config, ConfigErrors> {
     let mut devices = Vec::new();
     let mut tags: Vec<Tag> = Vec::new();
     let mut tag_files: HashMap<String, PathBuf> = HashMap::new();
+    // (tag, its fault flag's name, file): resolved once every tag is known.
+    let mut pending_flags: Vec<(String, String, PathBuf)> = Vec::new();
     for (dev_index, (name, d)) in raw.devices.iter().enumerate() {
         let key = |k: &str| format!("devices.{name}.{k}");
         if d.port == 0 && d.kind == DeviceKind::Plc {
@@ -197,6 +199,9 @@ pub(super) fn load(path: &Path) -> Result<Config, ConfigErrors> {
                     }
                     tag_files.insert(tag_name.clone(), map_path.clone());
                     let id = TagId(tags.len() as u32);
+                    if let Some(flag) = &t.sensor_fault_flag {
+                        pending_flags.push((tag_name.clone(), flag.clone(), map_path.clone()));
+                    }
                     if let Some(tag) = check_tag(
                         &mut errors,
                         &map_path,
@@ -232,6 +237,25 @@ pub(super) fn load(path: &Path) -> Result<Config, ConfigErrors> {
     }
     if devices.is_empty() {
         errors.push(file, "devices", "at least one device is needed");
+    }
+    for (tag_name, flag, map) in pending_flags {
+        let key = format!("tags.{tag_name}.sensor_fault_flag");
+        let Some(i) = tags.iter().position(|t| t.name == tag_name) else {
+            continue;
+        };
+        match tags.iter().find(|t| t.name == flag) {
+            Some(f) if f.device == tags[i].device && f.data_type == DataType::Bool => {
+                let id = f.id;
+                tags[i].sensor_fault_flag = Some(id);
+            }
+            Some(_) => errors.push(
+                &map,
+                key,
+                format!("`{flag}` must be a bool tag of the same device"),
+            ),
+            None if tag_files.contains_key(&flag) => {}
+            None => errors.push(&map, key, format!("names no tag `{flag}`")),
+        }
     }
     for (i, (name, d)) in raw.devices.iter().enumerate() {
         let Some(tag_name) = &d.restart_tag else {
@@ -568,6 +592,8 @@ fn check_tag(
         range: t.range.map(|[a, b]| (a, b)),
         sensor_fault_above: t.sensor_fault_above,
         sensor_fault_below: t.sensor_fault_below,
+        // Resolved once every tag is known.
+        sensor_fault_flag: None,
         description: t.description,
         writable: t.writable,
     })
