@@ -41,7 +41,27 @@ last_good: string | null,
 /**
  * The most recent error, in words.
  */
-error: string | null, address: string, requests: number, errors: number, 
+error: string | null, address: string, requests: number, 
+/**
+ * All errors, and by kind below.
+ */
+errors: number, 
+/**
+ * No reply within the request timeout.
+ */
+timeouts: number, 
+/**
+ * Connection attempts that failed (refused, unreachable, connect timeout).
+ */
+connect_failures: number, 
+/**
+ * Replies that could not be trusted (malformed, wrong transaction id, transport errors).
+ */
+protocol_errors: number, 
+/**
+ * Modbus exception replies.
+ */
+exceptions: number, 
 /**
  * Median round-trip time of recent requests, milliseconds.
  */

@@ -17,7 +17,7 @@ use tokio_modbus::client::{Context, Reader};
 use tokio_modbus::{ExceptionCode, Slave};
 
 use crate::plan::{ReadBlock, plan_reads, split_block};
-use crate::stats::Stats;
+use crate::stats::{ErrorKind, Stats};
 
 const BACKOFF_START: Duration = Duration::from_millis(250);
 
@@ -128,6 +128,10 @@ impl DevicePoller {
             rtt_p99_ms: self.stats.percentile(99.0),
             restarts: self.restarts,
             last_restart: self.last_restart.map(Timestamp::to_rfc3339),
+            timeouts: self.stats.timeouts,
+            connect_failures: self.stats.connect_failures,
+            protocol_errors: self.stats.protocol_errors,
+            exceptions: self.stats.exceptions,
         }
     }
 
@@ -175,11 +179,17 @@ impl DevicePoller {
                 tracing::info!(device = %d.name, %target, "connected");
                 Ok(())
             }
-            Ok(Err(e)) => Err(e),
-            Err(_) => Err(format!(
-                "no connection to {target} within {} ms",
-                d.connect_timeout.as_millis()
-            )),
+            Ok(Err(e)) => {
+                self.stats.record_error(ErrorKind::Connect);
+                Err(e)
+            }
+            Err(_) => {
+                self.stats.record_error(ErrorKind::Connect);
+                Err(format!(
+                    "no connection to {target} within {} ms",
+                    d.connect_timeout.as_millis()
+                ))
+            }
         }
     }
 
@@ -214,14 +224,15 @@ impl DevicePoller {
             }
             Ok(Ok(Err(code))) => {
                 self.stats.record(started.elapsed());
+                self.stats.record_error(ErrorKind::Exception);
                 ReadOutcome::Exception(code)
             }
             Ok(Err(e)) => {
-                self.stats.record_error();
+                self.stats.record_error(ErrorKind::Protocol);
                 ReadOutcome::Failed(format!("{} {a}+{n}: {e}", block.register.name()))
             }
             Err(_) => {
-                self.stats.record_error();
+                self.stats.record_error(ErrorKind::Timeout);
                 ReadOutcome::Failed(format!(
                     "no reply to {} {a}+{n} within {} ms",
                     block.register.name(),

@@ -209,6 +209,7 @@ async fn a_reply_with_the_wrong_transaction_id_is_refused_and_the_connection_rec
     let s = p.poll_group(0).await;
     assert_eq!(s[0].quality, Quality::BadNoCommunication, "{s:?}");
     assert!(p.status().error.is_some());
+    assert_eq!(p.status().protocol_errors, 1, "counted as a protocol error");
     tokio::time::sleep(Duration::from_millis(600)).await;
     p.poll_group(0).await;
     assert!(
@@ -225,6 +226,7 @@ async fn a_late_reply_is_never_taken_for_a_newer_request() -> R<()> {
     let mut p = DevicePoller::new(Arc::new(config), 0, Arc::new(SystemClock));
     let first = p.poll_group(0).await;
     assert_eq!(first[0].quality, Quality::BadNoCommunication, "timed out");
+    assert_eq!(p.status().timeouts, 1);
     // The late answer (111) arrives while the poller waits; what it reads next must be a fresh
     // answer (222) on a fresh connection.
     let mut values = Vec::new();

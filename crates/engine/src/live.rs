@@ -95,3 +95,67 @@ impl LiveTable {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hearth_model::TagId;
+
+    fn config() -> Config {
+        let path = std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../config/plant.toml"
+        ));
+        Config::load(path).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn a_good_value_older_than_its_groups_stale_limit_reads_uncertain_stale() {
+        let c = config();
+        let tag = c
+            .tag_by_name("zone1_temp")
+            .unwrap_or_else(|| panic!("zone1_temp"));
+        let group = &c.poll_groups[tag.poll_group];
+        let limit = group.interval.as_millis() as i64 * i64::from(group.stale_after);
+        let mut live = LiveTable::new(&c);
+        live.apply(&[Sample {
+            tag: tag.id,
+            ts: Timestamp(0),
+            value: Some(1050.0),
+            quality: Quality::Good,
+        }]);
+        let q = |now: i64| {
+            live.values(&c, Timestamp(now), None)
+                .into_iter()
+                .find(|v| v.name == "zone1_temp")
+                .map(|v| v.quality)
+        };
+        assert_eq!(q(limit - 1000), Some(Quality::Good));
+        assert_eq!(q(limit + 1000), Some(Quality::UncertainStale));
+        // A bad reading stays what it is and keeps the last good value for display.
+        let mut live2 = LiveTable::new(&c);
+        live2.apply(&[
+            Sample {
+                tag: TagId(tag.id.0),
+                ts: Timestamp(0),
+                value: Some(1050.0),
+                quality: Quality::Good,
+            },
+            Sample {
+                tag: tag.id,
+                ts: Timestamp(1000),
+                value: None,
+                quality: Quality::BadNoCommunication,
+            },
+        ]);
+        let v = live2
+            .values(&c, Timestamp(60_000), None)
+            .into_iter()
+            .find(|v| v.name == "zone1_temp");
+        assert_eq!(
+            v.as_ref().map(|v| v.quality),
+            Some(Quality::BadNoCommunication)
+        );
+        assert_eq!(v.and_then(|v| v.last_good_value), Some(1050.0));
+    }
+}

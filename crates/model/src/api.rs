@@ -61,7 +61,16 @@ pub struct DeviceStatus {
     pub error: Option<String>,
     pub address: String,
     pub requests: u64,
+    /// All errors, and by kind below.
     pub errors: u64,
+    /// No reply within the request timeout.
+    pub timeouts: u64,
+    /// Connection attempts that failed (refused, unreachable, connect timeout).
+    pub connect_failures: u64,
+    /// Replies that could not be trusted (malformed, wrong transaction id, transport errors).
+    pub protocol_errors: u64,
+    /// Modbus exception replies.
+    pub exceptions: u64,
     /// Median round-trip time of recent requests, milliseconds.
     pub rtt_p50_ms: Option<f64>,
     /// 99th percentile round-trip time of recent requests, milliseconds.
@@ -94,6 +103,10 @@ impl DeviceStatus {
             address,
             requests: 0,
             errors: 0,
+            timeouts: 0,
+            connect_failures: 0,
+            protocol_errors: 0,
+            exceptions: 0,
             rtt_p50_ms: None,
             rtt_p99_ms: None,
             restarts: 0,

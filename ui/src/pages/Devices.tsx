@@ -37,7 +37,12 @@ export function Devices(props: { live: Live; plant: PlantInfo }) {
                   </Show>
                 </td>
                 <td class="num">{d.requests}</td>
-                <td class="num">{d.errors}</td>
+                <td
+                  class="num"
+                  title={`${t("devices.timeouts")}: ${d.timeouts}\n${t("devices.connectFailures")}: ${d.connect_failures}\n${t("devices.protocolErrors")}: ${d.protocol_errors}\n${t("devices.exceptions")}: ${d.exceptions}`}
+                >
+                  {d.errors}
+                </td>
                 <td class="num">
                   {ms(d.rtt_p50_ms)} / {ms(d.rtt_p99_ms)}
                 </td>
