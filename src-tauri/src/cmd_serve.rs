@@ -39,7 +39,7 @@ pub fn run(config: Config, data_dir: PathBuf, bind: SocketAddr) -> Result<i32> {
     })
 }
 
-async fn wait_for_stop() {
+pub async fn wait_for_stop() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

@@ -124,6 +124,13 @@ pub fn run(config: Config, data_dir: PathBuf, engine_url: Option<String>) -> Res
             close_choice
         ])
         .setup(move |app| {
+            // SIGTERM (logout, systemd, kill) and Ctrl-C stop the app the orderly way, so the
+            // engine writes out every sample it received before the process ends.
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                crate::cmd_serve::wait_for_stop().await;
+                handle.exit(0);
+            });
             WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
                 .title(format!("Hearth — {plant_name}"))
                 .inner_size(1366.0, 768.0)
