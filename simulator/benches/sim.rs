@@ -8,8 +8,7 @@
 
 use std::time::{Duration, Instant};
 
-use hearth_model::TagId;
-use hearth_model::config::{DataType, RegisterKind, Tag, WordOrder};
+use hearth_model::config::{DataType, RegisterKind, Tag};
 use hearth_sim::{RunningSimulator, SimSettings, Simulation, SimulatorOptions};
 
 fn step_speed() {
@@ -29,24 +28,15 @@ fn step_speed() {
 fn wide_map() -> Vec<Tag> {
     (0..125u16)
         .map(|a| Tag {
-            id: TagId(u32::from(a)),
-            name: "zone1_temp".into(),
-            device: 0,
-            register: RegisterKind::Input,
-            address: a,
-            data_type: DataType::Int16,
-            bit: None,
-            word_order: WordOrder::ABCD,
             scale: 0.1,
-            offset: 0.0,
             unit: "degC".into(),
-            poll_group: 0,
-            range: None,
-            sensor_fault_above: None,
-            sensor_fault_below: None,
-            sensor_fault_flag: None,
-            description: String::new(),
-            writable: false,
+            ..Tag::synthetic(
+                u32::from(a),
+                "zone1_temp",
+                RegisterKind::Input,
+                a,
+                DataType::Int16,
+            )
         })
         .collect()
 }

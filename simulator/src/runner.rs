@@ -39,6 +39,21 @@ pub struct SimulatorOptions {
     pub scenario: Option<Scenario>,
 }
 
+impl SimulatorOptions {
+    /// The bundled register map on a free loopback port, in real time, with no scenario: what
+    /// tests and benchmarks start from.
+    pub fn bundled_loopback(seed: u64) -> Result<SimulatorOptions, ConfigErrors> {
+        Ok(SimulatorOptions {
+            bind: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+            speed: 1.0,
+            seed,
+            unit_id: 1,
+            register_map: bundled_register_map()?,
+            scenario: None,
+        })
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error("cannot listen on {addr}: {error}")]

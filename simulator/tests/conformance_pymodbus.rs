@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use hearth_sim::{RunningSimulator, Signal, SimulatorOptions, bundled_register_map};
+use hearth_sim::{RunningSimulator, Signal, SimulatorOptions};
 
 type R<T> = Result<T, Box<dyn std::error::Error>>;
 
@@ -19,15 +19,7 @@ async fn pymodbus_reads_and_writes_every_register_kind() -> R<()> {
         "{} is missing: run scripts/install-deps --test (it installs pymodbus)",
         python.display()
     );
-    let sim = RunningSimulator::start(SimulatorOptions {
-        bind: "127.0.0.1:0".parse()?,
-        speed: 1.0,
-        seed: 4,
-        unit_id: 1,
-        register_map: bundled_register_map().map_err(|e| e.to_string())?,
-        scenario: None,
-    })
-    .await?;
+    let sim = RunningSimulator::start(SimulatorOptions::bundled_loopback(4)?).await?;
     let port = sim.local_addr().port().to_string();
     let script = root.join("tests/conformance/pymodbus_client.py");
     let out = tokio::task::spawn_blocking(move || {

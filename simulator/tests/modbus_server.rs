@@ -4,22 +4,14 @@
 
 use std::time::Duration;
 
-use hearth_sim::{RunningSimulator, SimulatorOptions, bundled_register_map};
+use hearth_sim::{RunningSimulator, SimulatorOptions};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 type R<T> = Result<T, Box<dyn std::error::Error>>;
 
 async fn sim() -> R<RunningSimulator> {
-    Ok(RunningSimulator::start(SimulatorOptions {
-        bind: "127.0.0.1:0".parse()?,
-        speed: 1.0,
-        seed: 1,
-        unit_id: 1,
-        register_map: bundled_register_map().map_err(|e| e.to_string())?,
-        scenario: None,
-    })
-    .await?)
+    Ok(RunningSimulator::start(SimulatorOptions::bundled_loopback(1)?).await?)
 }
 
 struct Client {
@@ -451,12 +443,9 @@ async fn a_running_simulator_plays_its_scenario_in_plant_time() -> R<()> {
         "name = 't'\n[[event]]\nat_min = 1\ndo = 'pace'\ntph = 250\n[[event]]\nat_min = 2\ndo = 'start_fault'\nfault = { kind = 'fan_trip' }\n",
     )?;
     let sim = RunningSimulator::start(SimulatorOptions {
-        bind: "127.0.0.1:0".parse()?,
         speed: 600.0,
-        seed: 1,
-        unit_id: 1,
-        register_map: bundled_register_map().map_err(|e| e.to_string())?,
         scenario: Some(scenario),
+        ..SimulatorOptions::bundled_loopback(1)?
     })
     .await?;
     // 600x: two plant minutes pass in 0.2 s of wall time.

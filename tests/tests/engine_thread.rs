@@ -9,7 +9,7 @@ use hearth_engine::{Engine, EngineOptions};
 use hearth_historian::{Historian, SledHistorian};
 use hearth_model::config::{Config, DeviceOverride};
 use hearth_model::{Quality, Timestamp};
-use hearth_sim::{RunningSimulator, SimulatorOptions, bundled_register_map};
+use hearth_sim::{RunningSimulator, SimulatorOptions};
 
 /// The default config with the furnace pointed at `port`, as `--device` would.
 fn default_config_at(port: u16) -> Result<Config> {
@@ -60,15 +60,7 @@ async fn all_good_within(engine: &Engine, timeout: Duration) -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_default_tag_arrives_good_and_is_in_sled_after_the_engine_stops() -> Result<()> {
-    let sim = RunningSimulator::start(SimulatorOptions {
-        bind: "127.0.0.1:0".parse()?,
-        speed: 1.0,
-        seed: 3,
-        unit_id: 1,
-        register_map: bundled_register_map().map_err(|e| anyhow::anyhow!("{e}"))?,
-        scenario: None,
-    })
-    .await?;
+    let sim = RunningSimulator::start(SimulatorOptions::bundled_loopback(3)?).await?;
     let config = default_config_at(sim.local_addr().port())?;
     let tag_names: Vec<String> = config.tags.iter().map(|t| t.name.clone()).collect();
     let dir = tempfile::tempdir()?;
@@ -169,11 +161,7 @@ async fn a_plc_stopped_and_restarted_is_polled_again_within_5_s_with_the_gap_mar
     let opts = |bind: std::net::SocketAddr| -> Result<SimulatorOptions> {
         Ok(SimulatorOptions {
             bind,
-            speed: 1.0,
-            seed: 3,
-            unit_id: 1,
-            register_map: bundled_register_map().map_err(|e| anyhow::anyhow!("{e}"))?,
-            scenario: None,
+            ..SimulatorOptions::bundled_loopback(3)?
         })
     };
     let sim = RunningSimulator::start(opts("127.0.0.1:0".parse()?)?).await?;

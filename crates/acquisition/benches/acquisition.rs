@@ -11,8 +11,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use hearth_acquisition::{DevicePoller, PollReport};
-use hearth_model::config::{Config, DataType, RegisterKind, Tag, WordOrder};
-use hearth_model::{SystemClock, TagId};
+use hearth_model::config::{Config, DataType, RegisterKind, Tag};
+use hearth_model::SystemClock;
 use hearth_sim::{RunningSimulator, SimulatorOptions};
 
 fn pin(core: usize) {
@@ -27,24 +27,15 @@ fn pin(core: usize) {
 fn wide_map(n: u16) -> Vec<Tag> {
     (0..n)
         .map(|a| Tag {
-            id: TagId(u32::from(a)),
-            name: "zone1_temp".into(),
-            device: 0,
-            register: RegisterKind::Input,
-            address: a,
-            data_type: DataType::Int16,
-            bit: None,
-            word_order: WordOrder::ABCD,
             scale: 0.1,
-            offset: 0.0,
             unit: "degC".into(),
-            poll_group: 0,
-            range: None,
-            sensor_fault_above: None,
-            sensor_fault_below: None,
-            sensor_fault_flag: None,
-            description: String::new(),
-            writable: false,
+            ..Tag::synthetic(
+                u32::from(a),
+                "zone1_temp",
+                RegisterKind::Input,
+                a,
+                DataType::Int16,
+            )
         })
         .collect()
 }

@@ -86,29 +86,10 @@ pub fn split_block(block: &ReadBlock, tags: &[Tag]) -> Option<(ReadBlock, ReadBl
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hearth_model::config::{DataType, WordOrder};
+    use hearth_model::config::DataType;
 
     fn tag(id: u32, register: RegisterKind, address: u16, data_type: DataType) -> Tag {
-        Tag {
-            id: TagId(id),
-            name: format!("t{id}"),
-            device: 0,
-            register,
-            address,
-            data_type,
-            bit: None,
-            word_order: WordOrder::ABCD,
-            scale: 1.0,
-            offset: 0.0,
-            unit: "count".into(),
-            poll_group: 0,
-            range: None,
-            sensor_fault_above: None,
-            sensor_fault_below: None,
-            sensor_fault_flag: None,
-            description: String::new(),
-            writable: false,
-        }
+        Tag::synthetic(id, &format!("t{id}"), register, address, data_type)
     }
 
     #[test]

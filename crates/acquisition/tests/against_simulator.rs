@@ -6,7 +6,7 @@ use std::sync::Arc;
 use hearth_acquisition::DevicePoller;
 use hearth_model::config::{Config, DeviceOverride, RegisterKind};
 use hearth_model::{Quality, SystemClock};
-use hearth_sim::{RunningSimulator, SimulatorOptions, bundled_register_map};
+use hearth_sim::{RunningSimulator, SimulatorOptions};
 
 type R<T> = Result<T, Box<dyn std::error::Error>>;
 
@@ -15,15 +15,7 @@ fn repo() -> &'static Path {
 }
 
 async fn sim() -> R<RunningSimulator> {
-    Ok(RunningSimulator::start(SimulatorOptions {
-        bind: "127.0.0.1:0".parse()?,
-        speed: 1.0,
-        seed: 1,
-        unit_id: 1,
-        register_map: bundled_register_map().map_err(|e| e.to_string())?,
-        scenario: None,
-    })
-    .await?)
+    Ok(RunningSimulator::start(SimulatorOptions::bundled_loopback(1)?).await?)
 }
 
 /// The default config plus `extra` register-map text, pointed at `port`.

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use hearth_acquisition::{DevicePoller, PollReport};
 use hearth_model::config::Config;
 use hearth_model::{Quality, SystemClock};
-use hearth_sim::{RunningSimulator, SimulatorOptions, bundled_register_map};
+use hearth_sim::{RunningSimulator, SimulatorOptions};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
@@ -128,15 +128,7 @@ fn plant(port: u16, unit_id: u8, sim_port: Option<u16>) -> R<(tempfile::TempDir,
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_device_that_never_answers_goes_bad_in_time_and_never_delays_another() -> R<()> {
     let (port, _) = misbehaving(Behaviour::Silent).await?;
-    let sim = RunningSimulator::start(SimulatorOptions {
-        bind: "127.0.0.1:0".parse()?,
-        speed: 1.0,
-        seed: 1,
-        unit_id: 1,
-        register_map: bundled_register_map().map_err(|e| e.to_string())?,
-        scenario: None,
-    })
-    .await?;
+    let sim = RunningSimulator::start(SimulatorOptions::bundled_loopback(1)?).await?;
     let (_d, config) = plant(port, 1, Some(sim.local_addr().port()))?;
     let config = Arc::new(config);
     let furnace = config
@@ -262,15 +254,7 @@ async fn exception_replies_and_a_wrong_unit_id_read_as_device_exceptions() -> R<
         "an exception is an answer: the connection stays"
     );
 
-    let sim = RunningSimulator::start(SimulatorOptions {
-        bind: "127.0.0.1:0".parse()?,
-        speed: 1.0,
-        seed: 1,
-        unit_id: 1,
-        register_map: bundled_register_map().map_err(|e| e.to_string())?,
-        scenario: None,
-    })
-    .await?;
+    let sim = RunningSimulator::start(SimulatorOptions::bundled_loopback(1)?).await?;
     let (_d2, config) = plant(sim.local_addr().port(), 7, None)?;
     let mut p = DevicePoller::new(Arc::new(config), 0, Arc::new(SystemClock));
     let s = p.poll_group(0).await;

@@ -2,31 +2,11 @@
 //! read breaks the Modbus limits or mixes register kinds, and splitting keeps every tag.
 
 use hearth_acquisition::{plan_reads, split_block};
-use hearth_model::TagId;
-use hearth_model::config::{DataType, RegisterKind, Tag, WordOrder};
+use hearth_model::config::{DataType, RegisterKind, Tag};
 use proptest::prelude::*;
 
 fn tag(id: u32, register: RegisterKind, address: u16, data_type: DataType) -> Tag {
-    Tag {
-        id: TagId(id),
-        name: format!("t{id}"),
-        device: 0,
-        register,
-        address,
-        data_type,
-        bit: None,
-        word_order: WordOrder::ABCD,
-        scale: 1.0,
-        offset: 0.0,
-        unit: "count".into(),
-        poll_group: 0,
-        range: None,
-        sensor_fault_above: None,
-        sensor_fault_below: None,
-        sensor_fault_flag: None,
-        description: String::new(),
-        writable: false,
-    }
+    Tag::synthetic(id, &format!("t{id}"), register, address, data_type)
 }
 
 fn tags() -> impl Strategy<Value = Vec<Tag>> {

@@ -236,6 +236,37 @@ pub struct Tag {
 }
 
 impl Tag {
+    /// A tag with nothing but a place and a type (unit "count", scale 1, poll group 0, device 0):
+    /// for tests, benchmarks and generated maps.
+    pub fn synthetic(
+        id: u32,
+        name: &str,
+        register: RegisterKind,
+        address: u16,
+        data_type: DataType,
+    ) -> Tag {
+        Tag {
+            id: TagId(id),
+            name: name.to_owned(),
+            device: 0,
+            register,
+            address,
+            data_type,
+            bit: None,
+            word_order: WordOrder::ABCD,
+            scale: 1.0,
+            offset: 0.0,
+            unit: "count".into(),
+            poll_group: 0,
+            range: None,
+            sensor_fault_above: None,
+            sensor_fault_below: None,
+            sensor_fault_flag: None,
+            description: String::new(),
+            writable: false,
+        }
+    }
+
     /// The quality of a decoded engineering value: a failed sensor first, then the range.
     pub fn quality_of(&self, value: f64) -> crate::Quality {
         let failed = self.sensor_fault_above.is_some_and(|hi| value >= hi)
