@@ -11,8 +11,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use hearth_acquisition::{DevicePoller, PollReport};
-use hearth_model::config::{Config, DataType, RegisterKind, Tag};
 use hearth_model::SystemClock;
+use hearth_model::config::{Config, DataType, RegisterKind, Tag};
 use hearth_sim::{RunningSimulator, SimulatorOptions};
 
 fn pin(core: usize) {

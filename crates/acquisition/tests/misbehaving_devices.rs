@@ -1,5 +1,6 @@
 //! Acquisition against devices that misbehave, served by a small Modbus server written for this
-//! test: one that accepts connections and never answers, one that answers with the wrong
+//! test: one that accepts connections and never answers, one that floods the connection with
+//! unsolicited bytes, one that always answers too late, one that answers with the wrong
 //! transaction id, one whose first answer comes after the timeout, one that answers everything
 //! with an exception. None may stall another device, and a late reply is never taken for the
 //! answer to a newer request.
@@ -29,6 +30,10 @@ enum Behaviour {
     LateFirst(u64),
     /// Answer every request with this exception code.
     Exception(u8),
+    /// Pour out unsolicited bytes, as fast as the socket takes them.
+    Flood,
+    /// Answer every request, always after this many ms.
+    Slow(u64),
 }
 
 /// Serve FC04 reads of any count, each register holding a marker value. Returns the port.
@@ -43,6 +48,11 @@ async fn misbehaving(b: Behaviour) -> R<(u16, Arc<AtomicU32>)> {
             count.fetch_add(1, Ordering::SeqCst);
             let late_done = late_done.clone();
             tokio::spawn(async move {
+                if let Behaviour::Flood = b {
+                    let junk = [0xA5u8; 4096];
+                    while s.write_all(&junk).await.is_ok() {}
+                    return;
+                }
                 loop {
                     let mut h = [0u8; 7];
                     if s.read_exact(&mut h).await.is_err() {
@@ -56,7 +66,11 @@ async fn misbehaving(b: Behaviour) -> R<(u16, Arc<AtomicU32>)> {
                     let n = usize::from(u16::from_be_bytes([pdu[3], pdu[4]]));
                     let (mut tid, mut value) = ([h[0], h[1]], 222u16);
                     let body: Vec<u8> = match b {
-                        Behaviour::Silent => continue,
+                        Behaviour::Silent | Behaviour::Flood => continue,
+                        Behaviour::Slow(ms) => {
+                            tokio::time::sleep(Duration::from_millis(ms)).await;
+                            words(pdu[0], n, value)
+                        }
                         Behaviour::Exception(code) => vec![pdu[0] | 0x80, code],
                         Behaviour::WrongTid => {
                             tid = (u16::from_be_bytes(tid).wrapping_add(1)).to_be_bytes();
@@ -190,6 +204,79 @@ async fn a_device_that_never_answers_goes_bad_in_time_and_never_delays_another()
         worst_gap < Duration::from_millis(900),
         "the healthy device waited {worst_gap:?} between polls"
     );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn flooding_and_slow_devices_go_bad_with_the_right_kind_and_never_delay_another() -> R<()> {
+    let sim = RunningSimulator::start(SimulatorOptions::bundled_loopback(1)?).await?;
+    for (behaviour, kind) in [
+        (Behaviour::Flood, "protocol"),
+        (Behaviour::Slow(800), "timeout"),
+    ] {
+        let (port, _) = misbehaving(behaviour).await?;
+        let (_d, config) = plant(port, 1, Some(sim.local_addr().port()))?;
+        let config = Arc::new(config);
+        let furnace = config
+            .devices
+            .iter()
+            .position(|d| d.name == "furnace")
+            .ok_or("no furnace")?;
+        let plc = config
+            .devices
+            .iter()
+            .position(|d| d.name == "plc")
+            .ok_or("no plc")?;
+        let (tx, mut rx) = mpsc::channel::<PollReport>(256);
+        let (stop, stop_rx) = watch::channel(false);
+        for d in [plc, furnace] {
+            tokio::spawn(
+                DevicePoller::new(config.clone(), d, Arc::new(SystemClock))
+                    .run(tx.clone(), stop_rx.clone()),
+            );
+        }
+        let start = Instant::now();
+        let mut furnace_reports = Vec::new();
+        let mut plc_status = None;
+        while start.elapsed() < Duration::from_secs(3) {
+            let Ok(Some(r)) = tokio::time::timeout(Duration::from_millis(200), rx.recv()).await
+            else {
+                continue;
+            };
+            if r.device == plc {
+                assert!(
+                    r.samples
+                        .iter()
+                        .all(|s| s.quality == Quality::BadNoCommunication),
+                    "{kind}: {:?}",
+                    r.samples
+                );
+                plc_status = Some(r.status);
+            } else if r.device == furnace && r.samples.len() > 10 {
+                furnace_reports.push(start.elapsed());
+            }
+        }
+        let _ = stop.send(true);
+        let st = plc_status.ok_or("no report from the misbehaving device")?;
+        match kind {
+            "protocol" => assert!(st.protocol_errors >= 1, "{st:?}"),
+            _ => assert!(st.timeouts >= 1, "{st:?}"),
+        }
+        assert!(
+            furnace_reports.len() >= 5,
+            "{kind}: {} healthy reports in 3 s",
+            furnace_reports.len()
+        );
+        let worst = furnace_reports
+            .windows(2)
+            .map(|w| w[1] - w[0])
+            .max()
+            .unwrap_or_default();
+        assert!(
+            worst < Duration::from_millis(900),
+            "{kind}: the healthy device waited {worst:?}"
+        );
+    }
     Ok(())
 }
 
