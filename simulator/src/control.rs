@@ -11,7 +11,7 @@ use crate::scenario::Action;
 use crate::simulation::Simulation;
 
 pub const BASE: u16 = 1000;
-pub const LEN: u16 = 10;
+pub const LEN: u16 = 17;
 
 const START_FAULT: u16 = 0;
 const CLEAR_FAULT: u16 = 1;
@@ -23,6 +23,10 @@ const O2_BIAS: u16 = 6;
 const FOULING: u16 = 7;
 const COMMS_DROP: u16 = 8;
 const PLC_RESTART: u16 = 9;
+const GRADE_COUNT: u16 = 10;
+/// Shares (per mille) of grades 1-3, then their aim temperatures (x0.1 C).
+const GRADE_SHARE: std::ops::Range<u16> = 11..14;
+const GRADE_AIM: std::ops::Range<u16> = 14..17;
 
 pub fn covers(addr: u16) -> bool {
     addr >= BASE
@@ -57,6 +61,17 @@ pub(crate) fn read(
             }
             O2_BIAS => (sim.faults.o2_bias * 100.0).round() as i16 as u16,
             FOULING => (sim.faults.fouling * 1000.0).round() as u16,
+            GRADE_COUNT => sim.grades().len().min(usize::from(u16::MAX)) as u16,
+            r if GRADE_SHARE.contains(&r) => {
+                let total: f64 = sim.grades().iter().map(|g| g.share).sum();
+                sim.grades()
+                    .get(usize::from(r - GRADE_SHARE.start))
+                    .map_or(0, |g| (g.share / total * 1000.0).round() as u16)
+            }
+            r if GRADE_AIM.contains(&r) => sim
+                .grades()
+                .get(usize::from(r - GRADE_AIM.start))
+                .map_or(0, |g| (g.aim_c * 10.0).round() as u16),
             _ => 0,
         })
         .collect())
@@ -83,15 +98,40 @@ pub(crate) fn write(
             FOULING => v <= 400,
             COMMS_DROP => v <= 3600,
             PLC_RESTART => v == 1,
+            r if GRADE_SHARE.contains(&r) => {
+                usize::from(r - GRADE_SHARE.start) < sim.grades().len() && v <= 1000
+            }
+            r if GRADE_AIM.contains(&r) => {
+                usize::from(r - GRADE_AIM.start) < sim.grades().len() && (9000..=13500).contains(&v)
+            }
             _ => false,
         };
         if !ok {
-            return Err(if r == ACTIVE_FAULTS {
+            return Err(if matches!(r, ACTIVE_FAULTS | GRADE_COUNT) {
                 Refusal::IllegalDataAddress
             } else {
                 bad
             });
         }
+    }
+    // The grade table changes as one (shares and aims written together must stay consistent).
+    let mut grades = sim.grades().to_vec();
+    let mut grades_changed = false;
+    for (r, &v) in regs.clone().zip(values) {
+        if GRADE_SHARE.contains(&r) {
+            if let Some(g) = grades.get_mut(usize::from(r - GRADE_SHARE.start)) {
+                g.share = f64::from(v) / 1000.0;
+                grades_changed = true;
+            }
+        } else if GRADE_AIM.contains(&r)
+            && let Some(g) = grades.get_mut(usize::from(r - GRADE_AIM.start))
+        {
+            g.aim_c = f64::from(v) / 10.0;
+            grades_changed = true;
+        }
+    }
+    if grades_changed {
+        sim.set_grades(grades).map_err(|_| bad)?;
     }
     for (r, &v) in regs.zip(values) {
         let result = match r {

@@ -328,6 +328,40 @@ async fn the_control_block_starts_and_clears_faults_and_refuses_nonsense() -> R<
     // Speed: read back what was written.
     c.ask(1, &[0x06, 0x03, 0xEB, 0, 100]).await?;
     assert_eq!(c.ask(1, &read(0x03, 1003, 1)).await?, vec![0x03, 2, 0, 100]);
+    // The grade mix: three grades; make grade 2 every slab and aim it at 1230.0 C.
+    assert_eq!(c.ask(1, &read(0x03, 1010, 1)).await?, vec![0x03, 2, 0, 3]);
+    let w = c
+        .ask(
+            1,
+            &[
+                0x10, 0x03, 0xF3, 0, 4, 8, 0, 0, 0x03, 0xE8, 0, 0, 0x30, 0x0C,
+            ],
+        )
+        .await?; // 1011-1014
+    assert_eq!(w, vec![0x10, 0x03, 0xF3, 0, 4], "grade write accepted");
+    let r = c.ask(1, &read(0x03, 1011, 6)).await?;
+    assert_eq!(
+        &r[2..8],
+        &[0, 0, 0x03, 0xE8, 0, 0],
+        "shares 0, 1000, 0 per mille"
+    );
+    let (shares, aim2) = sim.with_simulation(|s| {
+        (
+            s.grades().iter().map(|g| g.share).collect::<Vec<_>>(),
+            s.grades()[1].aim_c,
+        )
+    });
+    assert_eq!(shares, vec![0.0, 1.0, 0.0]);
+    assert_eq!(aim2, 1220.0, "1014 is grade 1's aim");
+    assert_eq!(sim.with_simulation(|s| s.grades()[0].aim_c), 1230.0);
+    assert_eq!(
+        exception(
+            &c.ask(1, &[0x10, 0x03, 0xF3, 0, 3, 6, 0, 0, 0, 0, 0, 0])
+                .await?
+        ),
+        Some((0x10, 0x03)),
+        "all shares zero"
+    );
     // Nonsense is refused like any PLC refuses it.
     assert_eq!(
         exception(&c.ask(1, &[0x06, 0x03, 0xE8, 0, 99]).await?),
@@ -340,7 +374,7 @@ async fn the_control_block_starts_and_clears_faults_and_refuses_nonsense() -> R<
         "active-faults is read-only"
     );
     assert_eq!(
-        exception(&c.ask(1, &read(0x03, 1008, 5)).await?),
+        exception(&c.ask(1, &read(0x03, 1015, 5)).await?),
         Some((0x03, 0x02)),
         "past the block"
     );
