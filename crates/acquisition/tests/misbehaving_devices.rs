@@ -139,22 +139,40 @@ fn plant(port: u16, unit_id: u8, sim_port: Option<u16>) -> R<(tempfile::TempDir,
     Ok((dir, c))
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_device_that_never_answers_goes_bad_in_time_and_never_delays_another() -> R<()> {
-    let (port, _) = misbehaving(Behaviour::Silent).await?;
-    let sim = RunningSimulator::start(SimulatorOptions::bundled_loopback(1)?).await?;
+/// What a misbehaving `plc` and the healthy simulator `furnace` reported when polled side by
+/// side for `run`: the plc's reports with when they came, and when each full furnace cycle came.
+struct SideBySide {
+    plc: Vec<(Duration, PollReport)>,
+    furnace: Vec<Duration>,
+}
+
+impl SideBySide {
+    /// The longest wait between two consecutive healthy-device cycles.
+    fn worst_furnace_gap(&self) -> Duration {
+        self.furnace
+            .windows(2)
+            .map(|w| w[1] - w[0])
+            .max()
+            .unwrap_or_default()
+    }
+}
+
+async fn beside_a_healthy_device(
+    b: Behaviour,
+    sim: &RunningSimulator,
+    run: Duration,
+) -> R<SideBySide> {
+    let (port, _) = misbehaving(b).await?;
     let (_d, config) = plant(port, 1, Some(sim.local_addr().port()))?;
     let config = Arc::new(config);
-    let furnace = config
-        .devices
-        .iter()
-        .position(|d| d.name == "furnace")
-        .ok_or("no furnace")?;
-    let plc = config
-        .devices
-        .iter()
-        .position(|d| d.name == "plc")
-        .ok_or("no plc")?;
+    let index = |name: &str| {
+        config
+            .devices
+            .iter()
+            .position(|d| d.name == name)
+            .ok_or(format!("no {name}"))
+    };
+    let (plc, furnace) = (index("plc")?, index("furnace")?);
     let (tx, mut rx) = mpsc::channel::<PollReport>(256);
     let (stop, stop_rx) = watch::channel(false);
     for d in [plc, furnace] {
@@ -164,45 +182,57 @@ async fn a_device_that_never_answers_goes_bad_in_time_and_never_delays_another()
         );
     }
     let start = Instant::now();
-    let mut plc_bad_at = None;
-    let mut furnace_fast_reports = Vec::new();
-    while start.elapsed() < Duration::from_secs(4) {
+    let mut out = SideBySide {
+        plc: Vec::new(),
+        furnace: Vec::new(),
+    };
+    while start.elapsed() < run {
         let Ok(Some(r)) = tokio::time::timeout(Duration::from_millis(200), rx.recv()).await else {
             continue;
         };
-        if r.device == plc
-            && r.samples
-                .iter()
-                .all(|s| s.quality == Quality::BadNoCommunication)
-        {
-            plc_bad_at.get_or_insert(start.elapsed());
-        }
-        if r.device == furnace && r.samples.len() > 10 {
-            assert!(r.samples.iter().all(|s| s.quality == Quality::Good));
-            furnace_fast_reports.push(start.elapsed());
+        if r.device == plc {
+            out.plc.push((start.elapsed(), r));
+        } else if r.device == furnace && r.samples.len() > 10 {
+            assert!(
+                r.samples.iter().all(|s| s.quality == Quality::Good),
+                "the healthy device is Good"
+            );
+            out.furnace.push(start.elapsed());
         }
     }
     let _ = stop.send(true);
+    Ok(out)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_that_never_answers_goes_bad_in_time_and_never_delays_another() -> R<()> {
+    let sim = RunningSimulator::start(SimulatorOptions::bundled_loopback(1)?).await?;
+    let seen = beside_a_healthy_device(Behaviour::Silent, &sim, Duration::from_secs(4)).await?;
     // Bad within the request timeout (300 ms) plus scheduling, not after some long stall.
-    let bad_at = plc_bad_at.ok_or("the silent device never went Bad")?;
+    let bad_at = seen
+        .plc
+        .iter()
+        .find(|(_, r)| {
+            r.samples
+                .iter()
+                .all(|s| s.quality == Quality::BadNoCommunication)
+        })
+        .map(|(t, _)| *t)
+        .ok_or("the silent device never went Bad")?;
     assert!(
         bad_at < Duration::from_millis(1500),
         "silent device Bad after {bad_at:?}"
     );
     // The healthy device kept its 500 ms rhythm throughout.
     assert!(
-        furnace_fast_reports.len() >= 7,
+        seen.furnace.len() >= 7,
         "{} furnace reports in 4 s",
-        furnace_fast_reports.len()
+        seen.furnace.len()
     );
-    let worst_gap = furnace_fast_reports
-        .windows(2)
-        .map(|w| w[1] - w[0])
-        .max()
-        .unwrap_or_default();
+    let worst = seen.worst_furnace_gap();
     assert!(
-        worst_gap < Duration::from_millis(900),
-        "the healthy device waited {worst_gap:?} between polls"
+        worst < Duration::from_millis(900),
+        "the healthy device waited {worst:?} between polls"
     );
     Ok(())
 }
@@ -214,64 +244,32 @@ async fn flooding_and_slow_devices_go_bad_with_the_right_kind_and_never_delay_an
         (Behaviour::Flood, "protocol"),
         (Behaviour::Slow(800), "timeout"),
     ] {
-        let (port, _) = misbehaving(behaviour).await?;
-        let (_d, config) = plant(port, 1, Some(sim.local_addr().port()))?;
-        let config = Arc::new(config);
-        let furnace = config
-            .devices
-            .iter()
-            .position(|d| d.name == "furnace")
-            .ok_or("no furnace")?;
-        let plc = config
-            .devices
-            .iter()
-            .position(|d| d.name == "plc")
-            .ok_or("no plc")?;
-        let (tx, mut rx) = mpsc::channel::<PollReport>(256);
-        let (stop, stop_rx) = watch::channel(false);
-        for d in [plc, furnace] {
-            tokio::spawn(
-                DevicePoller::new(config.clone(), d, Arc::new(SystemClock))
-                    .run(tx.clone(), stop_rx.clone()),
+        let seen = beside_a_healthy_device(behaviour, &sim, Duration::from_secs(3)).await?;
+        for (_, r) in &seen.plc {
+            assert!(
+                r.samples
+                    .iter()
+                    .all(|s| s.quality == Quality::BadNoCommunication),
+                "{kind}: {:?}",
+                r.samples
             );
         }
-        let start = Instant::now();
-        let mut furnace_reports = Vec::new();
-        let mut plc_status = None;
-        while start.elapsed() < Duration::from_secs(3) {
-            let Ok(Some(r)) = tokio::time::timeout(Duration::from_millis(200), rx.recv()).await
-            else {
-                continue;
-            };
-            if r.device == plc {
-                assert!(
-                    r.samples
-                        .iter()
-                        .all(|s| s.quality == Quality::BadNoCommunication),
-                    "{kind}: {:?}",
-                    r.samples
-                );
-                plc_status = Some(r.status);
-            } else if r.device == furnace && r.samples.len() > 10 {
-                furnace_reports.push(start.elapsed());
-            }
-        }
-        let _ = stop.send(true);
-        let st = plc_status.ok_or("no report from the misbehaving device")?;
+        let st = &seen
+            .plc
+            .last()
+            .ok_or("no report from the misbehaving device")?
+            .1
+            .status;
         match kind {
             "protocol" => assert!(st.protocol_errors >= 1, "{st:?}"),
             _ => assert!(st.timeouts >= 1, "{st:?}"),
         }
         assert!(
-            furnace_reports.len() >= 5,
+            seen.furnace.len() >= 5,
             "{kind}: {} healthy reports in 3 s",
-            furnace_reports.len()
+            seen.furnace.len()
         );
-        let worst = furnace_reports
-            .windows(2)
-            .map(|w| w[1] - w[0])
-            .max()
-            .unwrap_or_default();
+        let worst = seen.worst_furnace_gap();
         assert!(
             worst < Duration::from_millis(900),
             "{kind}: the healthy device waited {worst:?}"
