@@ -8,7 +8,7 @@
 
 use std::time::{Duration, Instant};
 
-use hearth_model::config::{DataType, RegisterKind, Tag};
+use hearth_sim::registers::load_test_map;
 use hearth_sim::{RunningSimulator, SimSettings, Simulation, SimulatorOptions};
 
 fn step_speed() {
@@ -21,24 +21,6 @@ fn step_speed() {
         "step: {plant_s:.0} plant-seconds in {wall:.3} s wall = {:.0}x real time (goal >= 10,000x, one core)",
         plant_s / wall
     );
-}
-
-/// 125 consecutive input registers, each carrying a zone temperature (the simulator maps tags to
-/// its signals by name, so one signal may fill many registers).
-fn wide_map() -> Vec<Tag> {
-    (0..125u16)
-        .map(|a| Tag {
-            scale: 0.1,
-            unit: "degC".into(),
-            ..Tag::synthetic(
-                u32::from(a),
-                "zone1_temp",
-                RegisterKind::Input,
-                a,
-                DataType::Int16,
-            )
-        })
-        .collect()
 }
 
 /// A blocking client on its own OS thread, as a separate process would be: one request in
@@ -110,7 +92,7 @@ fn served(server_core: usize, client_core: usize) -> Result<f64, Box<dyn std::er
         speed: 1.0,
         seed: 1,
         unit_id: 1,
-        register_map: wide_map(),
+        register_map: load_test_map(125),
         scenario: None,
     }))?;
     let addr = sim.local_addr();

@@ -7,6 +7,25 @@ use hearth_model::config::{RegisterKind, Tag};
 
 use crate::simulation::{Signal, Simulation};
 
+/// A register map for load tests: `n` consecutive int16 input registers from address 0, each
+/// carrying the preheat zone temperature (x0.1 C). The simulator maps tags to its signals by
+/// name, so one signal may fill many registers.
+pub fn load_test_map(n: u16) -> Vec<Tag> {
+    (0..n)
+        .map(|a| Tag {
+            scale: 0.1,
+            unit: "degC".into(),
+            ..Tag::synthetic(
+                u32::from(a),
+                "zone1_temp",
+                RegisterKind::Input,
+                a,
+                hearth_model::config::DataType::Int16,
+            )
+        })
+        .collect()
+}
+
 /// Modbus limits per request.
 pub const MAX_READ_REGISTERS: u16 = 125;
 pub const MAX_WRITE_REGISTERS: u16 = 123;

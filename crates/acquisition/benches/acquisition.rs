@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 
 use hearth_acquisition::{DevicePoller, PollReport};
 use hearth_model::SystemClock;
-use hearth_model::config::{Config, DataType, RegisterKind, Tag};
+use hearth_model::config::Config;
+use hearth_sim::registers::load_test_map;
 use hearth_sim::{RunningSimulator, SimulatorOptions};
 
 fn pin(core: usize) {
@@ -21,23 +22,6 @@ fn pin(core: usize) {
     {
         core_affinity::set_for_current(id);
     }
-}
-
-/// A simulator register map of `n` consecutive int16 input registers.
-fn wide_map(n: u16) -> Vec<Tag> {
-    (0..n)
-        .map(|a| Tag {
-            scale: 0.1,
-            unit: "degC".into(),
-            ..Tag::synthetic(
-                u32::from(a),
-                "zone1_temp",
-                RegisterKind::Input,
-                a,
-                DataType::Int16,
-            )
-        })
-        .collect()
 }
 
 /// A plant of `ports.len()` devices, each with `tags` int16 input registers from address 0.
@@ -82,7 +66,7 @@ async fn start_sims(
                 speed: 1.0,
                 seed: i as u64,
                 unit_id: 1,
-                register_map: wide_map(regs),
+                register_map: load_test_map(regs),
                 scenario: None,
             })
             .await?,
