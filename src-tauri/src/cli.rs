@@ -88,6 +88,52 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print one tag's history over a window: raw points, or with --buckets the min, max,
+    /// time-weighted mean, first and last per bucket. Through the running engine when there is
+    /// one, from the data dir otherwise. Times: RFC 3339, plant-local "2026-11-28 08:00", now,
+    /// or relative (-2h, -30m, -7d).
+    History {
+        /// The tag's name, as in the config.
+        tag: String,
+        #[arg(long, default_value = "-1h", allow_hyphen_values = true)]
+        from: String,
+        #[arg(long, default_value = "now", allow_hyphen_values = true)]
+        to: String,
+        /// Fold the window into this many equal buckets (raw points or a rollup, whichever fits).
+        #[arg(long)]
+        buckets: Option<usize>,
+        /// Print CSV instead of a table.
+        #[arg(long)]
+        csv: bool,
+        /// Print times in UTC instead of the plant's time zone.
+        #[arg(long)]
+        utc: bool,
+    },
+    /// Export stored history to a CSV file, streamed (a year never sits in memory), with a
+    /// progress bar. Through the running engine when there is one, from the data dir otherwise.
+    Export {
+        #[arg(long, allow_hyphen_values = true)]
+        from: String,
+        #[arg(long, default_value = "now", allow_hyphen_values = true)]
+        to: String,
+        /// Tags to export, comma-separated or repeated [default: every tag]
+        #[arg(long, value_delimiter = ',', num_args = 1..)]
+        tags: Vec<String>,
+        /// wide: one line per time stamp, a value and a quality column per tag. long: one line
+        /// per point (time, tag, value, quality).
+        #[arg(long, default_value = "wide")]
+        layout: String,
+        /// Write plant-local times (with their offset) instead of UTC.
+        #[arg(long)]
+        local_time: bool,
+        /// The CSV file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Move a historian that cannot be opened (corrupt, or from a newer Hearth) aside, to
+    /// historian.aside-<time> in the data dir, so the next start begins a fresh one. Deletes
+    /// nothing. Refuses while an engine holds the data dir.
+    ResetHistorian,
     /// Check a plant configuration and print every problem with its file and key. Exits 0 when
     /// valid, 2 when not.
     CheckConfig {
@@ -196,6 +242,56 @@ pub fn run(cli: Cli) -> Result<i32> {
             let data_dir = cli.data_dir()?;
             let config = cli.load_config()?;
             crate::cmd_status::run(&config, &data_dir, *json)
+        }
+        Some(Command::History {
+            tag,
+            from,
+            to,
+            buckets,
+            csv,
+            utc,
+        }) => {
+            logging::init_stderr("error");
+            let config = cli.load_config()?;
+            crate::cmd_history::history(
+                &config,
+                &cli.data_dir()?,
+                crate::cmd_history::HistoryArgs {
+                    tag: tag.clone(),
+                    from: from.clone(),
+                    to: to.clone(),
+                    buckets: *buckets,
+                    csv: *csv,
+                    utc: *utc,
+                },
+            )
+        }
+        Some(Command::Export {
+            from,
+            to,
+            tags,
+            layout,
+            local_time,
+            out,
+        }) => {
+            logging::init_stderr("error");
+            let config = cli.load_config()?;
+            crate::cmd_history::export(
+                &config,
+                &cli.data_dir()?,
+                crate::cmd_history::ExportArgs {
+                    from: from.clone(),
+                    to: to.clone(),
+                    tags: tags.clone(),
+                    layout: layout.clone(),
+                    local_time: *local_time,
+                    out: out.clone(),
+                },
+            )
+        }
+        Some(Command::ResetHistorian) => {
+            logging::init_stderr("error");
+            crate::cmd_history::reset(&cli.data_dir()?)
         }
         Some(Command::Serve { bind }) => {
             let data_dir = cli.data_dir()?;

@@ -9,6 +9,7 @@
 
 mod cli;
 mod cmd_check;
+mod cmd_history;
 mod cmd_poll;
 mod cmd_probe;
 mod cmd_serve;

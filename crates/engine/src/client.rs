@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use hearth_model::api::EngineStatus;
+use hearth_model::api::{EngineStatus, History, HistoryPoint};
+
+use crate::history::{ExportQuery, HistoryQuery, PointsQuery};
 use serde::de::DeserializeOwned;
 
 #[derive(Debug, thiserror::Error)]
@@ -12,6 +14,8 @@ pub enum ClientError {
     Unreachable { url: String, reason: String },
     #[error("the engine at {url} sent an answer this Hearth cannot read: {reason}")]
     BadAnswer { url: String, reason: String },
+    #[error("the engine refused: {0}")]
+    Refused(String),
 }
 
 #[derive(Debug, Clone)]
@@ -23,7 +27,9 @@ pub struct EngineClient {
 impl EngineClient {
     pub fn new(base: &str) -> Self {
         let agent = ureq::Agent::config_builder()
-            .timeout_global(Some(Duration::from_secs(10)))
+            .timeout_connect(Some(Duration::from_secs(5)))
+            .timeout_recv_response(Some(Duration::from_secs(60)))
+            .http_status_as_error(false)
             .build()
             .new_agent();
         EngineClient {
@@ -32,16 +38,41 @@ impl EngineClient {
         }
     }
 
-    fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
+    fn call(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<(String, ureq::http::Response<ureq::Body>), ClientError> {
         let url = format!("{}{path}", self.base);
-        let mut resp = self
-            .agent
-            .get(&url)
-            .call()
-            .map_err(|e| ClientError::Unreachable {
-                url: url.clone(),
-                reason: e.to_string(),
-            })?;
+        let mut req = self.agent.get(&url);
+        for (k, v) in query {
+            req = req.query(*k, v);
+        }
+        let mut resp = req.call().map_err(|e| ClientError::Unreachable {
+            url: url.clone(),
+            reason: e.to_string(),
+        })?;
+        if !resp.status().is_success() {
+            let text = resp.body_mut().read_to_string().unwrap_or_default();
+            return Err(ClientError::Refused(if text.is_empty() {
+                resp.status().to_string()
+            } else {
+                text
+            }));
+        }
+        Ok((url, resp))
+    }
+
+    fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
+        self.get_with(path, &[])
+    }
+
+    fn get_with<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<T, ClientError> {
+        let (url, mut resp) = self.call(path, query)?;
         resp.body_mut()
             .read_json::<T>()
             .map_err(|e| ClientError::BadAnswer {
@@ -52,5 +83,45 @@ impl EngineClient {
 
     pub fn status(&self) -> Result<EngineStatus, ClientError> {
         self.get("/api/status")
+    }
+}
+
+impl EngineClient {
+    pub fn history(&self, q: &HistoryQuery) -> Result<History, ClientError> {
+        self.get_with(
+            "/api/history",
+            &[
+                ("tag", q.tag.clone()),
+                ("from", q.from.to_string()),
+                ("to", q.to.to_string()),
+                ("buckets", q.buckets.to_string()),
+            ],
+        )
+    }
+
+    pub fn points(&self, q: &PointsQuery) -> Result<Vec<HistoryPoint>, ClientError> {
+        self.get_with(
+            "/api/points",
+            &[
+                ("tag", q.tag.clone()),
+                ("from", q.from.to_string()),
+                ("to", q.to.to_string()),
+            ],
+        )
+    }
+
+    /// The export as a stream of CSV text.
+    pub fn export(&self, q: &ExportQuery) -> Result<impl std::io::Read + use<>, ClientError> {
+        let (_, resp) = self.call(
+            "/api/export",
+            &[
+                ("tags", q.tags.clone()),
+                ("from", q.from.to_string()),
+                ("to", q.to.to_string()),
+                ("layout", q.layout.clone()),
+                ("local", q.local.to_string()),
+            ],
+        )?;
+        Ok(resp.into_body().into_reader())
     }
 }

@@ -7,6 +7,7 @@ use std::sync::{Arc, RwLock};
 use hearth_acquisition::{DevicePoller, PollReport};
 use hearth_historian::{Historian, HistorianError, Point, SeriesId, SledHistorian};
 use hearth_model::api::{
+    History, HistoryPoint,
     EngineStatus, FurnaceRoles, LiveBatch, PlantInfo, Snapshot, TagInfo, ZoneRoles,
 };
 use hearth_model::config::Config;
@@ -16,6 +17,7 @@ use tokio::sync::{broadcast, mpsc, watch};
 use tokio::task::JoinHandle;
 
 use crate::datadir::{DataDir, DataDirError, EngineInfo, dir_size};
+use crate::history::{ExportQuery, HistoryQuery, PointsQuery, QueryError};
 use crate::live::LiveTable;
 
 /// The built UI, served by the HTTP face (the binary embeds `ui/dist`).
@@ -80,9 +82,9 @@ impl Engine {
         let datadir = DataDir::acquire(&opts.data_dir)?;
         let mut config = opts.config;
         let historian_dir = opts.data_dir.join("historian");
-        let cache = config.historian.cache_bytes;
+        let hopts = crate::history::historian_options(&config);
         let historian: Arc<dyn Historian> = Arc::new(
-            tokio::task::spawn_blocking(move || SledHistorian::open(&historian_dir, cache))
+            tokio::task::spawn_blocking(move || SledHistorian::open(&historian_dir, hopts))
                 .await
                 .map_err(|e| EngineError::Internal(e.to_string()))??,
         );
@@ -125,6 +127,11 @@ impl Engine {
             config.historian.flush_interval,
             shutdown_rx.clone(),
         ));
+        tasks.push(tokio::spawn(retention_loop(
+            historian.clone(),
+            clock.clone(),
+            shutdown_rx.clone(),
+        )));
 
         let mut http = None;
         let mut http_addr = None;
@@ -255,9 +262,53 @@ impl Engine {
             .ok_or_else(|| EngineError::Internal("the engine has stopped".into()))
     }
 
+    async fn with_historian<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&dyn Historian, &Config) -> Result<T, QueryError> + Send + 'static,
+    ) -> Result<T, QueryError> {
+        let h = self
+            .historian()
+            .map_err(|e| QueryError::Invalid(e.to_string()))?;
+        let config = self.inner.config.clone();
+        tokio::task::spawn_blocking(move || f(h.as_ref(), &config))
+            .await
+            .map_err(|e| QueryError::Invalid(e.to_string()))?
+    }
+
+    /// One tag over `[from, to)` in equal buckets.
+    pub async fn history(&self, q: HistoryQuery) -> Result<History, QueryError> {
+        self.with_historian(move |h, c| crate::history::history(h, c, &q))
+            .await
+    }
+
+    /// Raw points of one tag over `[from, to)`.
+    pub async fn points(&self, q: PointsQuery) -> Result<Vec<HistoryPoint>, QueryError> {
+        self.with_historian(move |h, c| crate::history::points(h, c, &q))
+            .await
+    }
+
+    /// Stream an export as CSV into `out` (blocking: call from a blocking thread).
+    pub fn export_blocking(
+        &self,
+        q: &ExportQuery,
+        out: &mut dyn std::io::Write,
+    ) -> Result<u64, QueryError> {
+        let h = self
+            .historian()
+            .map_err(|e| QueryError::Invalid(e.to_string()))?;
+        let spec = crate::history::export_spec(&self.inner.config, q)?;
+        crate::history::export(h.as_ref(), &spec, out, &mut |_| {})
+    }
+
+    /// Check an export request before streaming starts, so a bad one gets a clear error.
+    pub fn check_export(&self, q: &ExportQuery) -> Result<(), QueryError> {
+        crate::history::export_spec(&self.inner.config, q).map(|_| ())
+    }
+
     /// Devices, tags and what the data dir holds.
     pub async fn status(&self) -> Result<EngineStatus, EngineError> {
         let historian = self.historian()?;
+        let health = historian.health();
         let summary = tokio::task::spawn_blocking(move || historian.summary())
             .await
             .map_err(|e| EngineError::Internal(e.to_string()))??;
@@ -283,6 +334,9 @@ impl Engine {
             stored_tags: summary.series,
             oldest_sample: summary.oldest.map(|t| t.to_rfc3339()),
             newest_sample: summary.newest.map(|t| t.to_rfc3339()),
+            historian_error: health.write_error,
+            historian_buffered_bytes: health.buffered_bytes as u64,
+            historian_dropped: health.dropped,
         })
     }
 }
@@ -345,6 +399,7 @@ fn loopback(host: &str) -> std::net::IpAddr {
 async fn ingest(engine: Engine, mut rx: mpsc::Receiver<PollReport>, series: Vec<SeriesId>) {
     let inner = &engine.inner;
     let mut batch: Vec<(SeriesId, Point)> = Vec::new();
+    let mut last_append_error = None;
     while let Some(report) = rx.recv().await {
         batch.clear();
         batch.extend(report.samples.iter().filter_map(|s| {
@@ -361,7 +416,12 @@ async fn ingest(engine: Engine, mut rx: mpsc::Receiver<PollReport>, series: Vec<
             .historian()
             .and_then(|h| h.append(&batch).map_err(EngineError::from));
         if let Err(err) = appended {
-            tracing::error!(%err, "historian append failed");
+            // While the disk is full this repeats every poll: say it once a minute.
+            let now = std::time::Instant::now();
+            if last_append_error.is_none_or(|t: std::time::Instant| now - t > std::time::Duration::from_secs(60)) {
+                tracing::error!(%err, "historian append failed");
+                last_append_error = Some(now);
+            }
         }
         let now = inner.clock.now();
         let live_batch = {
@@ -398,6 +458,33 @@ async fn flush_loop(
             Ok(Ok(_)) => {}
             Ok(Err(err)) => tracing::error!(%err, "historian flush failed"),
             Err(err) => tracing::error!(%err, "historian flush task failed"),
+        }
+    }
+}
+
+/// Drop what is past its retention, shortly after start and then every ten minutes, off the
+/// ingest path (sled deletes run beside appends and flushes).
+async fn retention_loop(
+    historian: Arc<dyn Historian>,
+    clock: SharedClock,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = shutdown.wait_for(|s| *s) => break,
+        }
+        let h = historian.clone();
+        let now = clock.now();
+        match tokio::task::spawn_blocking(move || h.enforce_retention(now)).await {
+            Ok(Ok(r)) if r.raw_chunks + r.rollup_chunks > 0 => {
+                tracing::info!(raw = r.raw_chunks, rollups = r.rollup_chunks, "retention removed chunks");
+            }
+            Ok(Ok(_)) => {}
+            Ok(Err(err)) => tracing::error!(%err, "historian retention failed"),
+            Err(err) => tracing::error!(%err, "historian retention task failed"),
         }
     }
 }

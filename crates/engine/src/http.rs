@@ -2,7 +2,7 @@
 //! `hearth serve`, browsers on other control-room PCs and the CLI. Also serves the built UI.
 
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{Path, Request, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -12,6 +12,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{broadcast, watch};
 
 use crate::engine::{Engine, UiAssets};
+use crate::history::{ExportQuery, HistoryQuery, PointsQuery, QueryError};
 
 /// Same policy as the desktop window: nothing inline, nothing remote.
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
@@ -39,6 +40,9 @@ pub(crate) async fn serve(
         .route("/api/snapshot", get(snapshot))
         .route("/api/status", get(status))
         .route("/api/live", get(live))
+        .route("/api/history", get(history))
+        .route("/api/points", get(points))
+        .route("/api/export", get(export))
         .layer(middleware::from_fn(same_origin_only));
     let app = Router::new()
         .merge(api)
@@ -118,6 +122,86 @@ async fn status(State(s): State<AppState>) -> Response {
         Ok(st) => Json(st).into_response(),
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
     }
+}
+
+fn query_error(e: QueryError) -> Response {
+    let code = match e {
+        QueryError::UnknownTag(_) => StatusCode::NOT_FOUND,
+        QueryError::Invalid(_) => StatusCode::BAD_REQUEST,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    (code, e.to_string()).into_response()
+}
+
+async fn history(State(s): State<AppState>, Query(q): Query<HistoryQuery>) -> Response {
+    match s.engine.history(q).await {
+        Ok(h) => Json(h).into_response(),
+        Err(e) => query_error(e),
+    }
+}
+
+async fn points(State(s): State<AppState>, Query(q): Query<PointsQuery>) -> Response {
+    match s.engine.points(q).await {
+        Ok(p) => Json(p).into_response(),
+        Err(e) => query_error(e),
+    }
+}
+
+/// Hands CSV text to the response body in 64 KiB pieces as the export is written.
+struct ChannelWriter {
+    buf: Vec<u8>,
+    tx: tokio::sync::mpsc::Sender<Result<axum::body::Bytes, std::io::Error>>,
+}
+
+impl ChannelWriter {
+    fn send(&mut self) -> std::io::Result<()> {
+        let piece = axum::body::Bytes::from(std::mem::take(&mut self.buf));
+        self.tx
+            .blocking_send(Ok(piece))
+            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "client went away"))
+    }
+}
+
+impl std::io::Write for ChannelWriter {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        if self.buf.len() >= 64 * 1024 {
+            self.send()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.buf.is_empty() { Ok(()) } else { self.send() }
+    }
+}
+
+/// CSV, streamed: the engine reads an hour at a time, so a year never sits in memory.
+async fn export(State(s): State<AppState>, Query(q): Query<ExportQuery>) -> Response {
+    if let Err(e) = s.engine.check_export(&q) {
+        return query_error(e);
+    }
+    let (tx, rx) = tokio::sync::mpsc::channel(8);
+    let engine = s.engine.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut w = ChannelWriter {
+            buf: Vec::with_capacity(64 * 1024),
+            tx: tx.clone(),
+        };
+        if let Err(e) = engine.export_blocking(&q, &mut w) {
+            tracing::warn!(%e, "export failed part way");
+            // The client sees a broken body rather than a silently short file.
+            let _ = tx.blocking_send(Err(std::io::Error::other(e.to_string())));
+        }
+    });
+    let body = axum::body::Body::from_stream(futures_util::stream::unfold(rx, |mut rx| async {
+        rx.recv().await.map(|item| (item, rx))
+    }));
+    (
+        [(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"))],
+        body,
+    )
+        .into_response()
 }
 
 async fn live(State(s): State<AppState>, ws: WebSocketUpgrade) -> Response {

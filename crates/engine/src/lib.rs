@@ -6,6 +6,7 @@
 pub mod client;
 pub mod datadir;
 mod engine;
+pub mod history;
 mod http;
 mod live;
 pub mod offline;

@@ -9,13 +9,14 @@ use hearth_model::config::Config;
 
 use crate::datadir::{DataDir, dir_size};
 use crate::engine::EngineError;
+use crate::history::historian_options;
 
 /// `hearth status` without an engine.
 pub fn status(config: &Config, data_dir: &Path) -> Result<EngineStatus, EngineError> {
     let lock = DataDir::acquire(data_dir)?;
     let historian_dir = data_dir.join("historian");
     let (stored, oldest, newest) = if historian_dir.exists() {
-        let h = SledHistorian::open(&historian_dir, config.historian.cache_bytes)?;
+        let h = SledHistorian::open(&historian_dir, historian_options(config))?;
         let s = h.summary()?;
         (s.series, s.oldest, s.newest)
     } else {
@@ -37,5 +38,18 @@ pub fn status(config: &Config, data_dir: &Path) -> Result<EngineStatus, EngineEr
         stored_tags: stored,
         oldest_sample: oldest.map(|t| t.to_rfc3339()),
         newest_sample: newest.map(|t| t.to_rfc3339()),
+        historian_error: None,
+        historian_buffered_bytes: 0,
+        historian_dropped: 0,
     })
+}
+
+/// Open the data dir's historian for reading while no engine runs, holding the data dir's lock.
+pub fn open_historian(
+    config: &Config,
+    data_dir: &Path,
+) -> Result<(DataDir, SledHistorian), EngineError> {
+    let lock = DataDir::acquire(data_dir)?;
+    let h = SledHistorian::open(&data_dir.join("historian"), historian_options(config))?;
+    Ok((lock, h))
 }

@@ -71,3 +71,20 @@ pub fn check_or_create(dir: &Path) -> Result<(), FormatError> {
         Err(e) => Err(io(e)),
     }
 }
+
+/// Move a historian directory aside (to `<dir>.aside-<unix seconds>`) so a fresh one can start;
+/// nothing is deleted. Returns where it went.
+pub fn move_aside(dir: &Path) -> Result<PathBuf, FormatError> {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let name = dir
+        .file_name()
+        .map_or_else(|| "historian".into(), |n| n.to_string_lossy().into_owned());
+    let to = dir.with_file_name(format!("{name}.aside-{secs}"));
+    std::fs::rename(dir, &to).map_err(|error| FormatError::Io {
+        path: dir.to_path_buf(),
+        error,
+    })?;
+    Ok(to)
+}

@@ -1,11 +1,23 @@
-//! Hearth's historian: every tag's samples with their quality, on sled, behind the
-//! [`Historian`] trait so the engine never depends on the storage format.
+//! Hearth's historian: every tag's points with their quality, on sled, behind the [`Historian`]
+//! trait so the engine never depends on the storage format.
+//!
+//! Points are kept in compressed chunks per tag (see `codec`), with 1-minute, 1-hour and 1-day
+//! rollups maintained as points arrive (see `rollup`). Bucketed queries pick raw points or a
+//! rollup by the bucket width. See `docs/HISTORIAN.md` for the on-disk layout.
 
+mod codec;
+pub mod export;
 mod format;
-mod sled_store;
+mod keys;
+mod query;
+pub mod rollup;
+mod store;
+pub mod time;
 
-pub use format::{FORMAT_VERSION, FormatError};
-pub use sled_store::SledHistorian;
+pub use codec::{decode_points, decode_rows, encode_points, encode_rows};
+pub use format::{FORMAT_VERSION, FormatError, move_aside};
+pub use hearth_model::api::{History, HistoryBucket, Resolution};
+pub use store::{Options, Retention, SledHistorian};
 
 use hearth_model::{Quality, Timestamp};
 
@@ -15,10 +27,22 @@ pub enum HistorianError {
     Format(#[from] FormatError),
     #[error("historian database at {path}: {error}")]
     Sled { path: String, error: sled::Error },
+    #[error(
+        "historian database at {path} could not be opened: {error}. It has not been moved or deleted; `hearth reset-historian` moves it aside and starts a fresh one"
+    )]
+    Unopenable { path: String, error: sled::Error },
     #[error("historian record is corrupt: {0}")]
     Corrupt(String),
     #[error("unknown series id {0}")]
     UnknownSeries(u32),
+    #[error(
+        "historian cannot write ({cause}); {buffered_bytes} bytes are held in memory and {dropped} points have been dropped since the buffer filled"
+    )]
+    BufferFull {
+        cause: String,
+        buffered_bytes: usize,
+        dropped: u64,
+    },
 }
 
 /// A series is one tag's history, identified by a number the store assigns to the tag's name
@@ -42,20 +66,59 @@ pub struct Summary {
     pub newest: Option<Timestamp>,
 }
 
+/// What one flush did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FlushReport {
+    /// Points newly written (as deltas of open chunks).
+    pub points: usize,
+    /// Bytes handed to sled in the flush.
+    pub bytes: usize,
+}
+
+/// What one retention pass removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RetentionReport {
+    pub raw_chunks: usize,
+    pub rollup_chunks: usize,
+}
+
+/// The historian's health, for the engine's status and alarms.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Health {
+    /// The last write error, while writes are failing.
+    pub write_error: Option<String>,
+    /// Bytes waiting in memory to be written.
+    pub buffered_bytes: usize,
+    /// Points dropped because the buffer was full.
+    pub dropped: u64,
+    /// Points refused because they were not newer than the tag's last point.
+    pub out_of_order: u64,
+}
+
 /// The storage the engine writes to and reads from.
 pub trait Historian: Send + Sync {
     /// The series for each tag name, created on first use.
     fn series(&self, names: &[&str]) -> Result<Vec<SeriesId>, HistorianError>;
-    /// Add points; they are durable only after [`Historian::flush`] returns.
+    /// Add points, in time order per series. They are durable only after [`Historian::flush`]
+    /// returns; points not newer than their series' last point are refused and counted.
     fn append(&self, batch: &[(SeriesId, Point)]) -> Result<(), HistorianError>;
-    /// Make everything appended so far durable. Returns the bytes written by the flush.
-    fn flush(&self) -> Result<usize, HistorianError>;
+    /// Make everything appended so far durable (written and synced to disk).
+    fn flush(&self) -> Result<FlushReport, HistorianError>;
+    /// The latest point of each tag (`None` for a tag never recorded).
+    fn latest(&self, names: &[&str]) -> Result<Vec<Option<Point>>, HistorianError>;
     /// Raw points of one tag with `from <= ts < to`, in time order.
-    fn range(
+    fn range(&self, name: &str, from: Timestamp, to: Timestamp)
+    -> Result<Vec<Point>, HistorianError>;
+    /// `[from, to)` of one tag in `buckets` equal buckets, from raw points or a rollup.
+    fn history(
         &self,
         name: &str,
         from: Timestamp,
         to: Timestamp,
-    ) -> Result<Vec<Point>, HistorianError>;
+        buckets: usize,
+    ) -> Result<History, HistorianError>;
+    /// Drop what is older than each resolution's retention, as of `now`.
+    fn enforce_retention(&self, now: Timestamp) -> Result<RetentionReport, HistorianError>;
     fn summary(&self) -> Result<Summary, HistorianError>;
+    fn health(&self) -> Health;
 }

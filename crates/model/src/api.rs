@@ -183,6 +183,11 @@ pub struct EngineStatus {
     pub stored_tags: u32,
     pub oldest_sample: Option<String>,
     pub newest_sample: Option<String>,
+    /// Why the historian cannot write, while it cannot (a full disk): points wait in memory.
+    pub historian_error: Option<String>,
+    pub historian_buffered_bytes: u64,
+    /// Points lost because the memory buffer filled while the historian could not write.
+    pub historian_dropped: u64,
 }
 
 /// How the desktop window reaches its engine.
@@ -193,4 +198,63 @@ pub enum EngineTarget {
     InProcess { api_url: String },
     /// Another process (`hearth serve`) holds the data dir: use HTTP and WebSocket.
     Attached { api_url: String, pid: Option<u32> },
+}
+
+/// Where a history answer's buckets were computed from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Resolution {
+    Raw,
+    Minute,
+    Hour,
+    Day,
+}
+
+impl Resolution {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Resolution::Raw => "raw",
+            Resolution::Minute => "1 minute",
+            Resolution::Hour => "1 hour",
+            Resolution::Day => "1 day",
+        }
+    }
+}
+
+/// One bucket of a history answer. A bucket with `good == 0 && other == 0` is a gap: nothing was
+/// recorded in it. Values are never interpolated: `min`, `max`, `first` and `last` come from
+/// points inside the bucket with good quality; `mean` is time-weighted and may come from a
+/// value held over from just before the bucket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct HistoryBucket {
+    /// Bucket start, epoch ms.
+    pub start_ms: i64,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub mean: Option<f64>,
+    pub first: Option<f64>,
+    pub last: Option<f64>,
+    /// Points with good quality and a finite value.
+    pub good: u32,
+    /// Points with bad or uncertain quality, or without a value.
+    pub other: u32,
+}
+
+/// `history(tag, from, to, buckets)`: a window of one tag in equal buckets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct History {
+    pub tag: String,
+    pub from_ms: i64,
+    pub to_ms: i64,
+    pub bucket_ms: i64,
+    pub source: Resolution,
+    pub buckets: Vec<HistoryBucket>,
+}
+
+/// A stored point, as raw reads return it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct HistoryPoint {
+    pub ts_ms: i64,
+    pub value: Option<f64>,
+    pub quality: Quality,
 }

@@ -220,6 +220,10 @@ pub struct RawHistorian {
     pub flush_interval_ms: u64,
     #[serde(default = "default_cache")]
     pub cache_mb: u64,
+    #[serde(default = "default_buffer")]
+    pub buffer_mb: u64,
+    #[serde(default)]
+    pub retention: RawRetention,
 }
 
 impl Default for RawHistorian {
@@ -227,8 +231,55 @@ impl Default for RawHistorian {
         RawHistorian {
             flush_interval_ms: default_flush(),
             cache_mb: default_cache(),
+            buffer_mb: default_buffer(),
+            retention: RawRetention::default(),
         }
     }
+}
+
+/// A retention: a number of days, or "forever".
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum RawKeep {
+    Days(i64),
+    Word(String),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRetention {
+    #[serde(default = "keep_raw")]
+    pub raw: RawKeep,
+    #[serde(default = "keep_minute")]
+    pub minute: RawKeep,
+    #[serde(default = "keep_forever")]
+    pub hour: RawKeep,
+    #[serde(default = "keep_forever")]
+    pub day: RawKeep,
+}
+
+impl Default for RawRetention {
+    fn default() -> Self {
+        RawRetention {
+            raw: keep_raw(),
+            minute: keep_minute(),
+            hour: keep_forever(),
+            day: keep_forever(),
+        }
+    }
+}
+
+fn keep_raw() -> RawKeep {
+    RawKeep::Days(90)
+}
+fn keep_minute() -> RawKeep {
+    RawKeep::Days(730)
+}
+fn keep_forever() -> RawKeep {
+    RawKeep::Word("forever".into())
+}
+fn default_buffer() -> u64 {
+    256
 }
 
 fn default_flush() -> u64 {

@@ -342,6 +342,10 @@ pub struct Furnace {
 pub struct HistorianSettings {
     pub flush_interval: Duration,
     pub cache_bytes: u64,
+    /// How much may wait in memory while the disk cannot be written.
+    pub buffer_bytes: u64,
+    /// Days kept at each resolution (raw, 1 minute, 1 hour, 1 day); `None` keeps it forever.
+    pub retention_days: [Option<u32>; 4],
 }
 
 #[derive(Debug, Clone)]

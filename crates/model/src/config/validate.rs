@@ -316,6 +316,43 @@ pub(super) fn load(path: &Path) -> Result<Config, ConfigErrors> {
             format!("{} MB is outside 8 to 65536", raw.historian.cache_mb),
         );
     }
+    if !(16..=16_384).contains(&raw.historian.buffer_mb) {
+        errors.push(
+            file,
+            "historian.buffer_mb",
+            format!("{} MB is outside 16 to 16384", raw.historian.buffer_mb),
+        );
+    }
+    let mut retention_days = [None; 4];
+    let r = &raw.historian.retention;
+    for (i, (key, keep)) in [
+        ("raw", &r.raw),
+        ("minute", &r.minute),
+        ("hour", &r.hour),
+        ("day", &r.day),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        // Raw points rebuild the open rollup rows after a restart, so keep at least two days.
+        let least = if i == 0 { 2 } else { 1 };
+        match keep {
+            RawKeep::Days(d) if (least..=36_500).contains(d) => {
+                retention_days[i] = u32::try_from(*d).ok();
+            }
+            RawKeep::Days(d) => errors.push(
+                file,
+                &format!("historian.retention.{key}"),
+                format!("{d} days is outside {least} to 36500 (or \"forever\")"),
+            ),
+            RawKeep::Word(w) if w == "forever" => {}
+            RawKeep::Word(w) => errors.push(
+                file,
+                &format!("historian.retention.{key}"),
+                format!("`{w}` is neither a number of days nor \"forever\""),
+            ),
+        }
+    }
     let e = &raw.emissions;
     if !(0.0..21.0).contains(&e.reference_o2_percent) {
         errors.push(
@@ -377,6 +414,8 @@ pub(super) fn load(path: &Path) -> Result<Config, ConfigErrors> {
         historian: HistorianSettings {
             flush_interval: Duration::from_millis(raw.historian.flush_interval_ms),
             cache_bytes: raw.historian.cache_mb * 1024 * 1024,
+            buffer_bytes: raw.historian.buffer_mb * 1024 * 1024,
+            retention_days,
         },
         server: ServerSettings { bind },
         alarms: AlarmSettings {
