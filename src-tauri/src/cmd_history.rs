@@ -37,7 +37,10 @@ pub struct ExportArgs {
 enum Source {
     Engine(EngineClient),
     /// The data dir's lock is held while the files are read, so no engine starts underneath.
-    Files { _lock: DataDir, h: SledHistorian },
+    Files {
+        _lock: DataDir,
+        h: Box<SledHistorian>,
+    },
 }
 
 fn source(config: &Config, data_dir: &Path) -> Result<Source> {
@@ -52,7 +55,10 @@ fn source(config: &Config, data_dir: &Path) -> Result<Source> {
         return Ok(Source::Engine(EngineClient::new(&url)));
     }
     let (lock, h) = hearth_engine::offline::open_historian(config, data_dir)?;
-    Ok(Source::Files { _lock: lock, h })
+    Ok(Source::Files {
+        _lock: lock,
+        h: Box::new(h),
+    })
 }
 
 fn window(config: &Config, from: &str, to: &str) -> Result<(i64, i64)> {
@@ -61,7 +67,11 @@ fn window(config: &Config, from: &str, to: &str) -> Result<(i64, i64)> {
     let f = parse_time(from, now, tz).context("--from")?;
     let t = parse_time(to, now, tz).context("--to")?;
     if t <= f {
-        bail!("--to ({}) must be after --from ({})", format_ts(t, Some(tz)), format_ts(f, Some(tz)));
+        bail!(
+            "--to ({}) must be after --from ({})",
+            format_ts(t, Some(tz)),
+            format_ts(f, Some(tz))
+        );
     }
     Ok((f.0, t.0))
 }
@@ -72,7 +82,10 @@ fn num(v: Option<f64>) -> String {
 
 pub fn history(config: &Config, data_dir: &Path, a: HistoryArgs) -> Result<i32> {
     if config.tag_by_name(&a.tag).is_none() {
-        bail!("unknown tag `{}` (see `hearth poll --once` for the tag names)", a.tag);
+        bail!(
+            "unknown tag `{}` (see `hearth poll --once` for the tag names)",
+            a.tag
+        );
     }
     let (from, to) = window(config, &a.from, &a.to)?;
     let tz = (!a.utc).then_some(config.plant.time_zone);
@@ -93,7 +106,7 @@ pub fn history(config: &Config, data_dir: &Path, a: HistoryArgs) -> Result<i32> 
             };
             let h: History = match &src {
                 Source::Engine(c) => c.history(&q)?,
-                Source::Files { h, .. } => history::history(h, config, &q)?,
+                Source::Files { h, .. } => history::history(h.as_ref(), config, &q)?,
             };
             if a.csv {
                 writeln!(out, "start,min,max,mean,first,last,good,other")?;
@@ -151,7 +164,7 @@ pub fn history(config: &Config, data_dir: &Path, a: HistoryArgs) -> Result<i32> 
             };
             let points: Vec<HistoryPoint> = match &src {
                 Source::Engine(c) => c.points(&q)?,
-                Source::Files { h, .. } => history::points(h, config, &q)?,
+                Source::Files { h, .. } => history::points(h.as_ref(), config, &q)?,
             };
             if a.csv {
                 writeln!(out, "time,value,quality")?;
@@ -218,7 +231,7 @@ pub fn export(config: &Config, data_dir: &Path, a: ExportArgs) -> Result<i32> {
                 }
                 file.write_all(line.as_bytes())?;
                 lines += 1;
-                if lines % 4096 == 0
+                if lines.is_multiple_of(4096)
                     && let Some(t) = line.split(',').next()
                     && let Ok(t) = parse_time(t, Timestamp(to), tz)
                 {
@@ -229,7 +242,7 @@ pub fn export(config: &Config, data_dir: &Path, a: ExportArgs) -> Result<i32> {
         })(),
         Source::Files { h, .. } => {
             let spec = history::export_spec(config, &q)?;
-            history::export(h, &spec, &mut file, &mut |f| {
+            history::export(h.as_ref(), &spec, &mut file, &mut |f| {
                 bar.set_position((f * 1000.0) as u64)
             })
             .map_err(anyhow::Error::from)
@@ -243,11 +256,16 @@ pub fn export(config: &Config, data_dir: &Path, a: ExportArgs) -> Result<i32> {
     match finished {
         Ok(n) => {
             bar.finish_and_clear();
-            std::fs::rename(&part, &a.out)
-                .with_context(|| format!("cannot rename {} to {}", part.display(), a.out.display()))?;
+            std::fs::rename(&part, &a.out).with_context(|| {
+                format!("cannot rename {} to {}", part.display(), a.out.display())
+            })?;
             eprintln!(
                 "Wrote {n} {} to {}",
-                if matches!(src, Source::Engine(_)) { "lines" } else { "points" },
+                if matches!(src, Source::Engine(_)) {
+                    "lines"
+                } else {
+                    "points"
+                },
                 a.out.display()
             );
             Ok(0)

@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use futures_util::StreamExt;
 use hearth_e2e::default_config;
 use hearth_engine::{Engine, EngineOptions};
-use hearth_historian::{Historian, SledHistorian};
+use hearth_historian::{Historian, Options, SledHistorian};
 use hearth_model::api::{LiveBatch, PlantInfo, Snapshot};
 use hearth_model::config::Config;
 use hearth_model::{ManualClock, Quality, Timestamp};
@@ -147,7 +147,7 @@ async fn samples_are_stamped_by_the_injected_clock() -> Result<()> {
         clock.advance_ms(1_000);
     }
     running.stop().await?;
-    let h = SledHistorian::open(&dir.path().join("historian"), 8 << 20)?;
+    let h = SledHistorian::open(&dir.path().join("historian"), Options::default())?;
     let points = h.range("zone1_temp", Timestamp(0), Timestamp(i64::MAX))?;
     assert!(!points.is_empty());
     let end = Timestamp(start.0 + 31_000);

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use hearth_e2e::default_config;
 use hearth_engine::{Engine, EngineOptions};
-use hearth_historian::{Historian, SledHistorian};
+use hearth_historian::{Historian, Options, SledHistorian};
 use hearth_model::config::{Config, DeviceOverride};
 use hearth_model::{Quality, Timestamp};
 use hearth_sim::{RunningSimulator, SimulatorOptions};
@@ -81,7 +81,7 @@ async fn every_default_tag_arrives_good_and_is_in_sled_after_the_engine_stops() 
     running.stop().await?;
     sim.stop().await;
 
-    let h = SledHistorian::open(&dir.path().join("historian"), 8 << 20)?;
+    let h = SledHistorian::open(&dir.path().join("historian"), Options::default())?;
     for name in &tag_names {
         let points = h.range(name, Timestamp(0), Timestamp(i64::MAX))?;
         assert!(!points.is_empty(), "{name} has no stored samples");
@@ -201,7 +201,7 @@ async fn a_plc_stopped_and_restarted_is_polled_again_within_5_s_with_the_gap_mar
     running.stop().await?;
     sim.stop().await;
 
-    let h = SledHistorian::open(&dir.path().join("historian"), 8 << 20)?;
+    let h = SledHistorian::open(&dir.path().join("historian"), Options::default())?;
     let points = h.range("zone1_temp", Timestamp(0), Timestamp(i64::MAX))?;
     let qualities: Vec<Quality> = points.iter().map(|p| p.quality).collect();
     let first_bad = qualities

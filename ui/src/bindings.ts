@@ -97,6 +97,34 @@ export type EngineStatus = {
 /**
  * "engine" when answered by a running engine, "data-dir" when read from the files.
  */
-source: string, pid: number | null, api_url: string | null, data_dir: string, data_dir_bytes: number, devices: Array<DeviceStatus>, tag_count: number, stored_tags: number, oldest_sample: string | null, newest_sample: string | null, };
+source: string, pid: number | null, api_url: string | null, data_dir: string, data_dir_bytes: number, devices: Array<DeviceStatus>, tag_count: number, stored_tags: number, oldest_sample: string | null, newest_sample: string | null, 
+/**
+ * Why the historian cannot write, while it cannot (a full disk): points wait in memory.
+ */
+historian_error: string | null, historian_buffered_bytes: number, 
+/**
+ * Points lost because the memory buffer filled while the historian could not write.
+ */
+historian_dropped: number, };
 
 export type EngineTarget = { "kind": "in_process", api_url: string, } | { "kind": "attached", api_url: string, pid: number | null, };
+
+export type Resolution = "raw" | "minute" | "hour" | "day";
+
+export type HistoryBucket = { 
+/**
+ * Bucket start, epoch ms.
+ */
+start_ms: number, min: number | null, max: number | null, mean: number | null, first: number | null, last: number | null, 
+/**
+ * Points with good quality and a finite value.
+ */
+good: number, 
+/**
+ * Points with bad or uncertain quality, or without a value.
+ */
+other: number, };
+
+export type History = { tag: string, from_ms: number, to_ms: number, bucket_ms: number, source: Resolution, buckets: Array<HistoryBucket>, };
+
+export type HistoryPoint = { ts_ms: number, value: number | null, quality: Quality, };

@@ -7,8 +7,8 @@ use std::sync::{Arc, RwLock};
 use hearth_acquisition::{DevicePoller, PollReport};
 use hearth_historian::{Historian, HistorianError, Point, SeriesId, SledHistorian};
 use hearth_model::api::{
-    History, HistoryPoint,
-    EngineStatus, FurnaceRoles, LiveBatch, PlantInfo, Snapshot, TagInfo, ZoneRoles,
+    EngineStatus, FurnaceRoles, History, HistoryPoint, LiveBatch, PlantInfo, Snapshot, TagInfo,
+    ZoneRoles,
 };
 use hearth_model::config::Config;
 use hearth_model::{SharedClock, SystemClock, TagId};
@@ -418,7 +418,9 @@ async fn ingest(engine: Engine, mut rx: mpsc::Receiver<PollReport>, series: Vec<
         if let Err(err) = appended {
             // While the disk is full this repeats every poll: say it once a minute.
             let now = std::time::Instant::now();
-            if last_append_error.is_none_or(|t: std::time::Instant| now - t > std::time::Duration::from_secs(60)) {
+            if last_append_error
+                .is_none_or(|t: std::time::Instant| now - t > std::time::Duration::from_secs(60))
+            {
                 tracing::error!(%err, "historian append failed");
                 last_append_error = Some(now);
             }
@@ -480,7 +482,11 @@ async fn retention_loop(
         let now = clock.now();
         match tokio::task::spawn_blocking(move || h.enforce_retention(now)).await {
             Ok(Ok(r)) if r.raw_chunks + r.rollup_chunks > 0 => {
-                tracing::info!(raw = r.raw_chunks, rollups = r.rollup_chunks, "retention removed chunks");
+                tracing::info!(
+                    raw = r.raw_chunks,
+                    rollups = r.rollup_chunks,
+                    "retention removed chunks"
+                );
             }
             Ok(Ok(_)) => {}
             Ok(Err(err)) => tracing::error!(%err, "historian retention failed"),

@@ -84,7 +84,11 @@ fn known(config: &Config, tag: &str) -> Result<(), QueryError> {
         .ok_or_else(|| QueryError::UnknownTag(tag.to_owned()))
 }
 
-pub fn history(h: &dyn Historian, config: &Config, q: &HistoryQuery) -> Result<History, QueryError> {
+pub fn history(
+    h: &dyn Historian,
+    config: &Config,
+    q: &HistoryQuery,
+) -> Result<History, QueryError> {
     known(config, &q.tag)?;
     if q.to <= q.from {
         return Err(QueryError::Invalid("`to` must be after `from`".into()));

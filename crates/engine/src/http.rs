@@ -172,7 +172,11 @@ impl std::io::Write for ChannelWriter {
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        if self.buf.is_empty() { Ok(()) } else { self.send() }
+        if self.buf.is_empty() {
+            Ok(())
+        } else {
+            self.send()
+        }
     }
 }
 
@@ -198,7 +202,10 @@ async fn export(State(s): State<AppState>, Query(q): Query<ExportQuery>) -> Resp
         rx.recv().await.map(|item| (item, rx))
     }));
     (
-        [(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"))],
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/csv; charset=utf-8"),
+        )],
         body,
     )
         .into_response()

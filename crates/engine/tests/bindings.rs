@@ -21,6 +21,10 @@ fn render() -> String {
         LiveBatch::decl(&cfg),
         EngineStatus::decl(&cfg),
         EngineTarget::decl(&cfg),
+        Resolution::decl(&cfg),
+        HistoryBucket::decl(&cfg),
+        History::decl(&cfg),
+        HistoryPoint::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/model/src/api.rs. Do not edit by hand:\n\

@@ -215,15 +215,36 @@ pub fn encode_rows(rows: &[Row]) -> Result<Vec<u8>, HistorianError> {
     let mut out = Vec::with_capacity(16 + rows.len() * 8);
     out.push(ROLLUP_V1);
     put_varint(&mut out, rows.len() as u64);
-    put_column(&mut out, &rows.iter().map(|r| r.start.0).collect::<Vec<_>>())?;
+    put_column(
+        &mut out,
+        &rows.iter().map(|r| r.start.0).collect::<Vec<_>>(),
+    )?;
     put_column(&mut out, &rows.iter().map(|r| r.good).collect::<Vec<_>>())?;
     put_column(&mut out, &rows.iter().map(|r| r.other).collect::<Vec<_>>())?;
-    put_column(&mut out, &rows.iter().map(|r| r.weight_ms).collect::<Vec<_>>())?;
-    put_column(&mut out, &rows.iter().map(|r| r.integral).collect::<Vec<_>>())?;
-    put_column(&mut out, &rows.iter().map(|r| opt(r.min)).collect::<Vec<_>>())?;
-    put_column(&mut out, &rows.iter().map(|r| opt(r.max)).collect::<Vec<_>>())?;
-    put_column(&mut out, &rows.iter().map(|r| opt(r.first)).collect::<Vec<_>>())?;
-    put_column(&mut out, &rows.iter().map(|r| opt(r.last)).collect::<Vec<_>>())?;
+    put_column(
+        &mut out,
+        &rows.iter().map(|r| r.weight_ms).collect::<Vec<_>>(),
+    )?;
+    put_column(
+        &mut out,
+        &rows.iter().map(|r| r.integral).collect::<Vec<_>>(),
+    )?;
+    put_column(
+        &mut out,
+        &rows.iter().map(|r| opt(r.min)).collect::<Vec<_>>(),
+    )?;
+    put_column(
+        &mut out,
+        &rows.iter().map(|r| opt(r.max)).collect::<Vec<_>>(),
+    )?;
+    put_column(
+        &mut out,
+        &rows.iter().map(|r| opt(r.first)).collect::<Vec<_>>(),
+    )?;
+    put_column(
+        &mut out,
+        &rows.iter().map(|r| opt(r.last)).collect::<Vec<_>>(),
+    )?;
     Ok(out)
 }
 

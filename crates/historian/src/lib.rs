@@ -17,7 +17,7 @@ pub mod time;
 pub use codec::{decode_points, decode_rows, encode_points, encode_rows};
 pub use format::{FORMAT_VERSION, FormatError, move_aside};
 pub use hearth_model::api::{History, HistoryBucket, Resolution};
-pub use store::{Options, Retention, SledHistorian};
+pub use store::{Footprint, Options, Retention, SledHistorian};
 
 use hearth_model::{Quality, Timestamp};
 
@@ -31,6 +31,10 @@ pub enum HistorianError {
         "historian database at {path} could not be opened: {error}. It has not been moved or deleted; `hearth reset-historian` moves it aside and starts a fresh one"
     )]
     Unopenable { path: String, error: sled::Error },
+    #[error(
+        "the historian at {path} is open in another process (see `hearth status` for the engine holding this data dir)"
+    )]
+    Locked { path: String },
     #[error("historian record is corrupt: {0}")]
     Corrupt(String),
     #[error("unknown series id {0}")]
@@ -107,8 +111,12 @@ pub trait Historian: Send + Sync {
     /// The latest point of each tag (`None` for a tag never recorded).
     fn latest(&self, names: &[&str]) -> Result<Vec<Option<Point>>, HistorianError>;
     /// Raw points of one tag with `from <= ts < to`, in time order.
-    fn range(&self, name: &str, from: Timestamp, to: Timestamp)
-    -> Result<Vec<Point>, HistorianError>;
+    fn range(
+        &self,
+        name: &str,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<Point>, HistorianError>;
     /// `[from, to)` of one tag in `buckets` equal buckets, from raw points or a rollup.
     fn history(
         &self,

@@ -256,7 +256,10 @@ mod tests {
         // [0,1000): 1.0 held 500 ms.  [1000,2000): 1.0 for 500 ms, 3.0 for 500 ms.
         assert_eq!((rows[0].weight_ms, rows[0].mean()), (500, Some(1.0)));
         assert_eq!((rows[1].weight_ms, rows[1].mean()), (1000, Some(2.0)));
-        assert_eq!((rows[1].min, rows[1].max, rows[1].good), (Some(3.0), Some(3.0), 1));
+        assert_eq!(
+            (rows[1].min, rows[1].max, rows[1].good),
+            (Some(3.0), Some(3.0), 1)
+        );
     }
 
     #[test]

@@ -20,7 +20,7 @@ use hearth_model::Timestamp;
 
 use crate::codec::{decode_points, decode_rows, encode_points, encode_rows};
 use crate::format::check_or_create;
-use crate::keys::{self, CHUNK_KEY_LEN, DELTA_KEY_LEN, Kind};
+use crate::keys::{self, Kind};
 use crate::query;
 use crate::rollup::{DEFAULT_HOLD_MS, Grid, PointAggregator, Row, RowMerger};
 use crate::{
@@ -38,10 +38,6 @@ pub(crate) const LEVELS: [(Kind, i64, i64); 3] = [
     (Kind::Hour, HOUR_MS, 30 * DAY_MS),
     (Kind::Day, DAY_MS, 1_000 * DAY_MS),
 ];
-
-/// sled's log segment size. Small segments keep its space overhead down for chunk-sized values
-/// (measured in `benches/historian.rs`); fixed, because a database keeps the size it was made with.
-const SEGMENT_BYTES: usize = 64 * 1024;
 
 /// How long each resolution is kept; `None` keeps it forever.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,19 +83,32 @@ pub struct Options {
     pub retention: Retention,
     /// How much may wait in memory while writes fail before points are dropped.
     pub buffer_bytes: usize,
+    /// sled's log segment size (see `docs/HISTORIAN.md`); a database keeps the size it was
+    /// created with.
+    pub segment_bytes: usize,
 }
 
 impl Default for Options {
     fn default() -> Options {
         Options {
             cache_bytes: 64 << 20,
-            chunk_points: 10_800,
+            chunk_points: 14_400,
             chunk_span_ms: 6 * HOUR_MS,
             hold_ms: DEFAULT_HOLD_MS,
             retention: Retention::default(),
             buffer_bytes: 256 << 20,
+            segment_bytes: 32 << 10,
         }
     }
+}
+
+/// Keys and bytes (key + value) held, by kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Footprint {
+    pub raw: (u64, u64),
+    pub deltas: (u64, u64),
+    pub rollups: (u64, u64),
+    pub index: (u64, u64),
 }
 
 #[derive(Debug, Clone)]
@@ -210,7 +219,10 @@ impl SeriesState {
         self.open.push(p);
         self.last = Some(p);
         self.aggregate(&p, i64::MIN)?;
-        let span = self.open.first().map_or(0, |f| p.ts.0.saturating_sub(f.ts.0));
+        let span = self
+            .open
+            .first()
+            .map_or(0, |f| p.ts.0.saturating_sub(f.ts.0));
         if self.open.len() >= opts.chunk_points || span >= opts.chunk_span_ms {
             self.seal()?;
         }
@@ -246,10 +258,51 @@ impl SeriesState {
     }
 }
 
+fn ops_batch(ops: &[Op]) -> sled::Batch {
+    let mut b = sled::Batch::default();
+    for op in ops {
+        match op {
+            Op::Insert(k, v) => b.insert(k.as_slice(), v.as_slice()),
+            Op::Remove(k) => b.remove(k.as_slice()),
+        }
+    }
+    b
+}
+
 struct Handles {
     db: sled::Db,
     names: sled::Tree,
+    /// Index, deltas.
     data: sled::Tree,
+    /// Sealed chunks only: a tree that grows at its right edge (see `keys`).
+    chunks: sled::Tree,
+}
+
+impl Handles {
+    /// Apply ops as two batches, chunks first: a crash between them leaves chunks no index
+    /// entry points to yet, which readers never see and the next seal writes again.
+    fn apply(&self, ops: &[Op]) -> Result<(), sled::Error> {
+        let mut chunks = sled::Batch::default();
+        let mut data = sled::Batch::default();
+        for op in ops {
+            let (k, batch) = match op {
+                Op::Insert(k, _) | Op::Remove(k) => (
+                    k,
+                    if keys::region(k) == keys::Region::Chunk {
+                        &mut chunks
+                    } else {
+                        &mut data
+                    },
+                ),
+            };
+            match op {
+                Op::Insert(_, v) => batch.insert(k.as_slice(), v.as_slice()),
+                Op::Remove(_) => batch.remove(k.as_slice()),
+            }
+        }
+        self.chunks.apply_batch(chunks)?;
+        self.data.apply_batch(data)
+    }
 }
 
 struct State {
@@ -266,7 +319,10 @@ struct State {
 
 impl State {
     fn buffered(&self) -> usize {
-        self.series.values().map(SeriesState::buffered).sum::<usize>()
+        self.series
+            .values()
+            .map(SeriesState::buffered)
+            .sum::<usize>()
             + self.unsynced.iter().map(Op::bytes).sum::<usize>()
     }
 }
@@ -291,18 +347,35 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-fn open_sled(dir: &Path, cache_bytes: u64) -> Result<Handles, HistorianError> {
+fn open_sled(dir: &Path, opts: &Options) -> Result<Handles, HistorianError> {
     let unopenable = |error| HistorianError::Unopenable {
         path: dir.display().to_string(),
         error,
     };
-    let db = sled::Config::new()
+    let config = sled::Config::new()
         .path(dir.join("db"))
-        .cache_capacity(cache_bytes)
-        .segment_size(SEGMENT_BYTES)
-        .flush_every_ms(None)
-        .open()
-        .map_err(unopenable)?;
+        .cache_capacity(opts.cache_bytes)
+        .segment_size(opts.segment_bytes)
+        .flush_every_ms(None);
+    // sled's I/O threads hold its file lock for a moment after the last handle is dropped, so
+    // a reopen in the same process (after a failed write, or a stop and start) may need a retry.
+    // Another process holding the database is reported once the retries run out.
+    let mut attempts = 0;
+    let db = loop {
+        match config.open() {
+            Ok(db) => break db,
+            Err(sled::Error::Io(e)) if e.to_string().contains("could not acquire lock") => {
+                attempts += 1;
+                if attempts >= 100 {
+                    return Err(HistorianError::Locked {
+                        path: dir.display().to_string(),
+                    });
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(e) => return Err(unopenable(e)),
+        }
+    };
     let meta = db.open_tree("meta").map_err(unopenable)?;
     let version = crate::FORMAT_VERSION.to_be_bytes();
     match meta.get("format").map_err(unopenable)? {
@@ -321,6 +394,7 @@ fn open_sled(dir: &Path, cache_bytes: u64) -> Result<Handles, HistorianError> {
     Ok(Handles {
         names: db.open_tree("series").map_err(unopenable)?,
         data: db.open_tree("data").map_err(unopenable)?,
+        chunks: db.open_tree("chunks").map_err(unopenable)?,
         db,
     })
 }
@@ -330,7 +404,7 @@ impl SledHistorian {
     /// touching it.
     pub fn open(dir: &Path, opts: Options) -> Result<SledHistorian, HistorianError> {
         check_or_create(dir)?;
-        let handles = open_sled(dir, opts.cache_bytes)?;
+        let handles = open_sled(dir, &opts)?;
         let h = SledHistorian {
             path: dir.to_path_buf(),
             handles: RwLock::new(handles),
@@ -352,6 +426,25 @@ impl SledHistorian {
 
     pub fn options(&self) -> &Options {
         &self.opts
+    }
+
+    /// What the data tree holds, by kind: (keys, value bytes) for raw chunks, open-chunk deltas
+    /// and rollup chunks. For `hearth status` and the benchmark.
+    pub fn footprint(&self) -> Result<Footprint, HistorianError> {
+        let mut f = Footprint::default();
+        let h = self.handles();
+        for kv in h.data.iter().chain(h.chunks.iter()) {
+            let (k, v) = kv.map_err(|e| self.err(e))?;
+            let slot = match (keys::region(&k), k.get(1)) {
+                (keys::Region::Chunk, Some(0)) => &mut f.raw,
+                (keys::Region::Chunk, _) => &mut f.rollups,
+                (keys::Region::Delta, _) => &mut f.deltas,
+                _ => &mut f.index,
+            };
+            slot.0 += 1;
+            slot.1 += (k.len() + v.len()) as u64;
+        }
+        Ok(f)
     }
 
     fn err(&self, error: sled::Error) -> HistorianError {
@@ -391,43 +484,58 @@ impl SledHistorian {
     fn rebuild(&self, id: SeriesId) -> Result<SeriesState, HistorianError> {
         let mut s = SeriesState::new(id, self.opts.hold_ms);
         let h = self.handles();
-        let mut deltas = Vec::new();
-        let mut last_sealed = None;
-        for kv in h.data.scan_prefix(keys::prefix(Kind::Raw, id)).rev() {
+        let last_sealed = match h
+            .data
+            .scan_prefix(keys::index_prefix(Kind::Raw, id))
+            .next_back()
+        {
+            Some(kv) => {
+                let (k, _) = kv.map_err(|e| self.err(e))?;
+                keys::index_time(&k)
+            }
+            None => None,
+        };
+        for kv in h.data.scan_prefix(keys::delta_prefix(id)) {
             let (k, v) = kv.map_err(|e| self.err(e))?;
-            if k.len() == CHUNK_KEY_LEN {
-                last_sealed = Some(v);
-                break;
+            let Some((first, seq)) = keys::delta_parts(&k) else {
+                continue;
+            };
+            // Deltas of a chunk that was sealed are never left behind (the seal removes them in
+            // the same batch), but if one were, the sealed chunk already holds its points.
+            if last_sealed.is_some_and(|l| first <= l) {
+                continue;
             }
-            if k.len() == DELTA_KEY_LEN {
-                let seq = u32::from_be_bytes([k[13], k[14], k[15], k[16]]);
-                deltas.push((seq, v));
-            }
+            decode_points(&v, &mut s.open)?;
+            s.deltas = s.deltas.max(seq + 1);
         }
-        deltas.reverse();
-        for (_, v) in &deltas {
-            decode_points(v, &mut s.open)?;
-        }
+        s.open.sort_by_key(|p| p.ts);
         // A delta written again after a failed flush repeats points: keep each time once.
         s.open.dedup_by_key(|p| p.ts);
         s.persisted = s.open.len();
-        s.deltas = deltas.last().map_or(0, |(seq, _)| seq + 1);
         s.last = match (s.open.last(), last_sealed) {
             (Some(p), _) => Some(*p),
-            (None, Some(v)) => {
-                let mut pts = Vec::new();
-                decode_points(&v, &mut pts)?;
-                pts.last().copied()
-            }
+            (None, Some(t)) => match h.chunks.get(keys::chunk_key(Kind::Raw, id, t)) {
+                Ok(Some(v)) => {
+                    let mut pts = Vec::new();
+                    decode_points(&v, &mut pts)?;
+                    pts.last().copied()
+                }
+                Ok(None) => None,
+                Err(e) => return Err(self.err(e)),
+            },
             (None, None) => None,
         };
 
         // Where each level's sealed chunks end.
         let mut ends = [i64::MIN; 3];
         for (i, (kind, _, period)) in LEVELS.iter().enumerate() {
-            if let Some(kv) = h.data.scan_prefix(keys::prefix(*kind, id)).next_back() {
+            if let Some(kv) = h
+                .data
+                .scan_prefix(keys::index_prefix(*kind, id))
+                .next_back()
+            {
                 let (k, _) = kv.map_err(|e| self.err(e))?;
-                if let Some(t) = keys::time_of(&k) {
+                if let Some(t) = keys::index_time(&k) {
                     ends[i] = t + period;
                 }
             }
@@ -453,28 +561,47 @@ impl SledHistorian {
         Ok(s)
     }
 
+    /// Start times of the sealed chunks of one kind and series that may hold `[from, to)`: for
+    /// raw chunks, the one starting at or before `from` and every one starting before `to`.
+    fn chunk_starts(
+        &self,
+        h: &Handles,
+        kind: Kind,
+        id: SeriesId,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<i64>, HistorianError> {
+        let mut out = Vec::new();
+        let lo = keys::index_key(kind, id, i64::MIN);
+        let at = keys::index_key(kind, id, from);
+        if let Some(kv) = h.data.range(lo..=at).next_back() {
+            let (k, _) = kv.map_err(|e| self.err(e))?;
+            out.extend(keys::index_time(&k));
+        }
+        for kv in h.data.range(at..keys::index_key(kind, id, to)) {
+            let (k, _) = kv.map_err(|e| self.err(e))?;
+            if let Some(t) = keys::index_time(&k)
+                && out.last() != Some(&t)
+            {
+                out.push(t);
+            }
+        }
+        Ok(out)
+    }
+
     /// Sealed raw points in sled with `from <= ts < to`.
     fn sled_points(&self, id: SeriesId, from: i64, to: i64) -> Result<Vec<Point>, HistorianError> {
         let h = self.handles();
-        let lo = keys::chunk_key(Kind::Raw, id, i64::MIN);
-        let at = keys::chunk_key(Kind::Raw, id, from);
-        // The chunk that starts at or before `from` may hold points at `from`.
-        let mut start = at.to_vec();
-        for kv in h.data.range(lo..=at).rev() {
-            let (k, _) = kv.map_err(|e| self.err(e))?;
-            if k.len() == CHUNK_KEY_LEN {
-                start = k.to_vec();
-                break;
-            }
-        }
-        let end = keys::chunk_key(Kind::Raw, id, to);
         let mut out = Vec::new();
         let mut buf = Vec::new();
-        for kv in h.data.range(start..end.to_vec()) {
-            let (k, v) = kv.map_err(|e| self.err(e))?;
-            if k.len() != CHUNK_KEY_LEN {
+        for t in self.chunk_starts(&h, Kind::Raw, id, from, to)? {
+            let Some(v) = h
+                .chunks
+                .get(keys::chunk_key(Kind::Raw, id, t))
+                .map_err(|e| self.err(e))?
+            else {
                 continue;
-            }
+            };
             buf.clear();
             decode_points(&v, &mut buf)?;
             out.extend(buf.iter().filter(|p| p.ts.0 >= from && p.ts.0 < to));
@@ -494,20 +621,17 @@ impl SledHistorian {
         if from >= to {
             return Ok(out);
         }
-        let period = LEVELS
-            .iter()
-            .find(|l| l.0 == kind)
-            .map_or(DAY_MS, |l| l.2);
-        let first = if from == i64::MIN {
-            i64::MIN
-        } else {
-            from.div_euclid(period) * period
-        };
         let h = self.handles();
         let mut buf = Vec::new();
-        let range = keys::chunk_key(kind, id, first)..keys::chunk_key(kind, id, to);
-        for kv in h.data.range(range) {
-            let (_, v) = kv.map_err(|e| self.err(e))?;
+        // A rollup chunk covers its whole period, so the one holding `from` starts at or before it.
+        for t in self.chunk_starts(&h, kind, id, from, to)? {
+            let Some(v) = h
+                .chunks
+                .get(keys::chunk_key(kind, id, t))
+                .map_err(|e| self.err(e))?
+            else {
+                continue;
+            };
             buf.clear();
             decode_rows(&v, &mut buf)?;
             out.extend(buf.iter().filter(|r| r.start.0 >= from && r.start.0 < to));
@@ -568,7 +692,10 @@ impl SledHistorian {
         if level >= 2 {
             buf.extend(s.day.open_row());
         }
-        out.extend(buf.into_iter().filter(|r| r.start.0 >= from && r.start.0 < to));
+        out.extend(
+            buf.into_iter()
+                .filter(|r| r.start.0 >= from && r.start.0 < to),
+        );
         Ok(out)
     }
 
@@ -586,6 +713,10 @@ impl SledHistorian {
                     keys::chunk_key(Kind::Raw, s.id, c.first_ts).to_vec(),
                     c.bytes.clone(),
                 ));
+                ops.push(Op::Insert(
+                    keys::index_key(Kind::Raw, s.id, c.first_ts).to_vec(),
+                    Vec::new(),
+                ));
                 for seq in 0..=c.deltas {
                     ops.push(Op::Remove(keys::delta_key(s.id, c.first_ts, seq).to_vec()));
                 }
@@ -595,6 +726,10 @@ impl SledHistorian {
                     ops.push(Op::Insert(
                         keys::chunk_key(LEVELS[i].0, s.id, *start).to_vec(),
                         bytes.clone(),
+                    ));
+                    ops.push(Op::Insert(
+                        keys::index_key(LEVELS[i].0, s.id, *start).to_vec(),
+                        Vec::new(),
                     ));
                 }
             }
@@ -608,18 +743,8 @@ impl SledHistorian {
             }
         }
         if !ops.is_empty() {
-            let mut batch = sled::Batch::default();
-            for op in &ops {
-                report.bytes += op.bytes();
-                match op {
-                    Op::Insert(k, v) => batch.insert(k.as_slice(), v.as_slice()),
-                    Op::Remove(k) => batch.remove(k.as_slice()),
-                }
-            }
-            self.handles()
-                .data
-                .apply_batch(batch)
-                .map_err(|e| self.err(e))?;
+            report.bytes = ops.iter().map(Op::bytes).sum();
+            self.handles().apply(&ops).map_err(|e| self.err(e))?;
             for s in st.series.values_mut() {
                 s.sealed.clear();
                 for l in &mut s.levels {
@@ -652,21 +777,15 @@ impl SledHistorian {
             Handles {
                 names: stand_in.open_tree("series").map_err(|e| self.err(e))?,
                 data: stand_in.open_tree("data").map_err(|e| self.err(e))?,
+                chunks: stand_in.open_tree("chunks").map_err(|e| self.err(e))?,
                 db: stand_in,
             },
         );
         drop(old);
-        let fresh = open_sled(&self.path, self.opts.cache_bytes)?;
+        let fresh = open_sled(&self.path, &self.opts)?;
         *h = fresh;
         if !st.unsynced.is_empty() {
-            let mut batch = sled::Batch::default();
-            for op in &st.unsynced {
-                match op {
-                    Op::Insert(k, v) => batch.insert(k.as_slice(), v.as_slice()),
-                    Op::Remove(k) => batch.remove(k.as_slice()),
-                }
-            }
-            h.data.apply_batch(batch).map_err(|e| self.err(e))?;
+            h.apply(&st.unsynced).map_err(|e| self.err(e))?;
         }
         Ok(())
     }
@@ -790,12 +909,8 @@ impl Historian for SledHistorian {
         };
         let rows = match plan.level {
             None => {
-                let pts = self.points_locked(
-                    &st,
-                    id,
-                    from.0.saturating_sub(self.opts.hold_ms),
-                    to.0,
-                )?;
+                let pts =
+                    self.points_locked(&st, id, from.0.saturating_sub(self.opts.hold_ms), to.0)?;
                 query::rows_from_points(&plan, &pts, self.opts.hold_ms)
             }
             Some(level) => {
@@ -820,24 +935,24 @@ impl Historian for SledHistorian {
                 let mut doomed = Vec::new();
                 {
                     let h = self.handles();
-                    let range = keys::chunk_key(*kind, *id, i64::MIN)
-                        ..keys::chunk_key(*kind, *id, cutoff);
-                    let mut prev: Option<sled::IVec> = None;
+                    let range =
+                        keys::index_key(*kind, *id, i64::MIN)..=keys::index_key(*kind, *id, cutoff);
+                    let mut prev: Option<i64> = None;
                     for kv in h.data.range(range) {
                         let (k, _) = kv.map_err(|e| self.err(e))?;
-                        if k.len() != CHUNK_KEY_LEN {
+                        let Some(t) = keys::index_time(&k) else {
                             continue;
-                        }
+                        };
                         match period {
                             // A rollup chunk ends with its period.
                             Some(p) => {
-                                if keys::time_of(&k).is_some_and(|t| t + p <= cutoff) {
-                                    doomed.push(k);
+                                if t + p <= cutoff {
+                                    doomed.push(t);
                                 }
                             }
                             // A raw chunk ends where the next one starts.
                             None => {
-                                if let Some(p) = prev.replace(k) {
+                                if let Some(p) = prev.replace(t) {
                                     doomed.push(p);
                                 }
                             }
@@ -845,13 +960,22 @@ impl Historian for SledHistorian {
                     }
                 }
                 for group in doomed.chunks(256) {
-                    let mut batch = sled::Batch::default();
-                    for k in group {
-                        batch.remove(k);
-                    }
-                    self.handles()
-                        .data
-                        .apply_batch(batch)
+                    // Index entries first: a chunk nobody points to is never read.
+                    let ops: Vec<Op> = group
+                        .iter()
+                        .map(|t| Op::Remove(keys::index_key(*kind, *id, *t).to_vec()))
+                        .chain(
+                            group
+                                .iter()
+                                .map(|t| Op::Remove(keys::chunk_key(*kind, *id, *t).to_vec())),
+                        )
+                        .collect();
+                    let h = self.handles();
+                    h.data
+                        .apply_batch(ops_batch(&ops[..group.len()]))
+                        .map_err(|e| self.err(e))?;
+                    h.chunks
+                        .apply_batch(ops_batch(&ops[group.len()..]))
                         .map_err(|e| self.err(e))?;
                 }
                 if period.is_some() {
@@ -873,12 +997,14 @@ impl Historian for SledHistorian {
             ..Summary::default()
         };
         for (id, ss) in &st.series {
-            let mut first = None;
-            for kv in h.data.scan_prefix(keys::prefix(Kind::Raw, *id)) {
-                let (k, _) = kv.map_err(|e| self.err(e))?;
-                first = keys::time_of(&k);
-                break;
-            }
+            let first = match h
+                .data
+                .scan_prefix(keys::index_prefix(Kind::Raw, *id))
+                .next()
+            {
+                Some(kv) => keys::index_time(&kv.map_err(|e| self.err(e))?.0),
+                None => None,
+            };
             let first = first
                 .or_else(|| ss.sealed.first().map(|c| c.first_ts))
                 .or_else(|| ss.open.first().map(|p| p.ts.0));

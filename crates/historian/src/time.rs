@@ -54,18 +54,28 @@ pub fn parse_time(input: &str, now: Timestamp, tz: Tz) -> Result<Timestamp, Time
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Ok(Timestamp(t.timestamp_millis()));
     }
-    let naive = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
-        .or_else(|| {
-            NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .ok()
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-        })
-        .ok_or_else(|| err(input, "unrecognised format"))?;
+    let naive = [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+    .or_else(|| {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+    })
+    .ok_or_else(|| err(input, "unrecognised format"))?;
     match tz.from_local_datetime(&naive) {
-        LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => Ok(Timestamp(t.timestamp_millis())),
-        LocalResult::None => Err(err(input, format!("that local time does not exist in {tz}"))),
+        LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => {
+            Ok(Timestamp(t.timestamp_millis()))
+        }
+        LocalResult::None => Err(err(
+            input,
+            format!("that local time does not exist in {tz}"),
+        )),
     }
 }
 
@@ -93,8 +103,14 @@ mod tests {
         let tz = chrono_tz::Asia::Shanghai;
         assert_eq!(parse_time("now", NOW, tz)?, NOW);
         assert_eq!(parse_time("-2h", NOW, tz)?, Timestamp(NOW.0 - 7_200_000));
-        assert_eq!(parse_time("now-30m", NOW, tz)?, Timestamp(NOW.0 - 1_800_000));
-        assert_eq!(parse_time("-1.5d", NOW, tz)?, Timestamp(NOW.0 - 129_600_000));
+        assert_eq!(
+            parse_time("now-30m", NOW, tz)?,
+            Timestamp(NOW.0 - 1_800_000)
+        );
+        assert_eq!(
+            parse_time("-1.5d", NOW, tz)?,
+            Timestamp(NOW.0 - 129_600_000)
+        );
         assert_eq!(
             parse_time("2026-11-28T00:00:00Z", NOW, tz)?,
             Timestamp(1_795_824_000_000)

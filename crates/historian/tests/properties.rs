@@ -52,9 +52,7 @@ fn points(max: usize) -> impl Strategy<Value = Vec<Point>> {
 }
 
 fn same(a: &Point, b: &Point) -> bool {
-    a.ts == b.ts
-        && a.quality == b.quality
-        && a.value.map(f64::to_bits) == b.value.map(f64::to_bits)
+    a.ts == b.ts && a.quality == b.quality && a.value.map(f64::to_bits) == b.value.map(f64::to_bits)
 }
 
 proptest! {
@@ -145,16 +143,35 @@ fn check(
 ) -> Result<(), TestCaseError> {
     let hold = h.options().hold_ms;
     let got = h
-        .history("t", Timestamp(origin), Timestamp(origin + width * n as i64), n)
+        .history(
+            "t",
+            Timestamp(origin),
+            Timestamp(origin + width * n as i64),
+            n,
+        )
         .map_err(|e| TestCaseError::fail(e.to_string()))?;
     prop_assert_eq!(got.source, expect);
     prop_assert_eq!(got.bucket_ms, width);
     let want = brute_force(pts, origin, width, n, hold);
     for (g, w) in got.buckets.iter().zip(&want) {
         prop_assert_eq!(g.start_ms, w.start.0);
-        prop_assert_eq!((g.good, g.other), (w.good, w.other), "bucket at {}", w.start.0);
-        prop_assert_eq!((g.min, g.max, g.first, g.last), (w.min, w.max, w.first, w.last));
-        prop_assert!(close(g.mean, w.mean()), "mean {:?} vs {:?} at {}", g.mean, w.mean(), w.start.0);
+        prop_assert_eq!(
+            (g.good, g.other),
+            (w.good, w.other),
+            "bucket at {}",
+            w.start.0
+        );
+        prop_assert_eq!(
+            (g.min, g.max, g.first, g.last),
+            (w.min, w.max, w.first, w.last)
+        );
+        prop_assert!(
+            close(g.mean, w.mean()),
+            "mean {:?} vs {:?} at {}",
+            g.mean,
+            w.mean(),
+            w.start.0
+        );
     }
     Ok(())
 }

@@ -342,13 +342,13 @@ pub(super) fn load(path: &Path) -> Result<Config, ConfigErrors> {
             }
             RawKeep::Days(d) => errors.push(
                 file,
-                &format!("historian.retention.{key}"),
+                format!("historian.retention.{key}"),
                 format!("{d} days is outside {least} to 36500 (or \"forever\")"),
             ),
             RawKeep::Word(w) if w == "forever" => {}
             RawKeep::Word(w) => errors.push(
                 file,
-                &format!("historian.retention.{key}"),
+                format!("historian.retention.{key}"),
                 format!("`{w}` is neither a number of days nor \"forever\""),
             ),
         }
