@@ -782,7 +782,11 @@ impl SledHistorian {
             },
         );
         drop(old);
-        let fresh = open_sled(&self.path, &self.opts)?;
+        let fresh = open_sled(&self.path, &self.opts).map_err(|e| match e {
+            // Not a broken database: the same failure that stopped the writes.
+            HistorianError::Unopenable { path, error } => HistorianError::Sled { path, error },
+            other => other,
+        })?;
         *h = fresh;
         if !st.unsynced.is_empty() {
             h.apply(&st.unsynced).map_err(|e| self.err(e))?;
