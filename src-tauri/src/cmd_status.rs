@@ -50,6 +50,14 @@ pub fn run(config: &Config, data_dir: &Path, json: bool) -> Result<i32> {
         "Newest:      {}",
         status.newest_sample.as_deref().unwrap_or("-")
     );
+    match &status.historian_error {
+        Some(e) => println!(
+            "Historian:   CANNOT WRITE: {e}; {} held in memory, {} points dropped",
+            human_bytes(status.historian_buffered_bytes),
+            status.historian_dropped
+        ),
+        None => println!("Historian:   writing"),
+    }
     println!("Devices:");
     for d in &status.devices {
         let state = d.state.as_str();

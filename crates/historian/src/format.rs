@@ -18,6 +18,10 @@ pub enum FormatError {
         "{path} is not a Hearth historian format file ({reason}); the data dir has not been modified"
     )]
     Unreadable { path: PathBuf, reason: String },
+    #[error(
+        "the historian database at {path} changed after it was last closed ({detail}): it is damaged and has not been opened or modified. `hearth reset-historian` moves it aside and starts a fresh one"
+    )]
+    Damaged { path: PathBuf, detail: String },
     #[error("{path}: {error}")]
     Io {
         path: PathBuf,
@@ -87,4 +91,101 @@ pub fn move_aside(dir: &Path) -> Result<PathBuf, FormatError> {
         error,
     })?;
     Ok(to)
+}
+
+/// Written after a clean close: every file of sled's database with its size and CRC-32. The next
+/// open checks them before sled touches anything, so a database damaged while closed (disk
+/// fault, a stray copy) is refused as it is, instead of being "recovered" by sled, which cuts the
+/// log at the first bad page. After a crash there is no manifest and sled's recovery runs as it
+/// must.
+const CLEAN_FILE: &str = "CLEAN";
+
+fn sled_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.join("db")];
+    while let Some(d) = stack.pop() {
+        let rd = match std::fs::read_dir(&d) {
+            Ok(rd) => rd,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e),
+        };
+        for e in rd {
+            let p = e?.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn manifest(dir: &Path) -> std::io::Result<String> {
+    let mut text = String::new();
+    for p in sled_files(dir)? {
+        let mut hasher = crc32fast::Hasher::new();
+        let mut f = std::fs::File::open(&p)?;
+        let mut buf = vec![0u8; 1 << 20];
+        let mut len = 0u64;
+        loop {
+            let n = std::io::Read::read(&mut f, &mut buf)?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+            len += n as u64;
+        }
+        let rel = p.strip_prefix(dir).unwrap_or(&p);
+        text.push_str(&format!(
+            "{} {len} {:08x}\n",
+            rel.display(),
+            hasher.finalize()
+        ));
+    }
+    Ok(text)
+}
+
+/// Record the database as cleanly closed.
+pub fn mark_clean(dir: &Path) -> Result<(), FormatError> {
+    let io = |error| FormatError::Io {
+        path: dir.join(CLEAN_FILE),
+        error,
+    };
+    let text = manifest(dir).map_err(io)?;
+    let tmp = dir.join("CLEAN.tmp");
+    std::fs::write(&tmp, text).map_err(io)?;
+    std::fs::rename(&tmp, dir.join(CLEAN_FILE)).map_err(io)
+}
+
+/// Before sled opens: if the database was closed cleanly, check it is exactly as it was left,
+/// then drop the mark (from now on it is being written).
+pub fn check_clean(dir: &Path) -> Result<(), FormatError> {
+    let path = dir.join(CLEAN_FILE);
+    let io = |error| FormatError::Io {
+        path: path.clone(),
+        error,
+    };
+    let recorded = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(io(e)),
+    };
+    let now = manifest(dir).map_err(io)?;
+    if now != recorded {
+        let first = recorded
+            .lines()
+            .zip(now.lines().chain(std::iter::repeat("(missing)")))
+            .find(|(a, b)| a != b)
+            .map_or_else(
+                || "files were added".to_owned(),
+                |(a, b)| format!("recorded `{a}`, found `{b}`"),
+            );
+        return Err(FormatError::Damaged {
+            path: dir.to_path_buf(),
+            detail: first,
+        });
+    }
+    std::fs::remove_file(&path).map_err(io)
 }

@@ -19,7 +19,7 @@ use std::sync::{Mutex, MutexGuard, RwLock};
 use hearth_model::Timestamp;
 
 use crate::codec::{decode_points, decode_rows, encode_points, encode_rows};
-use crate::format::check_or_create;
+use crate::format::{check_clean, check_or_create, mark_clean};
 use crate::keys::{self, Kind};
 use crate::query;
 use crate::rollup::{DEFAULT_HOLD_MS, Grid, PointAggregator, Row, RowMerger};
@@ -269,6 +269,17 @@ fn ops_batch(ops: &[Op]) -> sled::Batch {
     b
 }
 
+/// An empty in-memory database, to hold the place of the real one while it is closed.
+fn stand_in() -> Result<Handles, sled::Error> {
+    let db = sled::Config::new().temporary(true).open()?;
+    Ok(Handles {
+        names: db.open_tree("series")?,
+        data: db.open_tree("data")?,
+        chunks: db.open_tree("chunks")?,
+        db,
+    })
+}
+
 struct Handles {
     db: sled::Db,
     names: sled::Tree,
@@ -404,6 +415,7 @@ impl SledHistorian {
     /// touching it.
     pub fn open(dir: &Path, opts: Options) -> Result<SledHistorian, HistorianError> {
         check_or_create(dir)?;
+        check_clean(dir)?;
         let handles = open_sled(dir, &opts)?;
         let h = SledHistorian {
             path: dir.to_path_buf(),
@@ -768,19 +780,7 @@ impl SledHistorian {
         let mut h = self.handles.write().unwrap_or_else(|p| p.into_inner());
         // The old handles must be gone before sled opens the files again; a temporary database
         // stands in meanwhile (and stays, empty, if the reopen fails: the next flush retries).
-        let stand_in = sled::Config::new()
-            .temporary(true)
-            .open()
-            .map_err(|e| self.err(e))?;
-        let old = std::mem::replace(
-            &mut *h,
-            Handles {
-                names: stand_in.open_tree("series").map_err(|e| self.err(e))?,
-                data: stand_in.open_tree("data").map_err(|e| self.err(e))?,
-                chunks: stand_in.open_tree("chunks").map_err(|e| self.err(e))?,
-                db: stand_in,
-            },
-        );
+        let old = std::mem::replace(&mut *h, stand_in().map_err(|e| self.err(e))?);
         drop(old);
         let fresh = open_sled(&self.path, &self.opts).map_err(|e| match e {
             // Not a broken database: the same failure that stopped the writes.
@@ -792,6 +792,35 @@ impl SledHistorian {
             h.apply(&st.unsynced).map_err(|e| self.err(e))?;
         }
         Ok(())
+    }
+}
+
+impl Drop for SledHistorian {
+    /// Flush, close sled, and mark the database cleanly closed (see `format::mark_clean`).
+    fn drop(&mut self) {
+        if let Err(err) = self.flush() {
+            tracing::error!(%err, "historian: final flush failed; the next start recovers");
+            return;
+        }
+        let Ok(placeholder) = stand_in() else { return };
+        let h = self.handles.get_mut().unwrap_or_else(|p| p.into_inner());
+        drop(std::mem::replace(h, placeholder));
+        // sled's I/O threads let go of the files a moment after the last handle: wait for its
+        // lock, so the manifest is taken of files nobody writes any more.
+        let lock = self.path.join("db").join("db");
+        for _ in 0..250 {
+            match std::fs::File::open(&lock).map(|f| f.try_lock().is_ok()) {
+                Ok(true) => {
+                    if let Err(err) = mark_clean(&self.path) {
+                        tracing::warn!(%err, "historian: could not record a clean close");
+                    }
+                    return;
+                }
+                Ok(false) => std::thread::sleep(std::time::Duration::from_millis(20)),
+                Err(_) => return,
+            }
+        }
+        tracing::warn!("historian: sled kept its files busy; not recording a clean close");
     }
 }
 

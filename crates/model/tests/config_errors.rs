@@ -360,3 +360,26 @@ fn device_overrides_make_a_device_read_only_and_never_a_simulator() {
             .is_err()
     );
 }
+
+#[test]
+fn historian_retention_takes_days_or_forever() {
+    let c = Case::new(
+        |s| {
+            s.replace("raw = 90", "raw = 1")
+                .replace("hour = \"forever\"", "hour = \"always\"")
+        },
+        same,
+    );
+    c.expect(
+        "plant.toml",
+        "historian.retention.raw",
+        "1 days is outside 2 to 36500",
+    );
+    c.expect(
+        "plant.toml",
+        "historian.retention.hour",
+        "neither a number of days nor \"forever\"",
+    );
+    let ok = Case::new(|s| s.replace("minute = 730", "minute = \"forever\""), same);
+    assert!(ok.errors().is_empty());
+}
