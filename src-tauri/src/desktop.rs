@@ -260,12 +260,7 @@ fn subscribe_live(
             let batch = match rx.recv().await {
                 Ok(b) => b,
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                    let s = engine.snapshot();
-                    LiveBatch {
-                        now_ms: s.now_ms,
-                        devices: s.devices,
-                        tags: s.tags,
-                    }
+                    LiveBatch::from(engine.snapshot())
                 }
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
             };

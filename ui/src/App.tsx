@@ -43,6 +43,13 @@ export function App() {
           {(a) => (
             <>
               <Header live={a().live} plant={a().plant} client={a().client} />
+              <Show when={a().live.live.historian_error}>
+                {(e) => (
+                  <div class="banner banner-alarm" role="alert" data-testid="historian-error">
+                    {t("historian.cannotWrite")} {e()}
+                  </div>
+                )}
+              </Show>
               <nav class="nav">
                 <For each={PAGES}>
                   {(p) => (

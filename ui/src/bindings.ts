@@ -89,9 +89,17 @@ export type Snapshot = {
 /**
  * Engine time (the plant clock when a simulator runs faster than real time), epoch ms.
  */
-now_ms: number, devices: Array<DeviceStatus>, tags: Array<TagValue>, };
+now_ms: number, devices: Array<DeviceStatus>, tags: Array<TagValue>, 
+/**
+ * Why history is not being written (a full disk), while it is not.
+ */
+historian_error: string | null, };
 
-export type LiveBatch = { now_ms: number, devices: Array<DeviceStatus>, tags: Array<TagValue>, };
+export type LiveBatch = { now_ms: number, devices: Array<DeviceStatus>, tags: Array<TagValue>, 
+/**
+ * As in [`Snapshot`]: every batch carries it, so a view learns when writing stops or resumes.
+ */
+historian_error: string | null, };
 
 export type EngineStatus = { 
 /**

@@ -16,12 +16,24 @@ const tag = (name: string, value: number): TagValue => ({
 
 describe("live batching", () => {
   it("keeps the newest value of each tag", () => {
-    const a: LiveBatch = { now_ms: 1, devices: [], tags: [tag("z1", 1), tag("z2", 2)] };
-    const b: LiveBatch = { now_ms: 2, devices: [], tags: [tag("z1", 10)] };
+    const a: LiveBatch = {
+      now_ms: 1,
+      devices: [],
+      tags: [tag("z1", 1), tag("z2", 2)],
+      historian_error: null,
+    };
+    const b: LiveBatch = { now_ms: 2, devices: [], tags: [tag("z1", 10)], historian_error: null };
     const m = mergeBatches([a, b]);
     expect(m.now_ms).toBe(2);
     expect(m.tags.get("z1")?.value).toBe(10);
     expect(m.tags.get("z2")?.value).toBe(2);
+  });
+
+  it("follows the newest batch on whether history is being written", () => {
+    const full: LiveBatch = { now_ms: 1, devices: [], tags: [], historian_error: "disk full" };
+    const ok: LiveBatch = { now_ms: 2, devices: [], tags: [], historian_error: null };
+    expect(mergeBatches([ok, full]).historian_error).toBe("disk full");
+    expect(mergeBatches([full, ok]).historian_error).toBeNull();
   });
 
   it("applies everything pushed within one frame in a single call", () => {

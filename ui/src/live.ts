@@ -6,13 +6,16 @@ export interface Merged {
   now_ms: number;
   tags: Map<string, TagValue>;
   devices: Map<string, DeviceStatus>;
+  /** The newest batch's word on the historian: null while it writes. */
+  historian_error: string | null;
 }
 
 /** Collapse queued batches: the newest value of each tag and device wins. */
 export function mergeBatches(batches: readonly LiveBatch[]): Merged {
-  const out: Merged = { now_ms: 0, tags: new Map(), devices: new Map() };
+  const out: Merged = { now_ms: 0, tags: new Map(), devices: new Map(), historian_error: null };
   for (const b of batches) {
     out.now_ms = Math.max(out.now_ms, b.now_ms);
+    out.historian_error = b.historian_error;
     for (const t of b.tags) out.tags.set(t.name, t);
     for (const d of b.devices) out.devices.set(d.name, d);
   }

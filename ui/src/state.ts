@@ -11,10 +11,16 @@ export interface LiveStore {
   now_ms: number;
   tags: Record<string, TagValue>;
   devices: Record<string, DeviceStatus>;
+  historian_error: string | null;
 }
 
 export function createLive(client: EngineClient, plant: PlantInfo) {
-  const [live, setLive] = createStore<LiveStore>({ now_ms: Date.now(), tags: {}, devices: {} });
+  const [live, setLive] = createStore<LiveStore>({
+    now_ms: Date.now(),
+    tags: {},
+    devices: {},
+    historian_error: null,
+  });
   const [link, setLink] = createSignal<LinkState>("connecting");
   const info: Record<string, TagInfo> = Object.fromEntries(plant.tags.map((t) => [t.name, t]));
 
@@ -25,6 +31,7 @@ export function createLive(client: EngineClient, plant: PlantInfo) {
         s.now_ms = Math.max(s.now_ms, m.now_ms);
         for (const [name, v] of m.tags) s.tags[name] = v;
         for (const [name, d] of m.devices) s.devices[name] = d;
+        s.historian_error = m.historian_error;
       }),
     );
   });

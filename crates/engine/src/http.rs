@@ -220,12 +220,7 @@ async fn live(State(s): State<AppState>, ws: WebSocketUpgrade) -> Response {
 async fn stream_live(mut socket: WebSocket, s: AppState) {
     let mut rx = s.engine.subscribe();
     let mut shutdown = s.shutdown.clone();
-    let first = s.engine.snapshot();
-    let first = hearth_model::api::LiveBatch {
-        now_ms: first.now_ms,
-        devices: first.devices,
-        tags: first.tags,
-    };
+    let first = hearth_model::api::LiveBatch::from(s.engine.snapshot());
     if send_json(&mut socket, &first).await.is_err() {
         return;
     }
@@ -240,14 +235,7 @@ async fn stream_live(mut socket: WebSocket, s: AppState) {
         };
         let batch = match batch {
             Ok(b) => b,
-            Err(broadcast::error::RecvError::Lagged(_)) => {
-                let snap = s.engine.snapshot();
-                hearth_model::api::LiveBatch {
-                    now_ms: snap.now_ms,
-                    devices: snap.devices,
-                    tags: snap.tags,
-                }
-            }
+            Err(broadcast::error::RecvError::Lagged(_)) => s.engine.snapshot().into(),
             Err(broadcast::error::RecvError::Closed) => break,
         };
         if send_json(&mut socket, &batch).await.is_err() {

@@ -159,6 +159,8 @@ pub struct Snapshot {
     pub now_ms: i64,
     pub devices: Vec<DeviceStatus>,
     pub tags: Vec<TagValue>,
+    /// Why history is not being written (a full disk), while it is not.
+    pub historian_error: Option<String>,
 }
 
 /// A batch of changes pushed to live views (one per poll cycle of a device).
@@ -167,6 +169,20 @@ pub struct LiveBatch {
     pub now_ms: i64,
     pub devices: Vec<DeviceStatus>,
     pub tags: Vec<TagValue>,
+    /// As in [`Snapshot`]: every batch carries it, so a view learns when writing stops or resumes.
+    pub historian_error: Option<String>,
+}
+
+impl From<Snapshot> for LiveBatch {
+    /// A snapshot sent as a batch: to start a live view, or to catch up one that fell behind.
+    fn from(s: Snapshot) -> LiveBatch {
+        LiveBatch {
+            now_ms: s.now_ms,
+            devices: s.devices,
+            tags: s.tags,
+            historian_error: s.historian_error,
+        }
+    }
 }
 
 /// Answer of `hearth status` and `GET /api/status`.
