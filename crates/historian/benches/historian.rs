@@ -368,6 +368,20 @@ fn main() -> R<()> {
         "hearth  raw scan: {:>12.0} points/s ({n} points)",
         n as f64 / t.elapsed().as_secs_f64()
     );
+    let spec = hearth_historian::export::ExportSpec {
+        tags: vec!["zone1_temp".into()],
+        from,
+        to,
+        layout: hearth_historian::export::Layout::Long,
+        tz: None,
+    };
+    let mut sink = std::io::BufWriter::new(std::io::sink());
+    let t = Instant::now();
+    let n = hearth_historian::export::write_csv(&h, &spec, &mut sink, &mut |_| {})?;
+    println!(
+        "hearth  CSV export (long layout): {:>12.0} points/s ({n} points)",
+        n as f64 / t.elapsed().as_secs_f64()
+    );
     drop(h);
 
     let dir = base.path().join("sqlite");

@@ -61,8 +61,11 @@ fn quoted(field: &str) -> String {
     }
 }
 
-fn value(v: Option<f64>) -> String {
-    v.map(|v| v.to_string()).unwrap_or_default()
+fn push_value(line: &mut String, v: Option<f64>) {
+    use std::fmt::Write as _;
+    if let Some(v) = v {
+        let _ = write!(line, "{v}");
+    }
 }
 
 /// Write the export; `progress` gets the fraction of the time range done after each window.
@@ -87,6 +90,8 @@ pub fn write_csv(
             writeln!(out, "{header}")?;
         }
     }
+    use std::fmt::Write as _;
+    let names: Vec<String> = spec.tags.iter().map(|t| quoted(t)).collect();
     let span = (spec.to.0 - spec.from.0).max(1) as f64;
     let mut start = spec.from.0;
     let mut line = String::new();
@@ -111,12 +116,12 @@ pub fn write_csv(
                 Layout::Long => {
                     for (k, s) in series.iter().enumerate() {
                         if let Some(p) = s.get(pos[k]).filter(|p| p.ts == ts) {
-                            line.push_str(&format!(
-                                "{time},{},{},{}\n",
-                                quoted(&spec.tags[k]),
-                                value(p.value),
-                                p.quality
-                            ));
+                            line.push_str(&time);
+                            line.push(',');
+                            line.push_str(&names[k]);
+                            line.push(',');
+                            push_value(&mut line, p.value);
+                            let _ = writeln!(line, ",{}", p.quality);
                             pos[k] += 1;
                             written += 1;
                         }
@@ -127,7 +132,9 @@ pub fn write_csv(
                     for (k, s) in series.iter().enumerate() {
                         match s.get(pos[k]).filter(|p| p.ts == ts) {
                             Some(p) => {
-                                line.push_str(&format!(",{},{}", value(p.value), p.quality));
+                                line.push(',');
+                                push_value(&mut line, p.value);
+                                let _ = write!(line, ",{}", p.quality);
                                 pos[k] += 1;
                                 written += 1;
                             }
