@@ -244,7 +244,7 @@ impl Engine {
             now_ms: now.0,
             devices: live.devices.clone(),
             tags: live.values(&self.inner.config, now, None),
-            historian_error: self.historian().ok().and_then(|h| h.health().write_error),
+            historian_error: self.historian().ok().and_then(|h| h.write_error()),
         }
     }
 
@@ -426,7 +426,7 @@ async fn ingest(engine: Engine, mut rx: mpsc::Receiver<PollReport>, series: Vec<
                 last_append_error = Some(now);
             }
         }
-        let historian_error = engine.historian().ok().and_then(|h| h.health().write_error);
+        let historian_error = engine.historian().ok().and_then(|h| h.write_error());
         let now = inner.clock.now();
         let live_batch = {
             let mut live = inner.live.write().unwrap_or_else(|p| p.into_inner());

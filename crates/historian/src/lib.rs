@@ -129,4 +129,7 @@ pub trait Historian: Send + Sync {
     fn enforce_retention(&self, now: Timestamp) -> Result<RetentionReport, HistorianError>;
     fn summary(&self) -> Result<Summary, HistorianError>;
     fn health(&self) -> Health;
+    /// Why writes are failing, while they are: [`Health::write_error`] without the accounting,
+    /// cheap enough for every poll.
+    fn write_error(&self) -> Option<String>;
 }

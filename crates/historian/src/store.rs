@@ -1051,6 +1051,10 @@ impl Historian for SledHistorian {
         Ok(s)
     }
 
+    fn write_error(&self) -> Option<String> {
+        lock(&self.state).failing.clone()
+    }
+
     fn health(&self) -> Health {
         let st = lock(&self.state);
         Health {
