@@ -10,6 +10,7 @@ fn main() {
             "subscribe_live",
             "on_close_requested",
             "close_choice",
+            "history",
         ]),
     ))
     .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));

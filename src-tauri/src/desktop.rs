@@ -121,7 +121,8 @@ pub fn run(config: Config, data_dir: PathBuf, engine_url: Option<String>) -> Res
             snapshot,
             on_close_requested,
             subscribe_live,
-            close_choice
+            close_choice,
+            history
         ])
         .setup(move |app| {
             // SIGTERM (logout, systemd, kill) and Ctrl-C stop the app the orderly way, so the
@@ -246,6 +247,16 @@ fn plant_info(state: tauri::State<'_, Desktop>) -> Result<PlantInfo, String> {
 #[tauri::command]
 fn snapshot(state: tauri::State<'_, Desktop>) -> Result<Snapshot, String> {
     Ok(engine_of(&state)?.snapshot())
+}
+
+/// One tag over a window in equal buckets, for the Trends page.
+#[tauri::command]
+async fn history(
+    state: tauri::State<'_, Desktop>,
+    query: hearth_engine::history::HistoryQuery,
+) -> Result<hearth_model::api::History, String> {
+    let engine = engine_of(&state)?.clone();
+    engine.history(query).await.map_err(|e| e.to_string())
 }
 
 #[tauri::command]

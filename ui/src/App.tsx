@@ -7,10 +7,11 @@ import { formatPlantTime, formatUtc } from "./format";
 import { type Key, type Locale, catalogues, locale, setLocale, t } from "./i18n";
 import { Devices } from "./pages/Devices";
 import { Overview } from "./pages/Overview";
+import { Trends } from "./pages/Trends";
 import { type Live, createLive } from "./state";
 
-type Page = "overview" | "devices";
-const PAGES: Page[] = ["overview", "devices"];
+type Page = "overview" | "trends" | "devices";
+const PAGES: Page[] = ["overview", "trends", "devices"];
 
 async function start(): Promise<{ client: EngineClient; plant: PlantInfo; live: Live }> {
   const client = await connect();
@@ -72,6 +73,9 @@ export function App() {
                 <Switch>
                   <Match when={page() === "overview"}>
                     <Overview live={a().live} plant={a().plant} />
+                  </Match>
+                  <Match when={page() === "trends"}>
+                    <Trends client={a().client} live={a().live} plant={a().plant} />
                   </Match>
                   <Match when={page() === "devices"}>
                     <Devices live={a().live} plant={a().plant} />

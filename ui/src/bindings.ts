@@ -136,3 +136,5 @@ other: number, };
 export type History = { tag: string, from_ms: number, to_ms: number, bucket_ms: number, source: Resolution, buckets: Array<HistoryBucket>, };
 
 export type HistoryPoint = { ts_ms: number, value: number | null, quality: Quality, };
+
+export type HistoryQuery = { tag: string, from: number, to: number, buckets: number, };

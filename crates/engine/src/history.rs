@@ -30,8 +30,8 @@ pub fn historian_options(config: &Config) -> Options {
     }
 }
 
-/// `GET /api/history` parameters.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// `GET /api/history` parameters (and the desktop `history` command's); times in epoch ms.
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 pub struct HistoryQuery {
     pub tag: String,
     pub from: i64,

@@ -25,6 +25,7 @@ fn render() -> String {
         HistoryBucket::decl(&cfg),
         History::decl(&cfg),
         HistoryPoint::decl(&cfg),
+        hearth_engine::history::HistoryQuery::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/model/src/api.rs. Do not edit by hand:\n\

@@ -1,6 +1,6 @@
 // The engine over HTTP and WebSocket: `hearth serve` in a browser, or a desktop window attached
 // to a running engine.
-import type { EngineTarget, LiveBatch, PlantInfo, Snapshot } from "../bindings";
+import type { EngineTarget, History, HistoryQuery, LiveBatch, PlantInfo, Snapshot } from "../bindings";
 import type { EngineClient, LinkState, Unsubscribe } from "./types";
 
 /** Reconnect delays, ms: quick at first, then at most every 5 s. */
@@ -35,6 +35,16 @@ export class HttpClient implements EngineClient {
 
   snapshot(): Promise<Snapshot> {
     return this.get("/api/snapshot");
+  }
+
+  history(q: HistoryQuery): Promise<History> {
+    const p = new URLSearchParams({
+      tag: q.tag,
+      from: String(q.from),
+      to: String(q.to),
+      buckets: String(q.buckets),
+    });
+    return this.get(`/api/history?${p.toString()}`);
   }
 
   subscribe(onBatch: (b: LiveBatch) => void, onLink: (s: LinkState) => void): Unsubscribe {

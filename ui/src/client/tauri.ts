@@ -1,6 +1,6 @@
 // The engine inside the desktop process: Tauri commands, and a channel for live data.
 import { Channel, invoke } from "@tauri-apps/api/core";
-import type { EngineTarget, LiveBatch, PlantInfo, Snapshot } from "../bindings";
+import type { EngineTarget, History, HistoryQuery, LiveBatch, PlantInfo, Snapshot } from "../bindings";
 import type { EngineClient, LinkState, Unsubscribe } from "./types";
 
 export class TauriClient implements EngineClient {
@@ -12,6 +12,10 @@ export class TauriClient implements EngineClient {
 
   snapshot(): Promise<Snapshot> {
     return invoke<Snapshot>("snapshot");
+  }
+
+  history(query: HistoryQuery): Promise<History> {
+    return invoke<History>("history", { query });
   }
 
   subscribe(onBatch: (b: LiveBatch) => void, onLink: (s: LinkState) => void): Unsubscribe {

@@ -1,5 +1,5 @@
 // The one interface every page uses to reach the engine, whichever way it runs.
-import type { EngineTarget, LiveBatch, PlantInfo, Snapshot } from "../bindings";
+import type { EngineTarget, History, HistoryQuery, LiveBatch, PlantInfo, Snapshot } from "../bindings";
 
 export type Unsubscribe = () => void;
 
@@ -12,4 +12,6 @@ export interface EngineClient {
   snapshot(): Promise<Snapshot>;
   /** Live batches until unsubscribed; `onLink` reports the connection itself. */
   subscribe(onBatch: (b: LiveBatch) => void, onLink: (s: LinkState) => void): Unsubscribe;
+  /** One tag over `[from, to)` in equal buckets (raw points or a rollup, the engine picks). */
+  history(q: HistoryQuery): Promise<History>;
 }

@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import type { History, HistoryBucket, TagInfo } from "./bindings";
+import { pan, plotData, presetWindow, searchTags, unitScales, zoom } from "./trend";
+
+function tag(name: string, unit: string, description = ""): TagInfo {
+  return { name, device: "furnace", unit, description, poll_group: "fast", range: null, decimals: 1 };
+}
+
+function bucket(start_ms: number, v: number | null, good = 1): HistoryBucket {
+  return { start_ms, min: v, max: v, mean: v, first: v, last: v, good, other: 0 };
+}
+
+function history(tag: string, buckets: HistoryBucket[]): History {
+  return { tag, from_ms: 0, to_ms: 3000, bucket_ms: 1000, source: "raw", buckets };
+}
+
+describe("trend windows", () => {
+  it("a preset ends now and spans its length", () => {
+    expect(presetWindow("1h", 10_000_000)).toEqual({ from: 6_400_000, to: 10_000_000 });
+    expect(presetWindow("7d", 1e12).to - presetWindow("7d", 1e12).from).toBe(7 * 86_400_000);
+  });
+
+  it("pans by a fraction of the width and zooms about the middle", () => {
+    expect(pan({ from: 1000, to: 3000 }, -0.5)).toEqual({ from: 0, to: 2000 });
+    expect(zoom({ from: 10_000, to: 20_000 }, 2)).toEqual({ from: 5000, to: 25_000 });
+    // Never narrower than a second.
+    expect(zoom({ from: 10_000, to: 10_010 }, 0.1)).toEqual({ from: 9005, to: 11_005 });
+  });
+});
+
+describe("plot data", () => {
+  it("keeps gaps as nulls and puts bucket starts in seconds", () => {
+    const d = plotData([
+      history("a", [bucket(0, 1), bucket(1000, null, 0), bucket(2000, 3)]),
+      history("b", [bucket(0, 7), bucket(1000, 8), bucket(2000, 9)]),
+    ]);
+    expect(d.xs).toEqual([0, 1, 2]);
+    expect(d.pens.map((p) => p.tag)).toEqual(["a", "b"]);
+    expect(d.pens[0]?.mean).toEqual([1, null, 3]);
+    expect(d.pens[1]?.max).toEqual([7, 8, 9]);
+  });
+
+  it("is empty without pens", () => {
+    expect(plotData([])).toEqual({ xs: [], pens: [] });
+  });
+});
+
+describe("tags", () => {
+  const tags = [
+    tag("zone1_temp", "degC", "Preheat zone gas temperature"),
+    tag("zone1_sp", "degC", "Preheat zone setpoint"),
+    tag("o2", "%", "Flue gas oxygen"),
+    tag("air_flow", "Nm3/h", "Combustion air flow"),
+  ];
+  const info = Object.fromEntries(tags.map((t) => [t.name, t]));
+
+  it("gives one scale per unit in order of appearance", () => {
+    expect(unitScales(["zone1_temp", "o2", "zone1_sp", "air_flow"], info)).toEqual(["degC", "%", "Nm3/h"]);
+  });
+
+  it("searches names and descriptions, names first", () => {
+    expect(searchTags("zone1", tags).map((t) => t.name)).toEqual(["zone1_sp", "zone1_temp"]);
+    expect(searchTags("oxygen", tags).map((t) => t.name)).toEqual(["o2"]);
+    expect(searchTags("preheat setpoint", tags).map((t) => t.name)).toEqual(["zone1_sp"]);
+    expect(searchTags("  ", tags)).toEqual([]);
+  });
+});

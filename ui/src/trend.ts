@@ -1,0 +1,84 @@
+// The Trends page's logic, free of the DOM so it is unit-tested: time windows, presets, and
+// turning history answers into the column arrays uPlot draws (gaps stay gaps, never joined).
+import type { History, TagInfo } from "./bindings";
+
+export interface Window {
+  from: number;
+  to: number;
+}
+
+export const PRESETS = [
+  { key: "15m", ms: 15 * 60_000 },
+  { key: "1h", ms: 3_600_000 },
+  { key: "8h", ms: 8 * 3_600_000 },
+  { key: "24h", ms: 24 * 3_600_000 },
+  { key: "7d", ms: 7 * 86_400_000 },
+  { key: "30d", ms: 30 * 86_400_000 },
+  { key: "1y", ms: 365 * 86_400_000 },
+] as const;
+
+export type PresetKey = (typeof PRESETS)[number]["key"];
+
+/** The window of a preset ending now. */
+export function presetWindow(key: PresetKey, now: number): Window {
+  const p = PRESETS.find((x) => x.key === key) ?? PRESETS[1];
+  return { from: now - p.ms, to: now };
+}
+
+/** Move a window by a fraction of its width (negative: back in time). */
+export function pan(w: Window, fraction: number): Window {
+  const d = Math.round((w.to - w.from) * fraction);
+  return { from: w.from + d, to: w.to + d };
+}
+
+/** Widen (factor > 1) or narrow a window about its middle. */
+export function zoom(w: Window, factor: number): Window {
+  const mid = (w.from + w.to) / 2;
+  const half = Math.max(1000, ((w.to - w.from) * factor) / 2);
+  return { from: Math.round(mid - half), to: Math.round(mid + half) };
+}
+
+export type Column = (number | null)[];
+
+export interface PlotData {
+  /** Bucket starts, in seconds (uPlot's time axis). */
+  xs: number[];
+  /** Per tag, in the order asked: mean, min and max per bucket, null where nothing was recorded. */
+  pens: { tag: string; mean: Column; min: Column; max: Column }[];
+}
+
+/** Columns for uPlot from one history answer per tag (all over the same window and buckets). */
+export function plotData(histories: readonly History[]): PlotData {
+  const first = histories[0];
+  if (!first) return { xs: [], pens: [] };
+  const xs = first.buckets.map((b) => b.start_ms / 1000);
+  const pens = histories.map((h) => ({
+    tag: h.tag,
+    mean: h.buckets.map((b) => b.mean),
+    min: h.buckets.map((b) => b.min),
+    max: h.buckets.map((b) => b.max),
+  }));
+  return { xs, pens };
+}
+
+/** One y scale per unit, in the order units first appear; the first on the left. */
+export function unitScales(tags: readonly string[], info: Record<string, TagInfo>): string[] {
+  const units: string[] = [];
+  for (const t of tags) {
+    const u = info[t]?.unit || "-";
+    if (!units.includes(u)) units.push(u);
+  }
+  return units;
+}
+
+/** Tags whose name or description contains every word of the query, best (name) matches first. */
+export function searchTags(query: string, tags: readonly TagInfo[], limit = 12): TagInfo[] {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return [];
+  const hits = tags.filter((t) => {
+    const text = `${t.name} ${t.description}`.toLowerCase();
+    return words.every((w) => text.includes(w));
+  });
+  const byName = (t: TagInfo) => (words.every((w) => t.name.toLowerCase().includes(w)) ? 0 : 1);
+  return hits.sort((a, b) => byName(a) - byName(b) || a.name.localeCompare(b.name)).slice(0, limit);
+}
