@@ -35,6 +35,7 @@ test("a trend loads history, zooms with the mouse, and exports its window", asyn
   const quarter = (await (await fifteen).json()) as History;
   expect(quarter.to_ms - quarter.from_ms).toBe(15 * 60_000);
   const over = page.locator(".u-over");
+  await expect(over).toBeVisible();
   const box = await over.boundingBox();
   if (!box) throw new Error("no plot area");
   const zoomed = page.waitForResponse((r) => r.url().includes("/api/history") && r.ok());

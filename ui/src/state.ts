@@ -38,7 +38,7 @@ export function createLive(client: EngineClient, plant: PlantInfo) {
 
   client.snapshot().then((snap) => batcher.push(snap), () => setLink("lost"));
   const stop = client.subscribe((b) => batcher.push(b), setLink);
-  return { live, link, info, stop };
+  return { live, link, info, stop, client };
 }
 
 export type Live = ReturnType<typeof createLive>;

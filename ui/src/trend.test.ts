@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { History, HistoryBucket, TagInfo } from "./bindings";
-import { pan, plotData, presetWindow, searchTags, unitScales, zoom } from "./trend";
+import { pan, plotData, presetWindow, searchTags, sparkPaths, unitScales, zoom } from "./trend";
 
 function tag(name: string, unit: string, description = ""): TagInfo {
   return { name, device: "furnace", unit, description, poll_group: "fast", range: null, decimals: 1 };
@@ -63,5 +63,21 @@ describe("tags", () => {
     expect(searchTags("oxygen", tags).map((t) => t.name)).toEqual(["o2"]);
     expect(searchTags("preheat setpoint", tags).map((t) => t.name)).toEqual(["zone1_sp"]);
     expect(searchTags("  ", tags)).toEqual([]);
+  });
+});
+
+describe("sparklines", () => {
+  const b = (mean: number | null, min = mean, max = mean) => ({ mean, min, max });
+
+  it("scales the envelope to the box and breaks the line at gaps", () => {
+    const p = sparkPaths([b(0, 0, 0), b(5, 0, 10), b(null), b(10, 10, 10)], 30, 12);
+    expect(p?.line).toBe("M0.0,11.0L10.0,6.0M30.0,1.0");
+    // Two runs, two closed shapes.
+    expect(p?.band.split("Z").filter(Boolean).length).toBe(2);
+    expect(p?.band.startsWith("M0.0,11.0L10.0,1.0L10.0,11.0")).toBe(true);
+  });
+
+  it("draws nothing without data", () => {
+    expect(sparkPaths([b(null), b(null)], 30, 12)).toBeNull();
   });
 });

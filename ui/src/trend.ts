@@ -82,3 +82,46 @@ export function searchTags(query: string, tags: readonly TagInfo[], limit = 12):
   const byName = (t: TagInfo) => (words.every((w) => t.name.toLowerCase().includes(w)) ? 0 : 1);
   return hits.sort((a, b) => byName(a) - byName(b) || a.name.localeCompare(b.name)).slice(0, limit);
 }
+
+/**
+ * SVG paths of a sparkline: the mean as a line broken at gaps, and the min/max envelope as one
+ * closed shape per unbroken run. `null` when nothing was recorded.
+ */
+export function sparkPaths(
+  buckets: readonly { min: number | null; max: number | null; mean: number | null }[],
+  width: number,
+  height: number,
+): { line: string; band: string } | null {
+  const lows = buckets.map((b) => b.min ?? b.mean).filter((v): v is number => v !== null);
+  const highs = buckets.map((b) => b.max ?? b.mean).filter((v): v is number => v !== null);
+  if (lows.length === 0 || highs.length === 0) return null;
+  const lo = Math.min(...lows);
+  const hi = Math.max(...highs);
+  const span = hi - lo || 1;
+  const n = Math.max(1, buckets.length - 1);
+  const x = (i: number) => ((i / n) * width).toFixed(1);
+  const y = (v: number) => (height - 1 - ((v - lo) / span) * (height - 2)).toFixed(1);
+  let line = "";
+  let band = "";
+  let run: { i: number; min: number; max: number }[] = [];
+  const flush = () => {
+    if (run.length > 0) {
+      band += `M${run.map((r) => `${x(r.i)},${y(r.max)}`).join("L")}`;
+      band += `L${[...run].reverse().map((r) => `${x(r.i)},${y(r.min)}`).join("L")}Z`;
+    }
+    run = [];
+  };
+  let pen = false;
+  buckets.forEach((b, i) => {
+    if (b.mean === null) {
+      pen = false;
+      flush();
+      return;
+    }
+    line += `${pen ? "L" : "M"}${x(i)},${y(b.mean)}`;
+    pen = true;
+    run.push({ i, min: b.min ?? b.mean, max: b.max ?? b.mean });
+  });
+  flush();
+  return { line, band };
+}

@@ -4,8 +4,16 @@ import { Show } from "solid-js";
 import { formatAge, formatUtc, formatValue, qualityClass, unitSymbol } from "../format";
 import { locale, t } from "../i18n";
 import type { Live } from "../state";
+import { Sparkline } from "./Sparkline";
 
-export function Reading(props: { live: Live; tag: string | null | undefined; label?: string; big?: boolean }) {
+export function Reading(props: {
+  live: Live;
+  tag: string | null | undefined;
+  label?: string;
+  big?: boolean;
+  /** Show the last hour under the value. */
+  spark?: boolean;
+}) {
   const v = () => (props.tag ? props.live.live.tags[props.tag] : undefined);
   const info = () => (props.tag ? props.live.info[props.tag] : undefined);
   const cls = () => {
@@ -43,6 +51,7 @@ export function Reading(props: { live: Live; tag: string | null | undefined; lab
           <Show when={ageMs()}>{(ms) => <> · {t("quality.age")} {formatAge(ms(), props.live.live.now_ms)}</>}</Show>
         </span>
       </Show>
+      <Show when={props.spark && props.tag}>{(tag) => <Sparkline live={props.live} tag={tag()} />}</Show>
     </div>
   );
 }

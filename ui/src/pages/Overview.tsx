@@ -13,15 +13,15 @@ export function Overview(props: { live: Live; plant: PlantInfo }) {
         <div class="flue-side">
           <div class="panel recuperator">
             <h3>{t("overview.recuperator")}</h3>
-            <Reading live={props.live} tag={f().flue_temperature} label={t("overview.flue")} />
-            <Reading live={props.live} tag={f().air_preheat_temperature} label={t("overview.airPreheat")} />
-            <Reading live={props.live} tag={f().combustion_air_flow} label={t("overview.airFlow")} />
+            <Reading spark live={props.live} tag={f().flue_temperature} label={t("overview.flue")} />
+            <Reading spark live={props.live} tag={f().air_preheat_temperature} label={t("overview.airPreheat")} />
+            <Reading spark live={props.live} tag={f().combustion_air_flow} label={t("overview.airFlow")} />
           </div>
           <div class="panel stack">
             <h3>{t("overview.stack")}</h3>
-            <Reading live={props.live} tag={f().o2} label={t("overview.o2")} big />
-            <Reading live={props.live} tag={f().co} label={t("overview.co")} />
-            <Reading live={props.live} tag={f().nox} label={t("overview.nox")} />
+            <Reading spark live={props.live} tag={f().o2} label={t("overview.o2")} big />
+            <Reading spark live={props.live} tag={f().co} label={t("overview.co")} />
+            <Reading spark live={props.live} tag={f().nox} label={t("overview.nox")} />
           </div>
         </div>
         <div class="furnace">
@@ -34,9 +34,9 @@ export function Overview(props: { live: Live; plant: PlantInfo }) {
               {(z) => (
                 <div class="zone" data-zone={z.name}>
                   <h2>{z.name}</h2>
-                  <Reading live={props.live} tag={z.temperature} big />
+                  <Reading spark live={props.live} tag={z.temperature} big />
                   <Reading live={props.live} tag={z.setpoint} label={t("overview.setpoint")} />
-                  <Reading live={props.live} tag={z.fuel_flow} label={t("overview.fuel")} />
+                  <Reading spark live={props.live} tag={z.fuel_flow} label={t("overview.fuel")} />
                 </div>
               )}
             </For>
@@ -46,12 +46,12 @@ export function Overview(props: { live: Live; plant: PlantInfo }) {
           </div>
           <div class="end discharge">
             <span class="end-label">→ {t("overview.discharge")}</span>
-            <Reading live={props.live} tag={f().discharge_temperature} label={t("overview.dischargeTemp")} big />
+            <Reading spark live={props.live} tag={f().discharge_temperature} label={t("overview.dischargeTemp")} big />
           </div>
         </div>
         <div class="panel plantline">
-          <Reading live={props.live} tag={f().throughput} label={t("overview.throughput")} />
-          <Reading live={props.live} tag={f().pressure} label={t("overview.pressure")} />
+          <Reading spark live={props.live} tag={f().throughput} label={t("overview.throughput")} />
+          <Reading spark live={props.live} tag={f().pressure} label={t("overview.pressure")} />
         </div>
       </div>
     </section>

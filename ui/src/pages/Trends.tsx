@@ -39,6 +39,7 @@ export function Trends(props: { client: EngineClient; plant: PlantInfo; live: Li
   const [source, setSource] = createSignal("");
   let host: HTMLDivElement | undefined;
   let plot: uPlot | undefined;
+  let plotKey = "";
   let generation = 0;
 
   const build = (histories: History[]) => {
@@ -84,8 +85,16 @@ export function Trends(props: { client: EngineClient; plant: PlantInfo; live: Li
       data.xs,
       ...data.pens.flatMap((p) => [p.mean, p.min, p.max]),
     ] as uPlot.AlignedData;
+    // Same pens: new data into the same chart (no flicker, and a drag in progress survives).
+    const key = names.join("\u0000");
+    if (plot && key === plotKey) {
+      plot.setData(columns);
+      setSource(histories[0]?.source ?? "");
+      return;
+    }
     plot?.destroy();
     if (!host) return;
+    plotKey = key;
     plot = new uPlot(
       {
         width: Math.max(320, host.clientWidth),
