@@ -63,7 +63,8 @@ test("a trend loads history, zooms with the mouse, and exports its window", asyn
   const exported = lines
     .slice(1)
     .map((l) => l.split(","))
-    .filter((f) => f[col] !== "")
+    // A point has a quality cell; a value cell may be empty (a bad point has no value).
+    .filter((f) => f[col + 1] !== "")
     .map((f) => `${f[col]},${f[col + 1]}`);
   const points = (await (
     await request.get(
