@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatAge, formatPlantTime, formatValue, qualityClass, unitSymbol } from "./format";
+import { usableLanguage } from "./locale-shim";
 
 describe("format", () => {
   it("classifies every quality the engine sends", () => {
@@ -38,5 +39,12 @@ describe("format", () => {
     expect(unitSymbol("degC")).toBe("°C");
     expect(unitSymbol("Nm3/h")).toBe("Nm³/h");
     expect(unitSymbol("%")).toBe("%");
+  });
+});
+
+describe("browser language", () => {
+  it("keeps a valid tag and replaces LANG=C's", () => {
+    expect(usableLanguage("zh-CN")).toBe("zh-CN");
+    expect(usableLanguage("C")).toBe("en-US");
   });
 });

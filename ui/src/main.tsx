@@ -1,3 +1,5 @@
+// Must be first: later modules read navigator.language when they load.
+import "./locale-shim";
 import { render } from "solid-js/web";
 import { App } from "./App";
 import { locale } from "./i18n";
