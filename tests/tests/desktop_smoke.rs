@@ -8,6 +8,8 @@ use anyhow::{Context, Result, bail};
 use hearth_e2e::{binary, closed_port, default_config};
 use serde_json::{Value, json};
 
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
 /// A child process in a process group of its own, the whole group killed when dropped:
 /// tauri-driver starts WebKitWebDriver, which starts the app, and none may outlive the test.
 struct Killed(Child);
@@ -122,11 +124,8 @@ fn the_desktop_window_opens_and_shows_a_live_value() -> Result<()> {
             &format!("{s}/element"),
             &json!({ "using": "css selector", "value": ".reading[data-tag=\"zone1_temp\"] .number" }),
         )?;
-        if let Some(el) = found["value"]
-            .as_object()
-            .and_then(|o| o.values().next())
-            .and_then(Value::as_str)
-        {
+        // The W3C element reference; absent when the answer is "no such element" (not yet).
+        if let Some(el) = found["value"][ELEMENT].as_str() {
             let mut resp = agent.get(&format!("{s}/element/{el}/text")).call()?;
             let v: Value = resp.body_mut().read_json()?;
             text = v["value"].as_str().unwrap_or_default().to_owned();
