@@ -213,14 +213,20 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-fn sqlite(dir: &Path, seconds: i64) -> R<()> {
-    let path = dir.join("bench.sqlite");
-    let mut db = rusqlite::Connection::open(&path)?;
+/// The SQLite baseline's table: one row per point, clustered by series and time, in WAL mode.
+fn sqlite_table(path: &Path) -> R<rusqlite::Connection> {
+    let db = rusqlite::Connection::open(path)?;
     db.execute_batch(
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;
          CREATE TABLE points (series INTEGER, ts INTEGER, value REAL, quality INTEGER,
                               PRIMARY KEY (series, ts)) WITHOUT ROWID;",
     )?;
+    Ok(db)
+}
+
+fn sqlite(dir: &Path, seconds: i64) -> R<()> {
+    let path = dir.join("bench.sqlite");
+    let mut db = sqlite_table(&path)?;
     let mut plant = Plant::new(7);
     let mut poll = Vec::new();
     let mut points = 0u64;
@@ -258,12 +264,7 @@ fn sqlite(dir: &Path, seconds: i64) -> R<()> {
 
     // The same month-of-one-tag queries on SQLite.
     let path = dir.join("month.sqlite");
-    let mut db = rusqlite::Connection::open(&path)?;
-    db.execute_batch(
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;
-         CREATE TABLE points (series INTEGER, ts INTEGER, value REAL, quality INTEGER,
-                              PRIMARY KEY (series, ts)) WITHOUT ROWID;",
-    )?;
+    let mut db = sqlite_table(&path)?;
     let mut plant = Plant::new(11);
     let tx = db.transaction()?;
     {
