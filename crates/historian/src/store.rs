@@ -877,7 +877,19 @@ impl Historian for SledHistorian {
             }
             s.push(*p, &self.opts)?;
         }
-        st.out_of_order += refused;
+        if refused > 0 {
+            // Usually a wall clock stepped back (NTP): say so once, then every 10,000 points.
+            if st.out_of_order == 0
+                || (st.out_of_order + refused) / 10_000 > st.out_of_order / 10_000
+            {
+                tracing::warn!(
+                    refused,
+                    total = st.out_of_order + refused,
+                    "historian refused points not newer than their tag's last one (has the clock been set back?)"
+                );
+            }
+            st.out_of_order += refused;
+        }
         Ok(())
     }
 
