@@ -446,56 +446,59 @@ async fn ingest(engine: Engine, mut rx: mpsc::Receiver<PollReport>, series: Vec<
     }
 }
 
-async fn flush_loop(
-    historian: Arc<dyn Historian>,
-    every: std::time::Duration,
+/// Run a historian job on a blocking thread every `period` (the first at once) until shutdown,
+/// logging a failure as `what`.
+async fn periodically(
+    period: std::time::Duration,
     mut shutdown: watch::Receiver<bool>,
+    what: &'static str,
+    job: impl Fn() -> Result<(), HistorianError> + Send + Sync + Clone + 'static,
 ) {
-    let mut tick = tokio::time::interval(every);
+    let mut tick = tokio::time::interval(period);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             _ = tick.tick() => {}
             _ = shutdown.wait_for(|s| *s) => break,
         }
-        let h = historian.clone();
-        match tokio::task::spawn_blocking(move || h.flush()).await {
-            Ok(Ok(_)) => {}
-            Ok(Err(err)) => tracing::error!(%err, "historian flush failed"),
-            Err(err) => tracing::error!(%err, "historian flush task failed"),
+        let job = job.clone();
+        match tokio::task::spawn_blocking(job).await {
+            Ok(Ok(())) => {}
+            Ok(Err(err)) => tracing::error!(%err, "{what} failed"),
+            Err(err) => tracing::error!(%err, "{what} task failed"),
         }
     }
 }
 
+fn flush_loop(
+    historian: Arc<dyn Historian>,
+    every: std::time::Duration,
+    shutdown: watch::Receiver<bool>,
+) -> impl std::future::Future<Output = ()> {
+    periodically(every, shutdown, "historian flush", move || {
+        historian.flush().map(|_| ())
+    })
+}
+
 /// Drop what is past its retention, shortly after start and then every ten minutes, off the
 /// ingest path (sled deletes run beside appends and flushes).
-async fn retention_loop(
+fn retention_loop(
     historian: Arc<dyn Historian>,
     clock: SharedClock,
-    mut shutdown: watch::Receiver<bool>,
-) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tokio::select! {
-            _ = tick.tick() => {}
-            _ = shutdown.wait_for(|s| *s) => break,
+    shutdown: watch::Receiver<bool>,
+) -> impl std::future::Future<Output = ()> {
+    let period = std::time::Duration::from_secs(600);
+    periodically(period, shutdown, "historian retention", move || {
+        let r = historian.enforce_retention(clock.now())?;
+        if r.raw_chunks + r.rollup_chunks > 0 {
+            tracing::info!(
+                raw = r.raw_chunks,
+                rollups = r.rollup_chunks,
+                "retention removed chunks"
+            );
         }
-        let h = historian.clone();
-        let now = clock.now();
-        match tokio::task::spawn_blocking(move || h.enforce_retention(now)).await {
-            Ok(Ok(r)) if r.raw_chunks + r.rollup_chunks > 0 => {
-                tracing::info!(
-                    raw = r.raw_chunks,
-                    rollups = r.rollup_chunks,
-                    "retention removed chunks"
-                );
-            }
-            Ok(Ok(_)) => {}
-            Ok(Err(err)) => tracing::error!(%err, "historian retention failed"),
-            Err(err) => tracing::error!(%err, "historian retention task failed"),
-        }
-    }
+        Ok(())
+    })
 }
 
 /// An engine and everything it runs. Call [`RunningEngine::stop`] for an orderly stop that
