@@ -123,3 +123,20 @@ pub fn closed_port() -> Result<u16> {
     let l = std::net::TcpListener::bind("127.0.0.1:0")?;
     Ok(l.local_addr()?.port())
 }
+
+/// Run the `hearth` CLI as an engineer would (no display, no config or data dir from the
+/// environment): exit code, stdout, stderr.
+pub fn hearth(args: &[&str]) -> Result<(i32, String, String)> {
+    let out = Command::new(binary("hearth")?)
+        .args(args)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("HEARTH_CONFIG")
+        .env_remove("HEARTH_DATA_DIR")
+        .output()?;
+    Ok((
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout)?,
+        String::from_utf8(out.stderr)?,
+    ))
+}

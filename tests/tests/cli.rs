@@ -1,11 +1,10 @@
 //! The `hearth` binary as an engineer uses it, against real `hearth-sim` and `hearth serve`
 //! processes.
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use hearth_e2e::{binary, closed_port, default_config, spawn, start_sim};
+use hearth_e2e::{binary, closed_port, default_config, hearth, spawn, start_sim};
 use serde_json::Value;
 
 /// How many tags the shipped default config defines.
@@ -14,21 +13,6 @@ fn default_tag_count() -> Result<usize> {
         .map_err(|e| anyhow::anyhow!("{e}"))?
         .tags
         .len())
-}
-
-fn hearth(args: &[&str]) -> Result<(i32, String, String)> {
-    let out = Command::new(binary("hearth")?)
-        .args(args)
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .env_remove("HEARTH_CONFIG")
-        .env_remove("HEARTH_DATA_DIR")
-        .output()?;
-    Ok((
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout)?,
-        String::from_utf8(out.stderr)?,
-    ))
 }
 
 /// `hearth poll --once [--json]` on the default config with the furnace at `port`.

@@ -1,26 +1,10 @@
 //! `hearth history` and `hearth export` answer the same through a running engine and from the
 //! data dir after it stopped; `hearth reset-historian` moves a historian aside.
 
-use std::process::Command;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use hearth_e2e::{binary, default_config, spawn};
-
-fn hearth(args: &[&str]) -> Result<(i32, String, String)> {
-    let out = Command::new(binary("hearth")?)
-        .args(args)
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .env_remove("HEARTH_CONFIG")
-        .env_remove("HEARTH_DATA_DIR")
-        .output()?;
-    Ok((
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout)?,
-        String::from_utf8(out.stderr)?,
-    ))
-}
+use hearth_e2e::{binary, default_config, hearth, spawn};
 
 fn rfc3339(t: chrono::DateTime<chrono::Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
