@@ -16,7 +16,9 @@ mod cmd_serve;
 mod cmd_status;
 mod defaults;
 mod desktop;
+mod geometry;
 mod logging;
+mod single_instance;
 
 use clap::Parser;
 
