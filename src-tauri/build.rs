@@ -11,6 +11,9 @@ fn main() {
             "on_close_requested",
             "close_choice",
             "history",
+            "settings",
+            "simulator",
+            "simulator_command",
         ]),
     ))
     .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));

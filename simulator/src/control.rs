@@ -1,4 +1,4 @@
-//! The simulation-control register block: holding registers 1000-1009, kept apart from the
+//! The simulation-control register block: holding registers 1000-1017, kept apart from the
 //! plant's register map and documented in docs/SIMULATOR.md. An external `hearth-sim` is driven
 //! through it (faults, speed, charge temperature, gas heating value); the embedded simulator is
 //! driven through the library API instead. Hearth's write path refuses these registers unless
@@ -11,7 +11,7 @@ use crate::scenario::Action;
 use crate::simulation::Simulation;
 
 pub const BASE: u16 = 1000;
-pub const LEN: u16 = 17;
+pub const LEN: u16 = 18;
 
 const START_FAULT: u16 = 0;
 const CLEAR_FAULT: u16 = 1;
@@ -27,6 +27,24 @@ const GRADE_COUNT: u16 = 10;
 /// Shares (per mille) of grades 1-3, then their aim temperatures (x0.1 C).
 const GRADE_SHARE: std::ops::Range<u16> = 11..14;
 const GRADE_AIM: std::ops::Range<u16> = 14..17;
+const PACE: u16 = 17;
+
+/// Absolute addresses of the block, for clients that drive an external simulator.
+pub mod reg {
+    use super::BASE;
+    pub const START_FAULT: u16 = BASE + super::START_FAULT;
+    pub const CLEAR_FAULT: u16 = BASE + super::CLEAR_FAULT;
+    pub const ACTIVE_FAULTS: u16 = BASE + super::ACTIVE_FAULTS;
+    pub const SPEED: u16 = BASE + super::SPEED;
+    pub const CHARGE_TEMP: u16 = BASE + super::CHARGE_TEMP;
+    pub const GAS_HV: u16 = BASE + super::GAS_HV;
+    pub const GRADE_COUNT: u16 = BASE + super::GRADE_COUNT;
+    pub const GRADE_SHARE: u16 = BASE + super::GRADE_SHARE.start;
+    pub const GRADE_AIM: u16 = BASE + super::GRADE_AIM.start;
+    pub const PACE: u16 = BASE + super::PACE;
+    /// Grades the register block can describe.
+    pub const MAX_GRADES: usize = (super::GRADE_SHARE.end - super::GRADE_SHARE.start) as usize;
+}
 
 pub fn covers(addr: u16) -> bool {
     addr >= BASE
@@ -61,6 +79,7 @@ pub(crate) fn read(
             }
             O2_BIAS => (sim.faults.o2_bias * 100.0).round() as i16 as u16,
             FOULING => (sim.faults.fouling * 1000.0).round() as u16,
+            PACE => (sim.plc.pace_sp * 10.0).round().clamp(0.0, 65535.0) as u16,
             GRADE_COUNT => sim.grades().len().min(usize::from(u16::MAX)) as u16,
             r if GRADE_SHARE.contains(&r) => {
                 let total: f64 = sim.grades().iter().map(|g| g.share).sum();
@@ -98,6 +117,7 @@ pub(crate) fn write(
             FOULING => v <= 400,
             COMMS_DROP => v <= 3600,
             PLC_RESTART => v == 1,
+            PACE => v <= 4500,
             r if GRADE_SHARE.contains(&r) => {
                 usize::from(r - GRADE_SHARE.start) < sim.grades().len() && v <= 1000
             }
@@ -158,6 +178,9 @@ pub(crate) fn write(
                 seconds: f64::from(v),
             }),
             PLC_RESTART => sim.start_fault(Fault::PlcRestart),
+            PACE => sim.apply(&Action::Pace {
+                tph: f64::from(v) / 10.0,
+            }),
             _ => Ok(()),
         };
         result.map_err(|_| bad)?;

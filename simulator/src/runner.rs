@@ -158,6 +158,44 @@ impl Clock for PlantClock {
     }
 }
 
+/// Drives a running simulator through its library API: faults, pace, grades, speed.
+#[derive(Clone)]
+pub struct SimulatorHandle(Arc<Shared>);
+
+impl std::fmt::Debug for SimulatorHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SimulatorHandle").finish_non_exhaustive()
+    }
+}
+
+impl SimulatorHandle {
+    /// Plant seconds per wall second.
+    pub fn speed(&self) -> f64 {
+        self.0.speed()
+    }
+
+    /// Change the speed from now on; plant time stays continuous.
+    pub fn set_speed(&self, speed: f64) {
+        self.0.set_speed(speed);
+    }
+
+    /// Run `f` on the simulation; what it changes is served from the next request on.
+    pub fn with_simulation<R>(&self, f: impl FnOnce(&mut Simulation) -> R) -> R {
+        with_simulation(&self.0, f)
+    }
+}
+
+fn with_simulation<R>(shared: &Shared, f: impl FnOnce(&mut Simulation) -> R) -> R {
+    let mut st = shared.lock();
+    let State { sim, image } = &mut *st;
+    let r = f(sim);
+    image.refresh(sim);
+    let requests = sim.take_server_requests();
+    drop(st);
+    shared.serve_requests(requests);
+    r
+}
+
 /// A simulator serving Modbus TCP. Stops when [`RunningSimulator::stop`] is called or it is dropped.
 pub struct RunningSimulator {
     addr: SocketAddr,
@@ -265,25 +303,18 @@ impl RunningSimulator {
 
     /// Change the speed from now on; plant time stays continuous.
     pub fn set_speed(&self, speed: f64) {
-        let now = self.shared.plant_now_ms();
-        let mut a = self.shared.anchor.lock().unwrap_or_else(|p| p.into_inner());
-        *a = ClockAnchor {
-            plant_ms: now,
-            wall: Instant::now(),
-            speed: speed.clamp(0.01, 10_000.0),
-        };
+        self.shared.set_speed(speed);
     }
 
     /// Run `f` on the simulation (the library API tests and the UI's Simulator page use).
     pub fn with_simulation<R>(&self, f: impl FnOnce(&mut Simulation) -> R) -> R {
-        let mut st = self.shared.lock();
-        let State { sim, image } = &mut *st;
-        let r = f(sim);
-        image.refresh(sim);
-        let requests = sim.take_server_requests();
-        drop(st);
-        self.shared.serve_requests(requests);
-        r
+        with_simulation(&self.shared, f)
+    }
+
+    /// A handle for driving this simulator from elsewhere (the engine's Simulator API); it does
+    /// not keep the simulator running.
+    pub fn handle(&self) -> SimulatorHandle {
+        SimulatorHandle(self.shared.clone())
     }
 
     /// Stop serving and close every connection.

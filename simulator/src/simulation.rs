@@ -365,6 +365,16 @@ impl Simulation {
             .map(|p| (&p.scenario, (self.plant_ms - p.start_ms) as f64 / 60_000.0))
     }
 
+    /// How far the scenario has got: how many of its events have happened.
+    pub fn scenario_events_done(&self) -> usize {
+        self.playing.as_ref().map_or(0, |p| p.next)
+    }
+
+    /// The pace the mill will resume after a delay in progress, and when the delay ends.
+    pub fn mill_delay(&self) -> Option<(i64, f64)> {
+        self.mill_delay
+    }
+
     /// What the server must do for the simulation (taken once).
     pub fn take_server_requests(&mut self) -> ServerRequests {
         std::mem::take(&mut self.requests)

@@ -17,6 +17,8 @@ use tauri::utils::config::{Csp, CspDirectiveSources};
 use tauri::{Manager, RunEvent, WebviewUrl, WebviewWindowBuilder, WindowEvent};
 
 use crate::cmd_serve::UI;
+use crate::geometry::{self, Geometry, Screen};
+use crate::single_instance::{self, Instance};
 
 struct Desktop {
     target: EngineTarget,
@@ -24,6 +26,8 @@ struct Desktop {
     running: Mutex<Option<RunningEngine>>,
     /// Where to ask the UI what closing the window should do (registered by the UI).
     close_prompt: Mutex<Option<Channel<()>>>,
+    /// The window's last normal geometry, saved when the app exits or hides to the tray.
+    geometry: Mutex<Option<Geometry>>,
 }
 
 fn has_display() -> bool {
@@ -52,6 +56,17 @@ pub fn run(config: Config, data_dir: PathBuf, engine_url: Option<String>) -> Res
         let bind = config.server.bind;
         return crate::cmd_serve::run(config, data_dir, bind);
     }
+
+    let window_lock = match single_instance::claim(&data_dir)? {
+        Instance::First(lock) => lock,
+        Instance::AlreadyOpen(pid) => {
+            eprintln!(
+                "Hearth is already open on {} (pid {pid}): its window was brought forward.",
+                data_dir.display()
+            );
+            return Ok(0);
+        }
+    };
 
     let plant_name = config.plant.name.clone();
     let mut context = tauri::generate_context!();
@@ -90,6 +105,7 @@ pub fn run(config: Config, data_dir: PathBuf, engine_url: Option<String>) -> Res
                 engine: None,
                 running: Mutex::new(None),
                 close_prompt: Mutex::new(None),
+                geometry: Mutex::new(None),
             }
         }
         None => {
@@ -108,6 +124,7 @@ pub fn run(config: Config, data_dir: PathBuf, engine_url: Option<String>) -> Res
                 engine: Some(engine),
                 running: Mutex::new(Some(running)),
                 close_prompt: Mutex::new(None),
+                geometry: Mutex::new(None),
             }
         }
     };
@@ -122,7 +139,10 @@ pub fn run(config: Config, data_dir: PathBuf, engine_url: Option<String>) -> Res
             on_close_requested,
             subscribe_live,
             close_choice,
-            history
+            history,
+            settings,
+            simulator,
+            simulator_command
         ])
         .setup(move |app| {
             // SIGTERM (logout, systemd, kill) and Ctrl-C stop the app the orderly way, so the
@@ -132,11 +152,15 @@ pub fn run(config: Config, data_dir: PathBuf, engine_url: Option<String>) -> Res
                 crate::cmd_serve::wait_for_stop().await;
                 handle.exit(0);
             });
-            WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
-                .title(format!("Hearth — {plant_name}"))
-                .inner_size(1366.0, 768.0)
-                .min_inner_size(1024.0, 640.0)
-                .build()?;
+            let window =
+                WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
+                    .title(format!("Hearth — {plant_name}"))
+                    .inner_size(1366.0, 768.0)
+                    .min_inner_size(geometry::MIN_WIDTH, geometry::MIN_HEIGHT)
+                    .build()?;
+            restore_geometry(&window);
+            let shower = app.handle().clone();
+            window_lock.serve(move || show_main(&shower));
             if in_process {
                 let show = MenuItem::with_id(app, "show", "Show Hearth", true, None::<&str>)?;
                 let quit =
@@ -158,6 +182,9 @@ pub fn run(config: Config, data_dir: PathBuf, engine_url: Option<String>) -> Res
             Ok(())
         })
         .on_window_event(move |window, event| {
+            if matches!(event, WindowEvent::Moved(_) | WindowEvent::Resized(_)) {
+                remember_geometry(window);
+            }
             if let WindowEvent::CloseRequested { api, .. } = event
                 && in_process
             {
@@ -184,6 +211,7 @@ pub fn run(config: Config, data_dir: PathBuf, engine_url: Option<String>) -> Res
             api.prevent_exit();
         }
         if let RunEvent::Exit = event {
+            save_geometry(app);
             let running = app
                 .state::<Desktop>()
                 .running
@@ -198,6 +226,78 @@ pub fn run(config: Config, data_dir: PathBuf, engine_url: Option<String>) -> Res
         }
     });
     Ok(0)
+}
+
+/// Put the window where it was last time, if a screen can still show it there.
+fn restore_geometry(window: &tauri::WebviewWindow) {
+    let Some(saved) = geometry::load() else {
+        return;
+    };
+    let screens: Vec<Screen> = window
+        .available_monitors()
+        .unwrap_or_default()
+        .iter()
+        .map(|m| {
+            let scale = m.scale_factor();
+            Screen {
+                x: f64::from(m.position().x) / scale,
+                y: f64::from(m.position().y) / scale,
+                width: f64::from(m.size().width) / scale,
+                height: f64::from(m.size().height) / scale,
+            }
+        })
+        .collect();
+    let Some(g) = geometry::fit(saved, &screens) else {
+        return;
+    };
+    let _ = window.set_size(tauri::LogicalSize::new(g.width, g.height));
+    let _ = window.set_position(tauri::LogicalPosition::new(g.x, g.y));
+    if g.maximized {
+        let _ = window.maximize();
+    }
+    if let Ok(mut m) = window.state::<Desktop>().geometry.lock() {
+        *m = Some(g);
+    }
+}
+
+/// Note the window's geometry as it moves; a maximised window keeps its normal size to
+/// return to.
+fn remember_geometry(window: &tauri::Window) {
+    let (Ok(scale), Ok(size), Ok(pos)) = (
+        window.scale_factor(),
+        window.inner_size(),
+        window.outer_position(),
+    ) else {
+        return;
+    };
+    let maximized = window.is_maximized().unwrap_or(false);
+    let state = window.state::<Desktop>();
+    let Ok(mut current) = state.geometry.lock() else {
+        return;
+    };
+    if maximized {
+        if let Some(g) = current.as_mut() {
+            g.maximized = true;
+        }
+        return;
+    }
+    if window.is_minimized().unwrap_or(false) {
+        return;
+    }
+    *current = Some(Geometry {
+        x: f64::from(pos.x) / scale,
+        y: f64::from(pos.y) / scale,
+        width: f64::from(size.width) / scale,
+        height: f64::from(size.height) / scale,
+        maximized: false,
+    });
+}
+
+fn save_geometry(app: &tauri::AppHandle) {
+    let g = app.state::<Desktop>().geometry.lock().ok().and_then(|g| *g);
+    if let Some(g) = g {
+        geometry::save(&g);
+    }
 }
 
 fn show_main(app: &tauri::AppHandle) {
@@ -259,6 +359,38 @@ async fn history(
     engine.history(query).await.map_err(|e| e.to_string())
 }
 
+/// The configuration in effect and where this engine keeps its data, for the Settings page.
+#[tauri::command]
+async fn settings(
+    state: tauri::State<'_, Desktop>,
+) -> Result<hearth_engine::settings::SettingsView, String> {
+    let engine = engine_of(&state)?.clone();
+    Ok(engine.settings().await)
+}
+
+/// What a simulator device is doing, for the Simulator page.
+#[tauri::command]
+async fn simulator(
+    state: tauri::State<'_, Desktop>,
+    device: String,
+) -> Result<hearth_engine::simulator::SimulatorView, String> {
+    let engine = engine_of(&state)?.clone();
+    engine.simulator(&device).await.map_err(|e| e.to_string())
+}
+
+#[tauri::command]
+async fn simulator_command(
+    state: tauri::State<'_, Desktop>,
+    device: String,
+    command: hearth_engine::simulator::SimulatorCommand,
+) -> Result<hearth_engine::simulator::SimulatorView, String> {
+    let engine = engine_of(&state)?.clone();
+    engine
+        .simulator_command(&device, command)
+        .await
+        .map_err(|e| e.to_string())
+}
+
 #[tauri::command]
 fn subscribe_live(
     state: tauri::State<'_, Desktop>,
@@ -296,6 +428,7 @@ fn on_close_requested(state: tauri::State<'_, Desktop>, on_event: Channel<()>) {
 fn close_choice(app: tauri::AppHandle, choice: String) -> Result<(), String> {
     match choice.as_str() {
         "tray" => {
+            save_geometry(&app);
             if let Some(w) = app.get_webview_window("main") {
                 w.hide().map_err(|e| e.to_string())?;
             }

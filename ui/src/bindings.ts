@@ -83,7 +83,11 @@ export type PlantInfo = { name: string, time_zone: string, tags: Array<TagInfo>,
 /**
  * Where this engine's time comes from: "system", "plant" (simulator clock) or "manual".
  */
-clock: string, };
+clock: string, 
+/**
+ * Devices that are the bundled simulator (run here or on their own): the Simulator page.
+ */
+simulators: Array<string>, };
 
 export type Snapshot = { 
 /**
@@ -138,3 +142,122 @@ export type History = { tag: string, from_ms: number, to_ms: number, bucket_ms: 
 export type HistoryPoint = { ts_ms: number, value: number | null, quality: Quality, };
 
 export type HistoryQuery = { tag: string, from: number, to: number, buckets: number, };
+
+export type SimulatorMode = "embedded" | "external";
+
+export type GradeMix = { name: string, 
+/**
+ * Discharge aim temperature, C.
+ */
+aim_c: number, 
+/**
+ * Share of the slabs charged, 0-1 (normalised over the mix).
+ */
+share: number, };
+
+export type FaultState = { code: number, 
+/**
+ * `thermocouple_open`, `burner_trip`, ... as in scenario files.
+ */
+kind: string, 
+/**
+ * Zone 1-3 for the zone faults.
+ */
+zone: number | null, 
+/**
+ * Known active (momentary faults, a comms drop or a PLC restart, never show as active).
+ */
+active: boolean, 
+/**
+ * Happens once when started (comms drop, PLC restart): nothing to clear afterwards.
+ */
+momentary: boolean, };
+
+export type ScenarioEvent = { 
+/**
+ * Plant minutes from the start of the scenario.
+ */
+at_min: number, 
+/**
+ * `pace`, `charge_temperature`, `mill_delay`, `gas_heating_value`, `zone_setpoint`,
+ * `start_fault`, `clear_fault`.
+ */
+action: string, 
+/**
+ * The action's number: t/h, C, minutes or percent.
+ */
+value: number | null, zone: number | null, 
+/**
+ * The fault started or cleared.
+ */
+fault: string | null, done: boolean, };
+
+export type ScenarioView = { name: string, description: string, 
+/**
+ * Plant minutes since it started.
+ */
+elapsed_min: number, events: Array<ScenarioEvent>, };
+
+export type SimulatorView = { device: string, mode: SimulatorMode, address: string, 
+/**
+ * Plant seconds per wall second.
+ */
+speed: number, 
+/**
+ * Pace the mill asks for, t/h.
+ */
+pace_tph: number, 
+/**
+ * Minutes of a mill delay still to run (the pace is 0 meanwhile).
+ */
+mill_delay_min: number | null, charge_temp_c: number, 
+/**
+ * Gas heating value against nominal, %.
+ */
+gas_hv_percent: number, grades: Array<GradeMix>, faults: Array<FaultState>, 
+/**
+ * Only known for the simulator this engine runs.
+ */
+scenario: ScenarioView | null, };
+
+export type SimulatorCommand = { "do": "speed", speed: number, } | { "do": "pace", tph: number, } | { "do": "charge_temperature", c: number, } | { "do": "grades", grades: Array<GradeMix>, } | { "do": "start_fault", code: number, } | { "do": "clear_fault", code: number, };
+
+export type ConfigProblem = { file: string, key: string, message: string, };
+
+export type Validation = { "state": "valid" } | { "state": "changed" } | { "state": "invalid", problems: Array<ConfigProblem>, };
+
+export type DeviceSettings = { name: string, 
+/**
+ * `plc`, `simulator` (run by this engine) or `external_simulator`.
+ */
+kind: string, address: string, unit_id: number, connect_timeout_ms: number, request_timeout_ms: number, retries: number, writable: boolean, word_order: string, register_map: string, 
+/**
+ * Pointed elsewhere for this run with `--device` (read-only).
+ */
+overridden: boolean, };
+
+export type TagSettings = { name: string, device: string, 
+/**
+ * Register kind and 0-based address, e.g. `holding register 1`, with `.bit` for a bit.
+ */
+address: string, data_type: string, unit: string, scale: number, offset: number, range: [number, number] | null, poll_group: string, interval_ms: number, 
+/**
+ * Furnace roles this tag plays (`zone preheat temperature`, `o2`...).
+ */
+roles: Array<string>, writable: boolean, description: string, };
+
+export type SettingValue = { 
+/**
+ * Dotted key as in the config file.
+ */
+key: string, value: string, unit: string, };
+
+export type SettingsView = { config_file: string, 
+/**
+ * Every file the configuration was read from.
+ */
+files: Array<string>, validation: Validation, plant_name: string, time_zone: string, devices: Array<DeviceSettings>, tags: Array<TagSettings>, values: Array<SettingValue>, data_dir: string, data_dir_bytes: number, 
+/**
+ * The engine answering: its process, API and clock.
+ */
+engine_pid: number, engine_api_url: string | null, clock: string, };

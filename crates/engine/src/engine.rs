@@ -10,7 +10,7 @@ use hearth_model::api::{
     EngineStatus, FurnaceRoles, History, HistoryPoint, LiveBatch, PlantInfo, Snapshot, TagInfo,
     ZoneRoles,
 };
-use hearth_model::config::Config;
+use hearth_model::config::{Config, Device};
 use hearth_model::{SharedClock, SystemClock, TagId};
 use hearth_sim::{RunningSimulator, SimulatorOptions, StartError};
 use tokio::sync::{broadcast, mpsc, watch};
@@ -19,6 +19,8 @@ use tokio::task::JoinHandle;
 use crate::datadir::{DataDir, DataDirError, EngineInfo, dir_size};
 use crate::history::{ExportQuery, HistoryQuery, PointsQuery, QueryError};
 use crate::live::LiveTable;
+use crate::settings::SettingsView;
+use crate::simulator::{SimControl, SimulatorCommand, SimulatorError, SimulatorView};
 
 /// The built UI, served by the HTTP face (the binary embeds `ui/dist`).
 pub type UiAssets = &'static include_dir::Dir<'static>;
@@ -59,6 +61,8 @@ pub(crate) struct Inner {
     tx: broadcast::Sender<LiveBatch>,
     data_dir: PathBuf,
     api_url: RwLock<Option<String>>,
+    /// Simulators the Simulator page can drive, by device name.
+    sims: Vec<(String, SimControl)>,
 }
 
 /// A handle on a running engine: cheap to clone, what every face calls.
@@ -95,6 +99,26 @@ impl Engine {
             .or(plant_clock)
             .unwrap_or_else(|| Arc::new(SystemClock));
         let config = Arc::new(config);
+        let embedded = config.devices.iter().filter(|d| d.is_embedded_simulator());
+        let mut controls: Vec<(String, SimControl)> = embedded
+            .zip(&sims)
+            .map(|(d, sim)| (d.name.clone(), SimControl::Embedded(sim.handle())))
+            .collect();
+        controls.extend(
+            config
+                .devices
+                .iter()
+                .filter(|d| d.is_external_simulator())
+                .map(|d| {
+                    (
+                        d.name.clone(),
+                        SimControl::External {
+                            addr: d.address(),
+                            unit: d.unit_id,
+                        },
+                    )
+                }),
+        );
 
         let names: Vec<&str> = config.tags.iter().map(|t| t.name.as_str()).collect();
         let series = historian.series(&names)?;
@@ -108,6 +132,7 @@ impl Engine {
             tx,
             data_dir: opts.data_dir.clone(),
             api_url: RwLock::new(None),
+            sims: controls,
         });
         let engine = Engine { inner };
         let (shutdown, shutdown_rx) = watch::channel(false);
@@ -234,6 +259,7 @@ impl Engine {
                 charge_temperature: opt(f.charge_temperature),
             },
             clock: self.inner.clock.kind().to_owned(),
+            simulators: self.inner.sims.iter().map(|(d, _)| d.clone()).collect(),
         }
     }
 
@@ -304,6 +330,52 @@ impl Engine {
     /// Check an export request before streaming starts, so a bad one gets a clear error.
     pub fn check_export(&self, q: &ExportQuery) -> Result<(), QueryError> {
         crate::history::export_spec(&self.inner.config, q).map(|_| ())
+    }
+
+    fn sim(&self, device: &str) -> Result<(&SimControl, &Device), SimulatorError> {
+        let not = || SimulatorError::NotASimulator(device.to_owned());
+        let (_, control) = self
+            .inner
+            .sims
+            .iter()
+            .find(|(d, _)| d == device)
+            .ok_or_else(not)?;
+        let dev = self.inner.config.device_by_name(device).ok_or_else(not)?;
+        Ok((control, dev))
+    }
+
+    /// What a simulator device is doing: speed, pace, charge, grades, faults, scenario.
+    pub async fn simulator(&self, device: &str) -> Result<SimulatorView, SimulatorError> {
+        let (control, dev) = self.sim(device)?;
+        control.view(dev).await
+    }
+
+    /// Change a simulator device (the Simulator page), and say what it is doing now.
+    pub async fn simulator_command(
+        &self,
+        device: &str,
+        cmd: SimulatorCommand,
+    ) -> Result<SimulatorView, SimulatorError> {
+        let (control, dev) = self.sim(device)?;
+        tracing::info!(device, ?cmd, "simulator command");
+        control.command(&cmd).await?;
+        control.view(dev).await
+    }
+
+    /// The configuration in effect, the file's validation now, the data dir and this engine.
+    pub async fn settings(&self) -> SettingsView {
+        let config = self.inner.config.clone();
+        let data_dir = self.inner.data_dir.clone();
+        let (mut view, bytes) = tokio::task::spawn_blocking(move || {
+            (crate::settings::view(&config), dir_size(&data_dir))
+        })
+        .await
+        .unwrap_or_else(|_| (crate::settings::view(&self.inner.config), 0));
+        view.data_dir = self.inner.data_dir.display().to_string();
+        view.data_dir_bytes = bytes;
+        view.engine_api_url = self.api_url();
+        view.clock = self.inner.clock.kind().to_owned();
+        view
     }
 
     /// Devices, tags and what the data dir holds.

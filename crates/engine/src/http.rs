@@ -13,6 +13,7 @@ use tokio::sync::{broadcast, watch};
 
 use crate::engine::{Engine, UiAssets};
 use crate::history::{ExportQuery, HistoryQuery, PointsQuery, QueryError};
+use crate::simulator::{SimulatorCommand, SimulatorError};
 
 /// Same policy as the desktop window: nothing inline, nothing remote.
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
@@ -43,6 +44,11 @@ pub(crate) async fn serve(
         .route("/api/history", get(history))
         .route("/api/points", get(points))
         .route("/api/export", get(export))
+        .route("/api/settings", get(settings))
+        .route(
+            "/api/simulator/{device}",
+            get(simulator).post(simulator_command),
+        )
         .layer(middleware::from_fn(same_origin_only));
     let app = Router::new()
         .merge(api)
@@ -137,6 +143,37 @@ async fn history(State(s): State<AppState>, Query(q): Query<HistoryQuery>) -> Re
     match s.engine.history(q).await {
         Ok(h) => Json(h).into_response(),
         Err(e) => query_error(e),
+    }
+}
+
+async fn settings(State(s): State<AppState>) -> impl IntoResponse {
+    Json(s.engine.settings().await)
+}
+
+fn simulator_error(e: SimulatorError) -> Response {
+    let code = match e {
+        SimulatorError::NotASimulator(_) => StatusCode::NOT_FOUND,
+        SimulatorError::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        SimulatorError::Unreachable { .. } => StatusCode::BAD_GATEWAY,
+    };
+    (code, e.to_string()).into_response()
+}
+
+async fn simulator(State(s): State<AppState>, Path(device): Path<String>) -> Response {
+    match s.engine.simulator(&device).await {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => simulator_error(e),
+    }
+}
+
+async fn simulator_command(
+    State(s): State<AppState>,
+    Path(device): Path<String>,
+    Json(cmd): Json<SimulatorCommand>,
+) -> Response {
+    match s.engine.simulator_command(&device, cmd).await {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => simulator_error(e),
     }
 }
 

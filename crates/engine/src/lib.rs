@@ -10,6 +10,8 @@ pub mod history;
 mod http;
 mod live;
 pub mod offline;
+pub mod settings;
+pub mod simulator;
 
 pub use datadir::{DataDir, DataDirError, EngineInfo};
 pub use engine::{

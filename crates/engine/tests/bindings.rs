@@ -2,6 +2,8 @@
 //! `ui/src/bindings.ts` is stale; `HEARTH_BLESS=1 cargo test -p hearth-engine --test bindings`
 //! rewrites it.
 
+use hearth_engine::settings::*;
+use hearth_engine::simulator::*;
 use hearth_model::Quality;
 use hearth_model::api::*;
 use ts_rs::{Config, TS};
@@ -26,6 +28,19 @@ fn render() -> String {
         History::decl(&cfg),
         HistoryPoint::decl(&cfg),
         hearth_engine::history::HistoryQuery::decl(&cfg),
+        SimulatorMode::decl(&cfg),
+        GradeMix::decl(&cfg),
+        FaultState::decl(&cfg),
+        ScenarioEvent::decl(&cfg),
+        ScenarioView::decl(&cfg),
+        SimulatorView::decl(&cfg),
+        SimulatorCommand::decl(&cfg),
+        ConfigProblem::decl(&cfg),
+        Validation::decl(&cfg),
+        DeviceSettings::decl(&cfg),
+        TagSettings::decl(&cfg),
+        SettingValue::decl(&cfg),
+        SettingsView::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/model/src/api.rs. Do not edit by hand:\n\

@@ -150,6 +150,8 @@ pub struct PlantInfo {
     pub furnace: FurnaceRoles,
     /// Where this engine's time comes from: "system", "plant" (simulator clock) or "manual".
     pub clock: String,
+    /// Devices that are the bundled simulator (run here or on their own): the Simulator page.
+    pub simulators: Vec<String>,
 }
 
 /// Everything live, at one instant.

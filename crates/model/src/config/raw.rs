@@ -105,6 +105,10 @@ pub struct RawSimulator {
     /// Scenario file relative to the plant file.
     #[serde(default)]
     pub scenario: Option<String>,
+    /// A `hearth-sim` started on its own at host:port: Hearth polls it like a PLC and drives it
+    /// through its simulation-control registers instead of starting one in-process.
+    #[serde(default)]
+    pub external: bool,
 }
 
 fn default_speed() -> f64 {

@@ -198,7 +198,12 @@ impl Device {
 
     /// Only a configured simulator that nobody pointed elsewhere is run in-process.
     pub fn is_embedded_simulator(&self) -> bool {
-        self.kind == DeviceKind::Simulator && !self.overridden
+        self.kind == DeviceKind::Simulator && !self.overridden && !self.simulator.external
+    }
+
+    /// A simulator this engine does not run: driven through its control registers.
+    pub fn is_external_simulator(&self) -> bool {
+        self.kind == DeviceKind::Simulator && !self.overridden && self.simulator.external
     }
 }
 
@@ -207,6 +212,8 @@ pub struct SimulatorSettings {
     pub speed: f64,
     pub seed: u64,
     pub scenario: Option<PathBuf>,
+    /// Started on its own (`hearth-sim`): polled over TCP, driven by its control registers.
+    pub external: bool,
 }
 
 #[derive(Debug, Clone)]

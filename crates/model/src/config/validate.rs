@@ -114,7 +114,8 @@ pub(super) fn load(path: &Path) -> Result<Config, ConfigErrors> {
     let mut pending_flags: Vec<(String, String, PathBuf)> = Vec::new();
     for (dev_index, (name, d)) in raw.devices.iter().enumerate() {
         let key = |k: &str| format!("devices.{name}.{k}");
-        if d.port == 0 && d.kind == DeviceKind::Plc {
+        let external_sim = d.simulator.as_ref().is_some_and(|s| s.external);
+        if d.port == 0 && (d.kind == DeviceKind::Plc || external_sim) {
             errors.push(
                 file,
                 key("port"),
@@ -169,16 +170,25 @@ pub(super) fn load(path: &Path) -> Result<Config, ConfigErrors> {
                         format!("no such file {}", p.display()),
                     );
                 }
+                if s.external && scenario.is_some() {
+                    errors.push(
+                        file,
+                        key("simulator.scenario"),
+                        "an external simulator plays the scenario it was started with (hearth-sim --scenario)",
+                    );
+                }
                 SimulatorSettings {
                     speed: s.speed,
                     seed: s.seed,
                     scenario,
+                    external: s.external,
                 }
             }
             None => SimulatorSettings {
                 speed: 1.0,
                 seed: 0,
                 scenario: None,
+                external: false,
             },
         };
         let map_path = base.join(&d.register_map);
@@ -774,6 +784,7 @@ pub(super) fn register_map_from_str(path: &Path, text: &str) -> Result<Vec<Tag>,
             speed: 1.0,
             seed: 0,
             scenario: None,
+            external: false,
         },
         overridden: false,
     }];
