@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineConfig } from "@playwright/test";
 
-const target = process.env.CARGO_TARGET_DIR ?? "/var/tmp/hearth-target";
+const target = process.env.CARGO_TARGET_DIR ?? "../target";
 const port = Number(process.env.HEARTH_E2E_PORT ?? 18790);
 const dataDir = mkdtempSync(join(tmpdir(), "hearth-e2e-"));
 

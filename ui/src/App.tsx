@@ -7,11 +7,18 @@ import { formatPlantTime, formatUtc } from "./format";
 import { type Key, type Locale, catalogues, locale, setLocale, t } from "./i18n";
 import { Devices } from "./pages/Devices";
 import { Overview } from "./pages/Overview";
+import { Settings } from "./pages/Settings";
+import { Simulator } from "./pages/Simulator";
 import { Trends } from "./pages/Trends";
 import { type Live, createLive } from "./state";
 
-type Page = "overview" | "trends" | "devices";
-const PAGES: Page[] = ["overview", "trends", "devices"];
+type Page = "overview" | "trends" | "devices" | "simulator" | "settings";
+const PAGES: Page[] = ["overview", "trends", "devices", "simulator", "settings"];
+
+/** The pages this engine has: the Simulator page only when a device is the bundled simulator. */
+function pagesFor(plant: PlantInfo): Page[] {
+  return PAGES.filter((p) => p !== "simulator" || plant.simulators.length > 0);
+}
 
 async function start(): Promise<{ client: EngineClient; plant: PlantInfo; live: Live }> {
   const client = await connect();
@@ -52,7 +59,7 @@ export function App() {
                 )}
               </Show>
               <nav class="nav">
-                <For each={PAGES}>
+                <For each={pagesFor(a().plant)}>
                   {(p) => (
                     <button classList={{ active: page() === p }} onClick={() => go(p)} data-page={p}>
                       {t(`nav.${p}` as Key)}
@@ -79,6 +86,12 @@ export function App() {
                   </Match>
                   <Match when={page() === "devices"}>
                     <Devices live={a().live} plant={a().plant} />
+                  </Match>
+                  <Match when={page() === "simulator" && a().plant.simulators.length > 0}>
+                    <Simulator client={a().client} plant={a().plant} />
+                  </Match>
+                  <Match when={page() === "settings"}>
+                    <Settings client={a().client} />
                   </Match>
                 </Switch>
               </main>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatAge, formatPlantTime, formatValue, qualityClass, unitSymbol } from "./format";
+import { formatAge, formatBytes, formatPlantTime, formatValue, qualityClass, unitSymbol } from "./format";
 import { usableLanguage } from "./locale-shim";
 
 describe("format", () => {
@@ -46,5 +46,15 @@ describe("browser language", () => {
   it("keeps a valid tag and replaces LANG=C's", () => {
     expect(usableLanguage("zh-CN")).toBe("zh-CN");
     expect(usableLanguage("C")).toBe("en-US");
+  });
+});
+
+describe("formatBytes", () => {
+  it("uses decimal units with a decimal below 100", () => {
+    expect(formatBytes(0, "en")).toBe("0 B");
+    expect(formatBytes(999, "en")).toBe("999 B");
+    expect(formatBytes(1_500, "en")).toBe("1.5 KB");
+    expect(formatBytes(250_000_000, "en")).toBe("250 MB");
+    expect(formatBytes(3_400_000_000, "en")).toBe("3.4 GB");
   });
 });

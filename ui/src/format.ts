@@ -80,3 +80,15 @@ export function unitSymbol(unit: string): string {
       return unit;
   }
 }
+
+/** "812 KB", "3.4 GB": sizes in decimal units, as file managers show them. */
+export function formatBytes(bytes: number, locale: string): string {
+  const units = ["B", "KB", "MB", "GB", "TB"];
+  let v = Math.max(0, bytes);
+  let i = 0;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${formatValue(v, i === 0 || v >= 100 ? 0 : 1, locale)} ${units[i]}`;
+}

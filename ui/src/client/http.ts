@@ -1,6 +1,16 @@
 // The engine over HTTP and WebSocket: `hearth serve` in a browser, or a desktop window attached
 // to a running engine.
-import type { EngineTarget, History, HistoryQuery, LiveBatch, PlantInfo, Snapshot } from "../bindings";
+import type {
+  EngineTarget,
+  History,
+  HistoryQuery,
+  LiveBatch,
+  PlantInfo,
+  SettingsView,
+  SimulatorCommand,
+  SimulatorView,
+  Snapshot,
+} from "../bindings";
 import type { EngineClient, LinkState, Unsubscribe } from "./types";
 
 /** Reconnect delays, ms: quick at first, then at most every 5 s. */
@@ -27,6 +37,29 @@ export class HttpClient implements EngineClient {
     const r = await fetch(`${this.base}${path}`);
     if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
     return (await r.json()) as T;
+  }
+
+  private async post<T>(path: string, body: unknown): Promise<T> {
+    const r = await fetch(`${this.base}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    // The engine explains a refusal in words: show them, not just the status.
+    if (!r.ok) throw new Error((await r.text()) || `${path}: HTTP ${r.status}`);
+    return (await r.json()) as T;
+  }
+
+  settings(): Promise<SettingsView> {
+    return this.get("/api/settings");
+  }
+
+  simulator(device: string): Promise<SimulatorView> {
+    return this.get(`/api/simulator/${encodeURIComponent(device)}`);
+  }
+
+  simulatorCommand(device: string, command: SimulatorCommand): Promise<SimulatorView> {
+    return this.post(`/api/simulator/${encodeURIComponent(device)}`, command);
   }
 
   plant(): Promise<PlantInfo> {

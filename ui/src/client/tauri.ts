@@ -1,6 +1,16 @@
 // The engine inside the desktop process: Tauri commands, and a channel for live data.
 import { Channel, invoke } from "@tauri-apps/api/core";
-import type { EngineTarget, History, HistoryQuery, LiveBatch, PlantInfo, Snapshot } from "../bindings";
+import type {
+  EngineTarget,
+  History,
+  HistoryQuery,
+  LiveBatch,
+  PlantInfo,
+  SettingsView,
+  SimulatorCommand,
+  SimulatorView,
+  Snapshot,
+} from "../bindings";
 import type { EngineClient, LinkState, Unsubscribe } from "./types";
 
 export class TauriClient implements EngineClient {
@@ -16,6 +26,18 @@ export class TauriClient implements EngineClient {
 
   history(query: HistoryQuery): Promise<History> {
     return invoke<History>("history", { query });
+  }
+
+  settings(): Promise<SettingsView> {
+    return invoke<SettingsView>("settings");
+  }
+
+  simulator(device: string): Promise<SimulatorView> {
+    return invoke<SimulatorView>("simulator", { device });
+  }
+
+  simulatorCommand(device: string, command: SimulatorCommand): Promise<SimulatorView> {
+    return invoke<SimulatorView>("simulator_command", { device, command });
   }
 
   subscribe(onBatch: (b: LiveBatch) => void, onLink: (s: LinkState) => void): Unsubscribe {

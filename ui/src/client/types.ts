@@ -1,5 +1,15 @@
 // The one interface every page uses to reach the engine, whichever way it runs.
-import type { EngineTarget, History, HistoryQuery, LiveBatch, PlantInfo, Snapshot } from "../bindings";
+import type {
+  EngineTarget,
+  History,
+  HistoryQuery,
+  LiveBatch,
+  PlantInfo,
+  SettingsView,
+  SimulatorCommand,
+  SimulatorView,
+  Snapshot,
+} from "../bindings";
 
 export type Unsubscribe = () => void;
 
@@ -14,4 +24,10 @@ export interface EngineClient {
   subscribe(onBatch: (b: LiveBatch) => void, onLink: (s: LinkState) => void): Unsubscribe;
   /** One tag over `[from, to)` in equal buckets (raw points or a rollup, the engine picks). */
   history(q: HistoryQuery): Promise<History>;
+  /** The configuration in effect, its validation now, the data dir and the engine. */
+  settings(): Promise<SettingsView>;
+  /** What a simulator device is doing. */
+  simulator(device: string): Promise<SimulatorView>;
+  /** Change a simulator device; resolves to what it is doing afterwards. */
+  simulatorCommand(device: string, command: SimulatorCommand): Promise<SimulatorView>;
 }
