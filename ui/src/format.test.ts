@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { formatAge, formatBytes, formatPlantTime, formatValue, qualityClass, unitSymbol } from "./format";
+import {
+  formatAge,
+  formatBytes,
+  formatPlantTime,
+  formatValue,
+  plantLocalToUtc,
+  qualityClass,
+  unitSymbol,
+  utcToPlantLocal,
+} from "./format";
 import { usableLanguage } from "./locale-shim";
 
 describe("format", () => {
@@ -56,5 +65,25 @@ describe("formatBytes", () => {
     expect(formatBytes(1_500, "en")).toBe("1.5 KB");
     expect(formatBytes(250_000_000, "en")).toBe("250 MB");
     expect(formatBytes(3_400_000_000, "en")).toBe("3.4 GB");
+  });
+});
+
+describe("plant-local times", () => {
+  it("reads a datetime-local value in the plant's zone", () => {
+    expect(plantLocalToUtc("2026-11-28T08:00", "Asia/Shanghai")).toBe(Date.parse("2026-11-28T00:00:00Z"));
+    expect(plantLocalToUtc("2026-07-01 12:30", "Europe/Berlin")).toBe(Date.parse("2026-07-01T10:30:00Z"));
+    expect(plantLocalToUtc("2026-01-15T12:30", "Europe/Berlin")).toBe(Date.parse("2026-01-15T11:30:00Z"));
+    expect(plantLocalToUtc("yesterday", "Asia/Shanghai")).toBeNull();
+  });
+
+  it("takes the first of a repeated hour when clocks go back", () => {
+    // Europe/Berlin 2026-10-25: 02:30 happens twice, first at 00:30Z (CEST).
+    expect(plantLocalToUtc("2026-10-25T02:30", "Europe/Berlin")).toBe(Date.parse("2026-10-25T00:30:00Z"));
+  });
+
+  it("round-trips through the input format", () => {
+    const ms = Date.parse("2026-03-29T05:15:00Z");
+    expect(plantLocalToUtc(utcToPlantLocal(ms, "Europe/Berlin"), "Europe/Berlin")).toBe(ms);
+    expect(utcToPlantLocal(Date.parse("2026-11-28T00:00:00Z"), "Asia/Shanghai")).toBe("2026-11-28T08:00");
   });
 });

@@ -92,3 +92,30 @@ export function formatBytes(bytes: number, locale: string): string {
   }
   return `${formatValue(v, i === 0 || v >= 100 ? 0 : 1, locale)} ${units[i]}`;
 }
+
+/** Offset of `timeZone` from UTC at instant `ms`, in ms (Asia/Shanghai: +8 h). */
+export function zoneOffsetMs(ms: number, timeZone: string): number {
+  const s = formatPlantTime(ms, timeZone);
+  const asUtc = Date.parse(`${s.replace(" ", "T")}Z`);
+  return asUtc - Math.floor(ms / 1000) * 1000;
+}
+
+/** "2026-11-28T08:00" (a datetime-local input) read as plant time; null if it is not a time.
+ * In a DST gap the instant an hour later is used; in the repeated hour, the first. */
+export function plantLocalToUtc(local: string, timeZone: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/.exec(local.trim());
+  if (!m) return null;
+  const naive = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0));
+  if (!Number.isFinite(naive)) return null;
+  // The offset before and after the guess: the first that maps back to the same wall time wins.
+  for (const probe of [naive - 86_400_000, naive + 86_400_000]) {
+    const guess = naive - zoneOffsetMs(probe, timeZone);
+    if (naive - zoneOffsetMs(guess, timeZone) === guess) return guess;
+  }
+  return naive - zoneOffsetMs(naive, timeZone);
+}
+
+/** An instant as a datetime-local input value in plant time ("2026-11-28T08:00"). */
+export function utcToPlantLocal(ms: number, timeZone: string): string {
+  return formatPlantTime(ms, timeZone).replace(" ", "T").slice(0, 16);
+}

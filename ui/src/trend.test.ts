@@ -1,6 +1,20 @@
 import { describe, expect, it } from "vitest";
 import type { History, HistoryBucket, TagInfo } from "./bindings";
-import { pan, plotData, presetWindow, searchTags, sparkPaths, unitScales, zoom } from "./trend";
+import {
+  deleteView,
+  exportProgress,
+  loadViews,
+  loadWindow,
+  pan,
+  plotData,
+  presetWindow,
+  saveView,
+  searchTags,
+  sparkPaths,
+  unitScales,
+  zoom,
+  zoomAt,
+} from "./trend";
 
 function tag(name: string, unit: string, description = ""): TagInfo {
   return { name, device: "furnace", unit, description, poll_group: "fast", range: null, decimals: 1 };
@@ -79,5 +93,47 @@ describe("sparklines", () => {
 
   it("draws nothing without data", () => {
     expect(sparkPaths([b(null), b(null)], 30, 12)).toBeNull();
+  });
+});
+
+describe("mouse zoom and saved views", () => {
+  it("zooms about the cursor", () => {
+    const w = { from: 0, to: 100_000 };
+    expect(zoomAt(w, 0.5, 0.5)).toEqual({ from: 25_000, to: 75_000 });
+    expect(zoomAt(w, 0.5, 0)).toEqual({ from: 0, to: 50_000 });
+    expect(zoomAt(w, 2, 1)).toEqual({ from: -100_000, to: 100_000 });
+  });
+
+  it("never zooms below ten seconds", () => {
+    const z = zoomAt({ from: 0, to: 20_000 }, 0.01, 0.5);
+    expect(z.to - z.from).toBe(10_000);
+  });
+
+  it("loads a window's width either side", () => {
+    expect(loadWindow({ from: 100, to: 200 })).toEqual({ from: 0, to: 300 });
+  });
+
+  it("saves, replaces by name, and deletes views; damaged storage is skipped", () => {
+    const mem = new Map<string, string>();
+    const storage = { getItem: (k: string) => mem.get(k) ?? null, setItem: (k: string, v: string) => void mem.set(k, v) };
+    const a = { name: "zones", tags: ["zone1_temp"], preset: "1h" as const, from: 0, to: 1 };
+    saveView(storage, a);
+    saveView(storage, { ...a, name: "air", tags: ["air_flow"] });
+    const replaced = saveView(storage, { ...a, tags: ["zone2_temp"] });
+    expect(replaced.map((v) => v.name)).toEqual(["air", "zones"]);
+    expect(loadViews(storage).find((v) => v.name === "zones")?.tags).toEqual(["zone2_temp"]);
+    expect(deleteView(storage, "air").map((v) => v.name)).toEqual(["zones"]);
+    mem.set("hearth.trendViews", '[{"name":1},{"name":"ok","tags":[],"preset":null,"from":5,"to":1}]');
+    expect(loadViews(storage)).toEqual([]);
+    mem.set("hearth.trendViews", "not json");
+    expect(loadViews(storage)).toEqual([]);
+  });
+
+  it("reads export progress from the newest row time", () => {
+    const from = Date.parse("2026-11-28T00:00:00Z");
+    const to = from + 4 * 3_600_000;
+    const csv = "time,zone1_temp\n2026-11-28T00:00:00Z,1\n2026-11-28T01:00:00.000Z,2\n2026-11-28T02:00:00Z,3\n";
+    expect(exportProgress(csv, from, to)).toBe(0.5);
+    expect(exportProgress("time,zone1_temp\n", from, to)).toBeNull();
   });
 });

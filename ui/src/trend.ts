@@ -125,3 +125,79 @@ export function sparkPaths(
   flush();
   return { line, band };
 }
+
+/** Zoom by `factor` (< 1 narrows) keeping the instant under the cursor (`at`, 0..1) in place. */
+export function zoomAt(w: Window, factor: number, at: number): Window {
+  const span = w.to - w.from;
+  const next = Math.max(10_000, Math.min(5 * 365 * 86_400_000, span * factor));
+  const anchor = w.from + span * Math.min(1, Math.max(0, at));
+  const from = Math.round(anchor - (anchor - w.from) * (next / span));
+  return { from, to: from + Math.round(next) };
+}
+
+/** What to load for a window: a width either side too, so a pan shows data at once. */
+export function loadWindow(w: Window): Window {
+  const span = w.to - w.from;
+  return { from: w.from - span, to: w.to + span };
+}
+
+/** A trend as saved by the engineer: the tags and either a preset (following now) or a range. */
+export interface SavedView {
+  name: string;
+  tags: string[];
+  preset: PresetKey | null;
+  from: number;
+  to: number;
+}
+
+const VIEWS_KEY = "hearth.trendViews";
+
+function isView(v: unknown): v is SavedView {
+  if (typeof v !== "object" || v === null) return false;
+  const o = v as Record<string, unknown>;
+  return (
+    typeof o.name === "string" &&
+    Array.isArray(o.tags) &&
+    o.tags.every((t) => typeof t === "string") &&
+    (o.preset === null || PRESETS.some((p) => p.key === o.preset)) &&
+    typeof o.from === "number" &&
+    typeof o.to === "number" &&
+    o.from < o.to
+  );
+}
+
+/** Saved views from storage; anything damaged or from another version is skipped, not fatal. */
+export function loadViews(storage: Pick<Storage, "getItem">): SavedView[] {
+  try {
+    const parsed: unknown = JSON.parse(storage.getItem(VIEWS_KEY) ?? "[]");
+    return Array.isArray(parsed) ? parsed.filter(isView) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Save `view`, replacing one of the same name; returns the list as stored, sorted by name. */
+export function saveView(storage: Pick<Storage, "getItem" | "setItem">, view: SavedView): SavedView[] {
+  const views = loadViews(storage).filter((v) => v.name !== view.name);
+  views.push(view);
+  views.sort((a, b) => a.name.localeCompare(b.name));
+  storage.setItem(VIEWS_KEY, JSON.stringify(views));
+  return views;
+}
+
+export function deleteView(storage: Pick<Storage, "getItem" | "setItem">, name: string): SavedView[] {
+  const views = loadViews(storage).filter((v) => v.name !== name);
+  storage.setItem(VIEWS_KEY, JSON.stringify(views));
+  return views;
+}
+
+/** How far a streamed CSV export has got (0..1), from the newest time in the text received. */
+export function exportProgress(chunk: string, from: number, to: number): number | null {
+  // Rows start with an RFC 3339 time; the last complete one tells where the export is.
+  const matches = chunk.match(/^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2}))/gm);
+  const last = matches?.[matches.length - 1];
+  if (!last) return null;
+  const t = Date.parse(last);
+  if (!Number.isFinite(t) || to <= from) return null;
+  return Math.min(1, Math.max(0, (t - from) / (to - from)));
+}

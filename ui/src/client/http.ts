@@ -33,8 +33,8 @@ export class HttpClient implements EngineClient {
     this.target = target ?? { kind: "browser", api_url: this.base };
   }
 
-  private async get<T>(path: string): Promise<T> {
-    const r = await fetch(`${this.base}${path}`);
+  private async get<T>(path: string, signal?: AbortSignal): Promise<T> {
+    const r = await fetch(`${this.base}${path}`, signal ? { signal } : {});
     if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
     return (await r.json()) as T;
   }
@@ -70,14 +70,14 @@ export class HttpClient implements EngineClient {
     return this.get("/api/snapshot");
   }
 
-  history(q: HistoryQuery): Promise<History> {
+  history(q: HistoryQuery, signal?: AbortSignal): Promise<History> {
     const p = new URLSearchParams({
       tag: q.tag,
       from: String(q.from),
       to: String(q.to),
       buckets: String(q.buckets),
     });
-    return this.get(`/api/history?${p.toString()}`);
+    return this.get(`/api/history?${p.toString()}`, signal);
   }
 
   subscribe(onBatch: (b: LiveBatch) => void, onLink: (s: LinkState) => void): Unsubscribe {

@@ -24,8 +24,13 @@ export class TauriClient implements EngineClient {
     return invoke<Snapshot>("snapshot");
   }
 
-  history(query: HistoryQuery): Promise<History> {
-    return invoke<History>("history", { query });
+  history(query: HistoryQuery, signal?: AbortSignal): Promise<History> {
+    // An IPC call cannot be withdrawn: a cancelled load's answer is dropped when it comes.
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(new DOMException("cancelled", "AbortError"));
+      signal?.addEventListener("abort", () => reject(new DOMException("cancelled", "AbortError")));
+      invoke<History>("history", { query }).then(resolve, reject);
+    });
   }
 
   settings(): Promise<SettingsView> {

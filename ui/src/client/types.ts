@@ -23,7 +23,7 @@ export interface EngineClient {
   /** Live batches until unsubscribed; `onLink` reports the connection itself. */
   subscribe(onBatch: (b: LiveBatch) => void, onLink: (s: LinkState) => void): Unsubscribe;
   /** One tag over `[from, to)` in equal buckets (raw points or a rollup, the engine picks). */
-  history(q: HistoryQuery): Promise<History>;
+  history(q: HistoryQuery, signal?: AbortSignal): Promise<History>;
   /** The configuration in effect, its validation now, the data dir and the engine. */
   settings(): Promise<SettingsView>;
   /** What a simulator device is doing. */

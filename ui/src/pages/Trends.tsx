@@ -1,27 +1,36 @@
 // Trends: any tags, one y axis per unit, min/max envelopes so a spike is never averaged away,
-// presets that follow now, drag to zoom, pan and widen, and the window exported as CSV.
+// presets that follow now or a custom range, drag to zoom, wheel to zoom about the cursor,
+// shift-drag to pan, saved views, and the window exported as CSV with progress and cancel.
 import { For, Show, createEffect, createSignal, on, onCleanup, onMount } from "solid-js";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import type { History, PlantInfo } from "../bindings";
 import type { EngineClient } from "../client";
-import { formatPlantTime } from "../format";
+import { formatPlantTime, plantLocalToUtc, utcToPlantLocal } from "../format";
 import { t } from "../i18n";
 import type { Live } from "../state";
 import {
   PRESETS,
   type PresetKey,
+  type SavedView,
   type Window,
+  deleteView,
+  exportProgress,
+  loadViews,
+  loadWindow,
   pan,
   plotData,
   presetWindow,
+  saveView,
   searchTags,
   unitScales,
   zoom,
+  zoomAt,
 } from "../trend";
 
 // Muted pens on the dark background; the envelope is the same hue, faint.
 const PENS = ["#8fb8de", "#d8b56a", "#9ccf9a", "#c99ad6", "#e09a8a", "#7fc9c4", "#c8c8c8"];
+/** Buckets per visible window; a window's width either side is loaded too, for panning. */
 const BUCKETS = 1000;
 const DAY = uPlot.fmtDate("{MM}-{DD}");
 const HM = uPlot.fmtDate("{HH}:{mm}");
@@ -37,10 +46,21 @@ export function Trends(props: { client: EngineClient; plant: PlantInfo; live: Li
   const [loading, setLoading] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
   const [source, setSource] = createSignal("");
+  const [views, setViews] = createSignal<SavedView[]>(loadViews(localStorage));
+  const [viewName, setViewName] = createSignal("");
+  const [customFrom, setCustomFrom] = createSignal("");
+  const [customTo, setCustomTo] = createSignal("");
+  const [exporting, setExporting] = createSignal<number | null>(null);
+  const [exportNote, setExportNote] = createSignal("");
+  const tz = props.plant.time_zone;
   let host: HTMLDivElement | undefined;
   let plot: uPlot | undefined;
   let plotKey = "";
   let generation = 0;
+  let inflight: AbortController | undefined;
+  let exportAbort: AbortController | undefined;
+  // A pan in progress: where the drag started and the window then.
+  let panning: { x: number; win: Window } | null = null;
 
   const build = (histories: History[]) => {
     const names = histories.map((h) => h.tag);
@@ -88,7 +108,10 @@ export function Trends(props: { client: EngineClient; plant: PlantInfo; live: Li
     // Same pens: new data into the same chart (no flicker, and a drag in progress survives).
     const key = names.join("\u0000");
     if (plot && key === plotKey) {
-      plot.setData(columns);
+      plot.batch(() => {
+        plot?.setData(columns, false);
+        showWindow();
+      });
       setSource(histories[0]?.source ?? "");
       return;
     }
@@ -102,10 +125,23 @@ export function Trends(props: { client: EngineClient; plant: PlantInfo; live: Li
         series,
         bands,
         axes,
-        scales: { x: { time: true } },
+        scales: { x: { time: true, range: (_u, min, max) => [min, max] } },
         // Axis times in the plant's zone, like every other time on screen.
         tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), props.plant.time_zone),
-        cursor: { drag: { x: true, y: false } },
+        cursor: {
+          drag: { x: true, y: false },
+          bind: {
+            // Shift-drag or the middle button pans; a plain drag selects a span to zoom to.
+            mousedown: (u, _target, handler) => (e: MouseEvent) => {
+              if (e.shiftKey || e.button === 1) {
+                panning = { x: e.clientX, win: win() };
+                e.preventDefault();
+                return null;
+              }
+              return handler(e);
+            },
+          },
+        },
         hooks: {
           setSelect: [
             (u) => {
@@ -122,26 +158,73 @@ export function Trends(props: { client: EngineClient; plant: PlantInfo; live: Li
       columns,
       host,
     );
+    showWindow();
+    plot.over.addEventListener("wheel", onWheel, { passive: false });
     setSource(histories[0]?.source ?? "");
+  };
+
+  /** Draw the current window from the data already loaded (no fetch: this is what keeps a pan
+   * or a wheel zoom fluid), the rest follows when the load for it answers. */
+  const showWindow = () => {
+    const w = win();
+    plot?.setScale("x", { min: w.from / 1000, max: w.to / 1000 });
+  };
+
+  const onWheel = (e: WheelEvent) => {
+    if (!plot) return;
+    e.preventDefault();
+    const at = e.offsetX / Math.max(1, plot.over.clientWidth);
+    move(zoomAt(win(), e.deltaY > 0 ? 1.25 : 0.8, at));
+  };
+
+  const onPanMove = (e: MouseEvent) => {
+    if (!panning || !plot) return;
+    const span = panning.win.to - panning.win.from;
+    const d = Math.round(((panning.x - e.clientX) / Math.max(1, plot.over.clientWidth)) * span);
+    setPreset(null);
+    // Only the scale moves while dragging; the load waits for the button to come up.
+    const w = { from: panning.win.from + d, to: panning.win.to + d };
+    plot.setScale("x", { min: w.from / 1000, max: w.to / 1000 });
+    panPending = w;
+  };
+  let panPending: Window | null = null;
+  const onPanEnd = () => {
+    if (!panning) return;
+    panning = null;
+    if (panPending) setWin(panPending);
+    panPending = null;
   };
 
   const load = async () => {
     const names = tags();
-    const w = win();
+    const w = loadWindow(win());
     const mine = ++generation;
+    // A newer window supersedes a load still running: stop it rather than wait for it.
+    inflight?.abort();
+    const abort = new AbortController();
+    inflight = abort;
+    showWindow();
     setLoading(true);
     setError(null);
     try {
       const histories = await Promise.all(
-        names.map((tag) => props.client.history({ tag, from: w.from, to: w.to, buckets: BUCKETS })),
+        names.map((tag) =>
+          props.client.history({ tag, from: w.from, to: w.to, buckets: BUCKETS * 3 }, abort.signal),
+        ),
       );
-      // A newer request superseded this one while it loaded: drop it.
       if (mine === generation) build(histories);
     } catch (e) {
-      if (mine === generation) setError(String(e));
+      if (mine === generation) setError(abort.signal.aborted ? t("trends.cancelled") : String(e));
     } finally {
       if (mine === generation) setLoading(false);
     }
+  };
+
+  const cancelLoad = () => {
+    generation++;
+    inflight?.abort();
+    setLoading(false);
+    setError(t("trends.cancelled"));
   };
 
   onMount(() => {
@@ -153,19 +236,29 @@ export function Trends(props: { client: EngineClient; plant: PlantInfo; live: Li
     }, 5000);
     const resize = () => plot?.setSize({ width: Math.max(320, host?.clientWidth ?? 320), height: 420 });
     window.addEventListener("resize", resize);
+    window.addEventListener("mousemove", onPanMove);
+    window.addEventListener("mouseup", onPanEnd);
     onCleanup(() => {
       clearInterval(timer);
       window.removeEventListener("resize", resize);
+      window.removeEventListener("mousemove", onPanMove);
+      window.removeEventListener("mouseup", onPanEnd);
+      inflight?.abort();
+      exportAbort?.abort();
       plot?.destroy();
     });
   });
 
   const choose = (p: PresetKey) => {
     setPreset(p);
+    setCustomFrom("");
+    setCustomTo("");
     setWin(presetWindow(p, props.live.live.now_ms));
   };
   const move = (w: Window) => {
     setPreset(null);
+    setCustomFrom("");
+    setCustomTo("");
     setWin(w);
   };
   const add = (name: string) => {
@@ -176,6 +269,66 @@ export function Trends(props: { client: EngineClient; plant: PlantInfo; live: Li
     const w = win();
     const p = new URLSearchParams({ from: String(w.from), to: String(w.to), tags: tags().join(","), layout: "wide" });
     return `${props.client.target.api_url}/api/export?${p.toString()}`;
+  };
+
+  /** Stream the export, showing how far it has got; cancel stops the engine's work too (the
+   * connection closes and the engine stops writing). */
+  const exportCsv = async () => {
+    const w = win();
+    const abort = new AbortController();
+    exportAbort = abort;
+    setExporting(0);
+    setExportNote("");
+    try {
+      const r = await fetch(exportUrl(), { signal: abort.signal });
+      if (!r.ok || !r.body) throw new Error((await r.text()) || `HTTP ${r.status}`);
+      const reader = r.body.getReader();
+      const decoder = new TextDecoder();
+      const parts: BlobPart[] = [];
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        parts.push(value);
+        const p = exportProgress(decoder.decode(value, { stream: true }), w.from, w.to);
+        if (p !== null) setExporting(p);
+      }
+      const url = URL.createObjectURL(new Blob(parts, { type: "text/csv" }));
+      const a = document.createElement("a");
+      a.href = url;
+      a.download = `hearth-${utcToPlantLocal(w.from, tz).replace(/[:T]/g, "")}.csv`;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      setExportNote(t("trends.exported"));
+    } catch (e) {
+      setExportNote(abort.signal.aborted ? t("trends.cancelled") : String(e));
+    } finally {
+      setExporting(null);
+    }
+  };
+
+  const applyCustom = () => {
+    const from = plantLocalToUtc(customFrom(), tz);
+    const to = plantLocalToUtc(customTo(), tz);
+    if (from === null || to === null || from >= to) {
+      setError(t("trends.badRange"));
+      return;
+    }
+    move({ from, to });
+  };
+
+  const storeView = () => {
+    const name = viewName().trim();
+    if (!name) return;
+    const w = win();
+    setViews(saveView(localStorage, { name, tags: tags(), preset: preset(), from: w.from, to: w.to }));
+    setViewName("");
+  };
+  const openView = (name: string) => {
+    const v = views().find((x) => x.name === name);
+    if (!v) return;
+    setTags(v.tags.filter((tag) => tag in info));
+    if (v.preset) choose(v.preset);
+    else move({ from: v.from, to: v.to });
   };
 
   return (
@@ -199,9 +352,89 @@ export function Trends(props: { client: EngineClient; plant: PlantInfo; live: Li
           {formatPlantTime(win().from, props.plant.time_zone)} → {formatPlantTime(win().to, props.plant.time_zone)}
           <Show when={preset()}> · {t("trends.live")}</Show>
         </div>
-        <a class="export" href={exportUrl()} download="hearth-export.csv">
-          {t("trends.export")}
-        </a>
+        <Show
+          when={exporting() !== null}
+          fallback={
+            <button class="export" onClick={() => void exportCsv()} data-testid="export">
+              {t("trends.export")}
+            </button>
+          }
+        >
+          <span class="export progress" data-testid="export-progress">
+            {t("trends.exporting")} {Math.round((exporting() ?? 0) * 100)} %
+            <button onClick={() => exportAbort?.abort()}>{t("trends.cancel")}</button>
+          </span>
+        </Show>
+        <span class="note">{exportNote()}</span>
+      </div>
+      <div class="trend-bar">
+        <form
+          class="custom"
+          onSubmit={(e) => {
+            e.preventDefault();
+            applyCustom();
+          }}
+        >
+          <span class="note">{t("trends.custom")}</span>
+          <label>
+            {t("trends.from")}
+            <input
+              type="datetime-local"
+              value={customFrom() || utcToPlantLocal(win().from, tz)}
+              onChange={(e) => setCustomFrom(e.currentTarget.value)}
+              data-testid="custom-from"
+            />
+          </label>
+          <label>
+            {t("trends.to")}
+            <input
+              type="datetime-local"
+              value={customTo() || utcToPlantLocal(win().to, tz)}
+              onChange={(e) => setCustomTo(e.currentTarget.value)}
+              data-testid="custom-to"
+            />
+          </label>
+          <span class="note">{tz}</span>
+          <button type="submit">{t("trends.show")}</button>
+        </form>
+        <div class="views">
+          <select
+            value=""
+            onChange={(e) => {
+              openView(e.currentTarget.value);
+              e.currentTarget.value = "";
+            }}
+            data-testid="open-view"
+            aria-label={t("trends.views")}
+          >
+            <option value="">{t("trends.chooseView")}</option>
+            <For each={views()}>{(v) => <option value={v.name}>{v.name}</option>}</For>
+          </select>
+          <input
+            type="text"
+            placeholder={t("trends.viewName")}
+            value={viewName()}
+            onInput={(e) => setViewName(e.currentTarget.value)}
+            data-testid="view-name"
+          />
+          <button onClick={storeView} disabled={!viewName().trim()}>
+            {t("trends.saveView")}
+          </button>
+          <Show when={views().length > 0}>
+            <select
+              value=""
+              onChange={(e) => {
+                const n = e.currentTarget.value;
+                if (n) setViews(deleteView(localStorage, n));
+                e.currentTarget.value = "";
+              }}
+              aria-label={t("trends.deleteView")}
+            >
+              <option value="">{t("trends.deleteView")}…</option>
+              <For each={views()}>{(v) => <option value={v.name}>{v.name}</option>}</For>
+            </select>
+          </Show>
+        </div>
       </div>
       <div class="pens">
         <For each={tags()}>
@@ -239,7 +472,12 @@ export function Trends(props: { client: EngineClient; plant: PlantInfo; live: Li
       </div>
       <div class="plot" ref={host} data-testid="trend-plot" />
       <div class="trend-status">
-        <Show when={loading()}>{t("trends.loading")} </Show>
+        <Show when={loading()}>
+          {t("trends.loading")}{" "}
+          <button class="link-button" onClick={cancelLoad} data-testid="cancel-load">
+            {t("trends.cancel")}
+          </button>{" "}
+        </Show>
         <Show when={error()}>{(e) => <span class="error">{e()}</span>}</Show>
         <Show when={source()}>
           {t("trends.source")}: {t(`trends.source.${source()}` as Parameters<typeof t>[0])}
