@@ -185,6 +185,10 @@ export const en = {
   "trends.exporting": "Exporting…",
   "trends.exported": "Exported",
   "trends.badRange": "The start must be before the end.",
+  "overview.toBurners": "air to burners",
+  "overview.toStack": "to stack",
+  "overview.production": "Production",
+  "overview.slabFlow": "Slabs, charge to discharge",
   "language": "Language",
 } as const;
 
@@ -373,6 +377,10 @@ export const zhCN: Record<Key, string> = {
   "trends.exporting": "正在导出…",
   "trends.exported": "已导出",
   "trends.badRange": "开始时间必须早于结束时间。",
+  "overview.toBurners": "助燃空气至烧嘴",
+  "overview.toStack": "至烟囱",
+  "overview.production": "生产",
+  "overview.slabFlow": "钢坯：装料至出料",
   "language": "语言",
 };
 
