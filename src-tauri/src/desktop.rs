@@ -159,6 +159,8 @@ pub fn run(config: Config, data_dir: PathBuf, engine_url: Option<String>) -> Res
                     .min_inner_size(geometry::MIN_WIDTH, geometry::MIN_HEIGHT)
                     .build()?;
             restore_geometry(&window);
+            // Known from the start, so even a run that never moves the window saves its place.
+            remember_geometry(&window.as_ref().window());
             let shower = app.handle().clone();
             window_lock.serve(move || show_main(&shower));
             if in_process {

@@ -1,5 +1,7 @@
 //! The real desktop window: `hearth` under Xvfb, driven through tauri-driver and WebKitWebDriver
-//! (WebDriver over HTTP), opens on the bundled simulator and shows a live value.
+//! (WebDriver over HTTP), opens on the bundled simulator at the size remembered from last time
+//! and shows a live value; a second launch on the same data dir brings the first window forward
+//! instead of opening another, and the window's place is saved when the app stops.
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -52,11 +54,10 @@ fn post(agent: &ureq::Agent, url: &str, body: &Value) -> Result<Value> {
     Ok(resp.body_mut().read_json::<Value>()?)
 }
 
-#[test]
-fn the_desktop_window_opens_and_shows_a_live_value() -> Result<()> {
-    // A display of our own.
+/// An X display of our own, for as long as the returned process lives.
+fn xvfb() -> Result<(String, Killed)> {
     let display = format!(":{}", 90 + closed_port()? % 100);
-    let _xvfb = Killed::spawn(
+    let x = Killed::spawn(
         Command::new(tool("Xvfb")?)
             .args([
                 display.as_str(),
@@ -69,6 +70,35 @@ fn the_desktop_window_opens_and_shows_a_live_value() -> Result<()> {
             .stdout(Stdio::null())
             .stderr(Stdio::null()),
     )?;
+    // Xvfb takes a moment to accept clients.
+    let socket = format!("/tmp/.X11-unix/X{}", &display[1..]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !std::path::Path::new(&socket).exists() {
+        if Instant::now() > deadline {
+            bail!("Xvfb did not start on {display}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Ok((display, x))
+}
+
+/// A window geometry as the app saves it, in `config_home`.
+fn write_geometry(config_home: &std::path::Path, width: u32, height: u32) -> Result<()> {
+    let dir = config_home.join("hearth");
+    std::fs::create_dir_all(&dir)?;
+    std::fs::write(
+        dir.join("window.json"),
+        json!({ "x": 20.0, "y": 30.0, "width": width, "height": height }).to_string(),
+    )?;
+    Ok(())
+}
+
+#[test]
+fn the_desktop_window_opens_where_it_was_and_shows_a_live_value() -> Result<()> {
+    let (display, _xvfb) = xvfb()?;
+    // The window was 1200x700 last time (the default is 1366x768).
+    let config_home = tempfile::tempdir()?;
+    write_geometry(config_home.path(), 1200, 700)?;
     let port = closed_port()?;
     let native = closed_port()?;
     let _driver = Killed::spawn(
@@ -80,6 +110,7 @@ fn the_desktop_window_opens_and_shows_a_live_value() -> Result<()> {
                 &native.to_string(),
             ])
             .env("DISPLAY", &display)
+            .env("XDG_CONFIG_HOME", config_home.path())
             .stdout(Stdio::null())
             .stderr(Stdio::null()),
     )?;
@@ -136,11 +167,87 @@ fn the_desktop_window_opens_and_shows_a_live_value() -> Result<()> {
         std::thread::sleep(Duration::from_millis(250));
     }
     let first_value = started.elapsed();
+    let size = post(
+        &agent,
+        &format!("{s}/execute/sync"),
+        &json!({ "script": "return [window.innerWidth, window.innerHeight]", "args": [] }),
+    )?;
     let _ = agent.delete(&s).call();
     assert!(
         text.chars().any(|c| c.is_ascii_digit()),
         "no live zone temperature in the window within 30 s (last text {text:?})"
     );
+    assert_eq!(
+        size["value"],
+        json!([1200, 700]),
+        "the window opens at its remembered size"
+    );
     eprintln!("desktop window: first live value after {first_value:?} (session start included)");
+    Ok(())
+}
+
+#[test]
+fn a_second_launch_on_the_same_data_dir_brings_the_first_window_forward() -> Result<()> {
+    let (display, _xvfb) = xvfb()?;
+    let config_home = tempfile::tempdir()?;
+    let data = tempfile::tempdir()?;
+    let cfg = default_config();
+    let args = |c: &mut Command| {
+        c.arg("--config")
+            .arg(&cfg)
+            .arg("--data-dir")
+            .arg(data.path())
+            .env("DISPLAY", &display)
+            .env("XDG_CONFIG_HOME", config_home.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+    };
+    let hearth = binary("hearth")?;
+    let mut first_cmd = Command::new(&hearth);
+    args(&mut first_cmd);
+    let mut first = Killed::spawn(&mut first_cmd)?;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !(data.path().join("window.json").exists() && data.path().join("engine.json").exists()) {
+        if Instant::now() > deadline {
+            bail!("the first window never claimed the data dir");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    let mut second_cmd = Command::new(&hearth);
+    args(&mut second_cmd);
+    let second = second_cmd.output()?;
+    let said = String::from_utf8_lossy(&second.stderr);
+    assert!(second.status.success(), "second launch failed: {said}");
+    assert!(
+        said.contains("already open") && said.contains(&first.0.id().to_string()),
+        "the second launch names the window it brought forward: {said}"
+    );
+    // Still one engine, the first one's, on the data dir.
+    let engine = std::fs::read_to_string(data.path().join("engine.json"))?;
+    assert!(
+        engine.contains(&format!("\"pid\": {}", first.0.id())),
+        "{engine}"
+    );
+
+    // Stopping the app (SIGTERM, as at logout) saves where its window was.
+    Command::new("kill")
+        .args(["-TERM", &first.0.id().to_string()])
+        .status()?;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while first.0.try_wait()?.is_none() {
+        if Instant::now() > deadline {
+            bail!("the app did not stop on SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(
+        config_home.path().join("hearth/window.json"),
+    )?)?;
+    let width = saved["width"].as_f64().context("no width saved")?;
+    assert!(
+        (1024.0..=1366.0).contains(&width),
+        "saved geometry: {saved}"
+    );
     Ok(())
 }
