@@ -37,6 +37,13 @@ export function App() {
     setPage(p);
     location.hash = p;
   };
+  // The browser's back and forward buttons, and links to a page, move between pages too.
+  const onHash = () => {
+    const p = location.hash.slice(1) as Page;
+    if (PAGES.includes(p)) setPage(p);
+  };
+  window.addEventListener("hashchange", onHash);
+  onCleanup(() => window.removeEventListener("hashchange", onHash));
 
   return (
     <div class="shell">

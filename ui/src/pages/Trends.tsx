@@ -6,7 +6,7 @@ import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import type { History, PlantInfo } from "../bindings";
 import type { EngineClient } from "../client";
-import { formatPlantTime, plantLocalToUtc, utcToPlantLocal } from "../format";
+import { formatPlantTime, plantLocalToUtc, unitSymbol, utcToPlantLocal } from "../format";
 import { t } from "../i18n";
 import type { Live } from "../state";
 import {
@@ -94,7 +94,9 @@ export function Trends(props: { client: EngineClient; plant: PlantInfo; live: Li
       },
       ...units.map((u, i) => ({
         scale: u,
-        label: u,
+        label: unitSymbol(u) || u,
+        size: 70,
+        labelSize: 18,
         side: i === 0 ? 3 : 1,
         stroke: "#9aa4ad",
         grid: { show: i === 0, stroke: "#2a3036" },
@@ -379,8 +381,10 @@ export function Trends(props: { client: EngineClient; plant: PlantInfo; live: Li
           <label>
             {t("trends.from")}
             <input
-              type="datetime-local"
-              value={customFrom() || utcToPlantLocal(win().from, tz)}
+              type="text"
+              class="time"
+              placeholder="YYYY-MM-DD HH:MM"
+              value={customFrom() || utcToPlantLocal(win().from, tz).replace("T", " ")}
               onChange={(e) => setCustomFrom(e.currentTarget.value)}
               data-testid="custom-from"
             />
@@ -388,8 +392,10 @@ export function Trends(props: { client: EngineClient; plant: PlantInfo; live: Li
           <label>
             {t("trends.to")}
             <input
-              type="datetime-local"
-              value={customTo() || utcToPlantLocal(win().to, tz)}
+              type="text"
+              class="time"
+              placeholder="YYYY-MM-DD HH:MM"
+              value={customTo() || utcToPlantLocal(win().to, tz).replace("T", " ")}
               onChange={(e) => setCustomTo(e.currentTarget.value)}
               data-testid="custom-to"
             />
@@ -440,7 +446,7 @@ export function Trends(props: { client: EngineClient; plant: PlantInfo; live: Li
         <For each={tags()}>
           {(name, i) => (
             <span class="pen" style={{ "border-color": PENS[i() % PENS.length] }} title={info[name]?.description}>
-              {name} <span class="unit">{info[name]?.unit}</span>
+              {name} <span class="unit">{unitSymbol(info[name]?.unit ?? "")}</span>
               <button aria-label={t("trends.remove")} onClick={() => setTags(tags().filter((x) => x !== name))}>
                 ×
               </button>
@@ -461,7 +467,7 @@ export function Trends(props: { client: EngineClient; plant: PlantInfo; live: Li
                 {(tag) => (
                   <li>
                     <button onClick={() => add(tag.name)}>
-                      <b>{tag.name}</b> <span class="unit">{tag.unit}</span> {tag.description}
+                      <b>{tag.name}</b> <span class="unit">{unitSymbol(tag.unit)}</span> {tag.description}
                     </button>
                   </li>
                 )}
