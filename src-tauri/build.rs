@@ -14,6 +14,8 @@ fn main() {
             "settings",
             "simulator",
             "simulator_command",
+            "export_csv",
+            "cancel_export",
         ]),
     ))
     .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));

@@ -9,6 +9,7 @@ if (!dataDir) throw new Error("HEARTH_BENCH_DATA_DIR must name a filled data dir
 
 export default defineConfig({
   testDir: "bench",
+  testMatch: "**/*.bench.ts",
   timeout: 180_000,
   workers: 1,
   reporter: [["list"]],

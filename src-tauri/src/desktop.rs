@@ -3,7 +3,8 @@
 //! recording in the tray. Without a display it says so and serves the screens instead.
 
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result};
 use hearth_engine::datadir::running_engine;
@@ -28,6 +29,8 @@ struct Desktop {
     close_prompt: Mutex<Option<Channel<()>>>,
     /// The window's last normal geometry, saved when the app exits or hides to the tray.
     geometry: Mutex<Option<Geometry>>,
+    /// Set to stop the export in progress.
+    export_cancel: Arc<AtomicBool>,
 }
 
 fn has_display() -> bool {
@@ -106,6 +109,7 @@ pub fn run(config: Config, data_dir: PathBuf, engine_url: Option<String>) -> Res
                 running: Mutex::new(None),
                 close_prompt: Mutex::new(None),
                 geometry: Mutex::new(None),
+                export_cancel: Arc::new(AtomicBool::new(false)),
             }
         }
         None => {
@@ -125,6 +129,7 @@ pub fn run(config: Config, data_dir: PathBuf, engine_url: Option<String>) -> Res
                 running: Mutex::new(Some(running)),
                 close_prompt: Mutex::new(None),
                 geometry: Mutex::new(None),
+                export_cancel: Arc::new(AtomicBool::new(false)),
             }
         }
     };
@@ -142,7 +147,9 @@ pub fn run(config: Config, data_dir: PathBuf, engine_url: Option<String>) -> Res
             history,
             settings,
             simulator,
-            simulator_command
+            simulator_command,
+            export_csv,
+            cancel_export
         ])
         .setup(move |app| {
             // SIGTERM (logout, systemd, kill) and Ctrl-C stop the app the orderly way, so the
@@ -391,6 +398,54 @@ async fn simulator_command(
         .simulator_command(&device, command)
         .await
         .map_err(|e| e.to_string())
+}
+
+/// Export a window of history to CSV in the Downloads folder (the webview cannot save a
+/// download itself); progress goes to `on_progress`, `cancel_export` stops it. Returns the path.
+#[tauri::command]
+async fn export_csv(
+    state: tauri::State<'_, Desktop>,
+    query: hearth_engine::history::ExportQuery,
+    on_progress: Channel<f64>,
+) -> Result<String, String> {
+    let engine = state.engine.clone();
+    let api_url = match &state.target {
+        EngineTarget::InProcess { api_url } | EngineTarget::Attached { api_url, .. } => {
+            api_url.clone()
+        }
+    };
+    if let Some(e) = &engine {
+        e.check_export(&query).map_err(|e| e.to_string())?;
+    }
+    let dir = dirs::download_dir()
+        .or_else(|| dirs::home_dir().map(|h| h.join("Downloads")))
+        .ok_or("no Downloads folder for this user")?;
+    let cancel = state.export_cancel.clone();
+    cancel.store(false, Ordering::SeqCst);
+    tauri::async_runtime::spawn_blocking(move || {
+        let mut last = -1.0;
+        let mut progress = |f: f64| {
+            // A few dozen updates, not one per hour exported.
+            if f - last >= 0.02 || f >= 1.0 {
+                last = f;
+                let _ = on_progress.send(f);
+            }
+        };
+        let source = match &engine {
+            Some(e) => crate::export_file::Source::Engine(e),
+            None => crate::export_file::Source::Http(&api_url),
+        };
+        crate::export_file::export(source, &query, &dir, cancel, &mut progress)
+            .map(|p| p.display().to_string())
+            .map_err(|e| format!("{e:#}"))
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}
+
+#[tauri::command]
+fn cancel_export(state: tauri::State<'_, Desktop>) {
+    state.export_cancel.store(true, Ordering::SeqCst);
 }
 
 #[tauri::command]

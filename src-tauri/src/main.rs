@@ -16,6 +16,7 @@ mod cmd_serve;
 mod cmd_status;
 mod defaults;
 mod desktop;
+mod export_file;
 mod geometry;
 mod logging;
 mod single_instance;

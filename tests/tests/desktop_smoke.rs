@@ -99,6 +99,12 @@ fn the_desktop_window_opens_where_it_was_and_shows_a_live_value() -> Result<()> 
     // The window was 1200x700 last time (the default is 1366x768).
     let config_home = tempfile::tempdir()?;
     write_geometry(config_home.path(), 1200, 700)?;
+    // Downloads go here (the XDG user-dirs file the shell reads).
+    let downloads = tempfile::tempdir()?;
+    std::fs::write(
+        config_home.path().join("user-dirs.dirs"),
+        format!("XDG_DOWNLOAD_DIR=\"{}\"\n", downloads.path().display()),
+    )?;
     let port = closed_port()?;
     let native = closed_port()?;
     let _driver = Killed::spawn(
@@ -167,6 +173,40 @@ fn the_desktop_window_opens_where_it_was_and_shows_a_live_value() -> Result<()> 
         std::thread::sleep(Duration::from_millis(250));
     }
     let first_value = started.elapsed();
+
+    // "Export this window to CSV" writes into the user's Downloads folder through the shell.
+    let click = |css: &str| -> Result<()> {
+        let found = post(
+            &agent,
+            &format!("{s}/element"),
+            &json!({ "using": "css selector", "value": css }),
+        )?;
+        let el = found["value"][ELEMENT]
+            .as_str()
+            .with_context(|| format!("no {css}: {found}"))?;
+        post(&agent, &format!("{s}/element/{el}/click"), &json!({}))?;
+        Ok(())
+    };
+    click("[data-page=\"trends\"]")?;
+    std::thread::sleep(Duration::from_millis(500));
+    click("[data-testid=\"export\"]")?;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let csv = loop {
+        let done = std::fs::read_dir(downloads.path())?
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|x| x == "csv"));
+        if let Some(p) = done {
+            break std::fs::read_to_string(p)?;
+        }
+        if Instant::now() > deadline {
+            bail!("no CSV in the Downloads folder within 20 s");
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let header = csv.lines().next().unwrap_or_default();
+    assert!(header.contains("zone1_temp"), "export header: {header}");
+
     let size = post(
         &agent,
         &format!("{s}/execute/sync"),

@@ -143,6 +143,8 @@ export type HistoryPoint = { ts_ms: number, value: number | null, quality: Quali
 
 export type HistoryQuery = { tag: string, from: number, to: number, buckets: number, };
 
+export type ExportQuery = { tags: string, from: number, to: number, layout: string, local: boolean, };
+
 export type SimulatorMode = "embedded" | "external";
 
 export type GradeMix = { name: string, 

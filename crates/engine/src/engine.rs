@@ -314,17 +314,19 @@ impl Engine {
             .await
     }
 
-    /// Stream an export as CSV into `out` (blocking: call from a blocking thread).
+    /// Stream an export as CSV into `out` (blocking: call from a blocking thread), telling
+    /// `progress` how far it has got (0..1).
     pub fn export_blocking(
         &self,
         q: &ExportQuery,
         out: &mut dyn std::io::Write,
+        progress: &mut dyn FnMut(f64),
     ) -> Result<u64, QueryError> {
         let h = self
             .historian()
             .map_err(|e| QueryError::Invalid(e.to_string()))?;
         let spec = crate::history::export_spec(&self.inner.config, q)?;
-        crate::history::export(h.as_ref(), &spec, out, &mut |_| {})
+        crate::history::export(h.as_ref(), &spec, out, progress)
     }
 
     /// Check an export request before streaming starts, so a bad one gets a clear error.

@@ -49,7 +49,7 @@ pub struct PointsQuery {
 
 /// `GET /api/export` parameters: `tags` comma-separated (empty: every tag), `layout` wide or
 /// long, `local` for plant-local times.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 pub struct ExportQuery {
     #[serde(default)]
     pub tags: String,

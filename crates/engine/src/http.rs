@@ -229,7 +229,7 @@ async fn export(State(s): State<AppState>, Query(q): Query<ExportQuery>) -> Resp
             buf: Vec::with_capacity(64 * 1024),
             tx: tx.clone(),
         };
-        if let Err(e) = engine.export_blocking(&q, &mut w) {
+        if let Err(e) = engine.export_blocking(&q, &mut w, &mut |_| {}) {
             tracing::warn!(%e, "export failed part way");
             // The client sees a broken body rather than a silently short file.
             let _ = tx.blocking_send(Err(std::io::Error::other(e.to_string())));

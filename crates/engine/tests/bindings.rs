@@ -28,6 +28,7 @@ fn render() -> String {
         History::decl(&cfg),
         HistoryPoint::decl(&cfg),
         hearth_engine::history::HistoryQuery::decl(&cfg),
+        hearth_engine::history::ExportQuery::decl(&cfg),
         SimulatorMode::decl(&cfg),
         GradeMix::decl(&cfg),
         FaultState::decl(&cfg),

@@ -36,7 +36,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let noise = (seed % 1000) as f64 / 1000.0 - 0.5;
             let day = (ts - start) as f64 / 86_400_000.0;
             let base = 1000.0 + 100.0 * i as f64;
-            let spike = if seed.is_multiple_of(20_000) { 80.0 } else { 0.0 };
+            let spike = if seed.is_multiple_of(20_000) {
+                80.0
+            } else {
+                0.0
+            };
             let value = base + 60.0 * (day * std::f64::consts::TAU).sin() + 4.0 * noise + spike;
             batch.push((
                 *id,

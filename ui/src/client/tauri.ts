@@ -2,6 +2,7 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
   EngineTarget,
+  ExportQuery,
   History,
   HistoryQuery,
   LiveBatch,
@@ -75,4 +76,20 @@ export function onCloseRequested(handler: () => void): void {
 
 export function answerClose(choice: "tray" | "quit"): Promise<void> {
   return invoke("close_choice", { choice });
+}
+
+/** Export to CSV from the desktop window: the shell writes the file into Downloads (a webview
+ * cannot save a download). Resolves to the file's path; aborting `signal` stops the export. */
+export function exportToDownloads(
+  query: ExportQuery,
+  onProgress: (fraction: number) => void,
+  signal: AbortSignal,
+): Promise<string> {
+  const channel = new Channel<number>();
+  channel.onmessage = onProgress;
+  const onAbort = () => void invoke("cancel_export");
+  signal.addEventListener("abort", onAbort);
+  return invoke<string>("export_csv", { query, onProgress: channel }).finally(() =>
+    signal.removeEventListener("abort", onAbort),
+  );
 }

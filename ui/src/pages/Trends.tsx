@@ -5,7 +5,8 @@ import { For, Show, createEffect, createSignal, on, onCleanup, onMount } from "s
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import type { History, PlantInfo } from "../bindings";
-import type { EngineClient } from "../client";
+import { type EngineClient, inDesktop } from "../client";
+import { exportToDownloads } from "../client/tauri";
 import { formatPlantTime, plantLocalToUtc, unitSymbol, utcToPlantLocal } from "../format";
 import { t } from "../i18n";
 import type { Live } from "../state";
@@ -46,6 +47,8 @@ export function Trends(props: { client: EngineClient; plant: PlantInfo; live: Li
   const [loading, setLoading] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
   const [source, setSource] = createSignal("");
+  /** Pens loaded of those asked, while a load runs. */
+  const [progress, setProgress] = createSignal<[number, number]>([0, 0]);
   const [views, setViews] = createSignal<SavedView[]>(loadViews(localStorage));
   const [viewName, setViewName] = createSignal("");
   const [customFrom, setCustomFrom] = createSignal("");
@@ -209,9 +212,13 @@ export function Trends(props: { client: EngineClient; plant: PlantInfo; live: Li
     setLoading(true);
     setError(null);
     try {
+      setProgress([0, names.length]);
       const histories = await Promise.all(
         names.map((tag) =>
-          props.client.history({ tag, from: w.from, to: w.to, buckets: BUCKETS * 3 }, abort.signal),
+          props.client.history({ tag, from: w.from, to: w.to, buckets: BUCKETS * 3 }, abort.signal).then((h) => {
+            if (mine === generation) setProgress(([done, all]) => [done + 1, all]);
+            return h;
+          }),
         ),
       );
       if (mine === generation) build(histories);
@@ -282,6 +289,12 @@ export function Trends(props: { client: EngineClient; plant: PlantInfo; live: Li
     setExporting(0);
     setExportNote("");
     try {
+      if (inDesktop()) {
+        const q = { from: w.from, to: w.to, tags: tags().join(","), layout: "wide", local: false };
+        const path = await exportToDownloads(q, setExporting, abort.signal);
+        setExportNote(`${t("trends.exported")}: ${path}`);
+        return;
+      }
       const r = await fetch(exportUrl(), { signal: abort.signal });
       if (!r.ok || !r.body) throw new Error((await r.text()) || `HTTP ${r.status}`);
       const reader = r.body.getReader();
@@ -479,7 +492,7 @@ export function Trends(props: { client: EngineClient; plant: PlantInfo; live: Li
       <div class="plot" ref={host} data-testid="trend-plot" />
       <div class="trend-status">
         <Show when={loading()}>
-          {t("trends.loading")}{" "}
+          {t("trends.loading")} {progress()[0]}/{progress()[1]}{" "}
           <button class="link-button" onClick={cancelLoad} data-testid="cancel-load">
             {t("trends.cancel")}
           </button>{" "}
