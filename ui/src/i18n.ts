@@ -189,6 +189,13 @@ export const en = {
   "overview.toStack": "to stack",
   "overview.production": "Production",
   "overview.slabFlow": "Slabs, charge to discharge",
+  "q.Good": "Good",
+  "q.Bad_NoCommunication": "no communication",
+  "q.Bad_DeviceException": "PLC exception",
+  "q.Bad_DecodeError": "cannot decode",
+  "q.Bad_SensorFailure": "sensor failure",
+  "q.Uncertain_Stale": "stale",
+  "q.Uncertain_EngineeringRange": "outside its range",
   "language": "Language",
 } as const;
 
@@ -381,6 +388,13 @@ export const zhCN: Record<Key, string> = {
   "overview.toStack": "至烟囱",
   "overview.production": "生产",
   "overview.slabFlow": "钢坯：装料至出料",
+  "q.Good": "正常",
+  "q.Bad_NoCommunication": "通信中断",
+  "q.Bad_DeviceException": "PLC 异常应答",
+  "q.Bad_DecodeError": "无法解码",
+  "q.Bad_SensorFailure": "传感器故障",
+  "q.Uncertain_Stale": "数据陈旧",
+  "q.Uncertain_EngineeringRange": "超出量程",
   "language": "语言",
 };
 
@@ -406,4 +420,13 @@ export function setLocale(l: Locale): void {
 
 export function t(key: Key): string {
   return catalogues[locale()][key];
+}
+
+/** A quality code in words (the code itself stays in tooltips and exports). */
+export function qualityLabel(q: string): string {
+  const base = q.startsWith("Bad_DeviceException") ? "Bad_DeviceException" : q;
+  const key = `q.${base}` as Key;
+  const text = key in catalogues.en ? t(key) : q;
+  const code = /\((\d+)\)/.exec(q)?.[1];
+  return code ? `${text} (${code})` : text;
 }

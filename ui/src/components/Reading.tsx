@@ -2,7 +2,7 @@
 // its last good number, greyed, with how old it is.
 import { Show } from "solid-js";
 import { formatAge, formatUtc, formatValue, qualityClass, unitSymbol } from "../format";
-import { locale, t } from "../i18n";
+import { locale, qualityLabel, t } from "../i18n";
 import type { Live } from "../state";
 import { Sparkline } from "./Sparkline";
 
@@ -47,7 +47,7 @@ export function Reading(props: {
       {/* Key values always say how fresh they are; the rest only when something is wrong. */}
       <Show when={cls() !== "good" || props.big}>
         <span class="quality">
-          {v()?.quality ?? t("quality.noValue")}
+          {v()?.quality ? qualityLabel(v()?.quality ?? "") : t("quality.noValue")}
           <Show when={ageMs()}>{(ms) => <> · {t("quality.age")} {formatAge(ms(), props.live.live.now_ms)}</>}</Show>
         </span>
       </Show>

@@ -2,7 +2,7 @@
 import { For, Show } from "solid-js";
 import type { PlantInfo } from "../bindings";
 import { formatAge, formatValue, qualityClass, unitSymbol } from "../format";
-import { type Key, locale, t } from "../i18n";
+import { type Key, locale, qualityLabel, t } from "../i18n";
 import type { Live } from "../state";
 
 export function Devices(props: { live: Live; plant: PlantInfo }) {
@@ -77,7 +77,7 @@ export function Devices(props: { live: Live; plant: PlantInfo }) {
                   <td class="num">
                     {formatValue(v()?.value ?? v()?.last_good_value, info.decimals, locale())} {unitSymbol(info.unit)}
                   </td>
-                  <td>{v()?.quality ?? "—"}</td>
+                  <td title={v()?.quality ?? ""}>{v()?.quality ? qualityLabel(v()?.quality ?? "") : "—"}</td>
                   <td>{info.description}</td>
                 </tr>
               );
