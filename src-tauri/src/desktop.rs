@@ -33,6 +33,31 @@ struct Desktop {
     export_cancel: Arc<AtomicBool>,
 }
 
+/// Run the window without WebKit's accelerated compositing: the pages are flat panels and 2D
+/// canvases, which software rendering draws at full frame rate, and the web process stays about
+/// 90 MB smaller (175 MB against 85 MB of PSS after 2.5 min on the Overview). It also avoids the
+/// blank windows some GPU drivers give WebKitGTK. WebKit reads the switch from the environment
+/// when it starts, so the process re-executes itself once with it set (same pid, same
+/// arguments). `HEARTH_WEBVIEW_GPU=1` keeps accelerated compositing.
+fn software_rendering() {
+    const SWITCH: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
+    if std::env::var_os(SWITCH).is_some() || std::env::var_os("HEARTH_WEBVIEW_GPU").is_some() {
+        return;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        let Ok(exe) = std::env::current_exe() else {
+            return;
+        };
+        let err = std::process::Command::new(exe)
+            .args(std::env::args_os().skip(1))
+            .env(SWITCH, "1")
+            .exec();
+        tracing::warn!(%err, "cannot restart without accelerated compositing; keeping it");
+    }
+}
+
 fn has_display() -> bool {
     ["DISPLAY", "WAYLAND_DISPLAY"]
         .iter()
@@ -60,6 +85,7 @@ pub fn run(config: Config, data_dir: PathBuf, engine_url: Option<String>) -> Res
         return crate::cmd_serve::run(config, data_dir, bind);
     }
 
+    software_rendering();
     let window_lock = match single_instance::claim(&data_dir)? {
         Instance::First(lock) => lock,
         Instance::AlreadyOpen(pid) => {

@@ -274,3 +274,60 @@ async fn settings_show_the_config_in_effect_and_notice_the_file_changing() -> Re
     running.stop().await?;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_scenario_and_its_timeline_show_what_has_happened() -> Result<()> {
+    let conf = tempfile::tempdir()?;
+    let plant = std::fs::read_to_string(default_config())?.replacen(
+        "speed = 1.0 ",
+        "speed = 600.0 \nscenario = \"shift.toml\"\n",
+        1,
+    );
+    if !plant.contains("scenario = \"shift.toml\"") {
+        bail!("the default config's simulator section changed: update this test");
+    }
+    std::fs::write(conf.path().join("plant.toml"), plant)?;
+    std::fs::copy(
+        repo_root().join("config/simulator-registers.toml"),
+        conf.path().join("simulator-registers.toml"),
+    )?;
+    std::fs::copy(
+        repo_root().join("config/scenarios/shift.toml"),
+        conf.path().join("shift.toml"),
+    )?;
+    let dir = tempfile::tempdir()?;
+    let running = start(&conf.path().join("plant.toml"), dir.path()).await?;
+    let engine = running.engine();
+
+    // Ten plant minutes a wall second: the pace change at minute 10 happens within seconds.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    let view = loop {
+        let v = engine.simulator("furnace").await?;
+        let elapsed = v.scenario.as_ref().map_or(0.0, |s| s.elapsed_min);
+        if elapsed > 15.0 {
+            break v;
+        }
+        if tokio::time::Instant::now() > deadline {
+            bail!("the scenario did not advance (elapsed {elapsed} min)");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let s = view.scenario.context("no scenario in the view")?;
+    assert_eq!(s.name, "A shift with a mill delay and a burner trip");
+    let pace = s.events.first().context("no events")?;
+    assert_eq!((pace.action.as_str(), pace.value), ("pace", Some(330.0)));
+    assert!(pace.done, "the event at minute 10 has happened");
+    let trip = s
+        .events
+        .iter()
+        .find(|e| e.action == "start_fault")
+        .context("no fault event")?;
+    assert_eq!(
+        (trip.fault.as_deref(), trip.zone),
+        (Some("burner_trip"), Some(2))
+    );
+    assert!(!trip.done, "the trip at minute 120 is still to come");
+    assert_eq!(view.pace_tph, 330.0);
+    running.stop().await?;
+    Ok(())
+}
