@@ -1,0 +1,23 @@
+//! Hearth's alarms after ISA-18.2 / IEC 62682: when a condition is abnormal (limits with deadband
+//! and on/off delays), and the state each alarm is in (normal, active and unacknowledged, active
+//! and acknowledged, returned and unacknowledged; shelved, suppressed by design, out of service),
+//! with every transition reported so the journal can record it. Pure logic, no I/O: the engine
+//! feeds it samples and the clock.
+
+pub mod condition;
+pub mod state;
+
+pub use condition::{Limit, LimitKind};
+pub use state::{Alarm, AlarmState, Delays, Shelve, Transition, TransitionKind};
+
+/// Operator priority, lowest first (EEMUA 191 expects roughly 80 % low, 15 % medium, 5 % high).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    Low,
+    Medium,
+    High,
+    Urgent,
+}
