@@ -10,14 +10,5 @@ pub mod state;
 pub use condition::{Limit, LimitKind};
 pub use state::{Alarm, AlarmState, Delays, Shelve, Transition, TransitionKind};
 
-/// Operator priority, lowest first (EEMUA 191 expects roughly 80 % low, 15 % medium, 5 % high).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Priority {
-    Low,
-    Medium,
-    High,
-    Urgent,
-}
+/// Operator priority, defined with the alarm definitions in the plant config.
+pub use hearth_model::config::Priority;

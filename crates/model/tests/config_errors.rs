@@ -383,3 +383,136 @@ fn historian_retention_takes_days_or_forever() {
     let ok = Case::new(|s| s.replace("minute = 730", "minute = \"forever\""), same);
     assert!(ok.errors().is_empty());
 }
+
+fn add_alarm(extra: &'static str) -> impl Fn(String) -> String {
+    move |s| format!("{s}\n[[alarms.alarm]]\n{extra}\n")
+}
+
+/// The index the next alarm appended to the shipped config gets.
+fn next_alarm() -> usize {
+    std::fs::read_to_string(repo_config().join("plant.toml"))
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| l.trim() == "[[alarms.alarm]]")
+        .count()
+}
+
+#[test]
+fn the_shipped_alarms_are_a_sensible_furnace_set() {
+    let config = Config::load(&repo_config().join("plant.toml"))
+        .unwrap_or_else(|e| panic!("the default config: {e}"));
+    let ids: Vec<&str> = config
+        .alarms
+        .definitions
+        .iter()
+        .map(|d| d.id.as_str())
+        .collect();
+    for id in [
+        "zone2_temp.hihi",
+        "o2.lo",
+        "o2.lolo",
+        "co.hihi",
+        "flue_temp.hi",
+        "furnace_pressure.lo",
+        "fan_running.digital",
+        "furnace.comms_loss",
+    ] {
+        assert!(ids.contains(&id), "{id} missing from {ids:?}");
+    }
+}
+
+#[test]
+fn an_alarm_on_an_unknown_tag_is_rejected() {
+    let n = next_alarm();
+    let case = Case::new(
+        add_alarm(
+            "type = \"hi\"\ntag = \"nonesuch\"\nlimit = 1.0\npriority = \"low\"\nmessage = \"x\"",
+        ),
+        same,
+    );
+    case.expect(
+        "plant.toml",
+        &format!("alarms.alarm[{n}].tag"),
+        "no tag `nonesuch`",
+    );
+}
+
+#[test]
+fn hi_above_hihi_is_rejected() {
+    let case = Case::new(|s| s.replacen("limit = 930.0", "limit = 990.0", 1), same);
+    let text = std::fs::read_to_string(repo_config().join("plant.toml")).unwrap_or_default();
+    let before = text.split("limit = 930.0").next().unwrap_or_default();
+    let i = before
+        .lines()
+        .filter(|l| l.trim() == "[[alarms.alarm]]")
+        .count()
+        - 1;
+    case.expect(
+        "plant.toml",
+        &format!("alarms.alarm[{i}].limit"),
+        "HI at 990 must be below HIHI at 980",
+    );
+}
+
+#[test]
+fn a_deadband_larger_than_the_band_is_rejected() {
+    let n = next_alarm();
+    let case = Case::new(
+        add_alarm(
+            "type = \"lo\"\ntag = \"air_preheat_temp\"\nlimit = 400.0\ndeadband = 60.0\npriority = \"low\"\nmessage = \"x\"\n\n[[alarms.alarm]]\ntype = \"hi\"\ntag = \"air_preheat_temp\"\nlimit = 450.0\npriority = \"low\"\nmessage = \"y\"",
+        ),
+        same,
+    );
+    case.expect(
+        "plant.toml",
+        &format!("alarms.alarm[{n}].deadband"),
+        "larger than the band to the HI limit at 450",
+    );
+}
+
+#[test]
+fn a_digital_alarm_needs_a_bit_and_types_and_priorities_are_checked() {
+    let n = next_alarm();
+    let case = Case::new(
+        add_alarm(
+            "type = \"digital\"\ntag = \"zone1_temp\"\nwhen = true\npriority = \"critical\"\nmessage = \"x\"\n\n[[alarms.alarm]]\ntype = \"hihihi\"\ntag = \"co\"\nlimit = 5.0\npriority = \"low\"\nmessage = \"\"",
+        ),
+        same,
+    );
+    case.expect(
+        "plant.toml",
+        &format!("alarms.alarm[{n}].tag"),
+        "not a bit or coil",
+    );
+    case.expect(
+        "plant.toml",
+        &format!("alarms.alarm[{n}].priority"),
+        "`critical` is not low",
+    );
+    case.expect(
+        "plant.toml",
+        &format!("alarms.alarm[{}].type", n + 1),
+        "unknown alarm type `hihihi`",
+    );
+    case.expect(
+        "plant.toml",
+        &format!("alarms.alarm[{}].message", n + 1),
+        "what the alarm means",
+    );
+}
+
+#[test]
+fn an_alarm_defined_twice_is_rejected() {
+    let n = next_alarm();
+    let case = Case::new(
+        add_alarm(
+            "type = \"lo\"\ntag = \"o2\"\nlimit = 1.2\npriority = \"low\"\nmessage = \"again\"",
+        ),
+        same,
+    );
+    case.expect(
+        "plant.toml",
+        &format!("alarms.alarm[{n}].type"),
+        "`o2.lo` is defined twice",
+    );
+}

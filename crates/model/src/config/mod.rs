@@ -2,6 +2,7 @@
 //! unknown keys rejected, then checked types). Every error names the file, the key path and what
 //! is wrong, and validation reports all of them at once.
 
+mod alarms;
 mod raw;
 mod types;
 mod validate;
@@ -9,6 +10,7 @@ mod validate;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub use alarms::{AlarmDef, AlarmKind, Priority};
 pub use types::*;
 
 /// One problem in one config file.

@@ -312,12 +312,14 @@ fn default_bind() -> String {
     "127.0.0.1:8720".to_owned()
 }
 
-/// Alarm settings. Definitions per tag arrive with the alarms feature.
+/// Alarm settings and definitions (`[[alarms.alarm]]`, checked in `alarms.rs`).
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawAlarms {
     #[serde(default)]
     pub flood_threshold_per_10min: Option<u32>,
+    #[serde(default)]
+    pub alarm: Vec<super::alarms::RawAlarm>,
 }
 
 #[derive(Debug, Deserialize)]

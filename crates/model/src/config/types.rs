@@ -363,6 +363,7 @@ pub struct ServerSettings {
 #[derive(Debug, Clone)]
 pub struct AlarmSettings {
     pub flood_threshold_per_10min: u32,
+    pub definitions: Vec<super::alarms::AlarmDef>,
 }
 
 #[derive(Debug, Clone)]

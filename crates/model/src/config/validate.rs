@@ -408,6 +408,15 @@ pub(super) fn load(path: &Path) -> Result<Config, ConfigErrors> {
         }
     }
 
+    let alarm_defs = super::alarms::check(
+        file,
+        &raw.alarms.alarm,
+        &tags,
+        &declared,
+        &devices,
+        &mut |f, k, m| errors.push(f, k, m),
+    );
+
     if !errors.list.is_empty() {
         return Err(ConfigErrors(errors.list));
     }
@@ -430,6 +439,7 @@ pub(super) fn load(path: &Path) -> Result<Config, ConfigErrors> {
         server: ServerSettings { bind },
         alarms: AlarmSettings {
             flood_threshold_per_10min: raw.alarms.flood_threshold_per_10min.unwrap_or(10),
+            definitions: alarm_defs,
         },
         emissions: EmissionSettings {
             reference_o2_percent: e.reference_o2_percent,
