@@ -263,3 +263,29 @@ files: Array<string>, validation: Validation, plant_name: string, time_zone: str
  * The engine answering: its process, API and clock.
  */
 engine_pid: number, engine_api_url: string | null, clock: string, };
+
+export type Priority = "low" | "medium" | "high" | "urgent";
+
+export type ActiveAlarm = { 
+/**
+ * `TAG.TYPE` or `DEVICE.comms_loss`.
+ */
+id: string, tag: string | null, kind: string, priority: Priority, 
+/**
+ * `active_unacked`, `active_acked` or `returned_unacked`.
+ */
+state: string, message: string, response: string | null, 
+/**
+ * The tag's latest value.
+ */
+value: number | null, 
+/**
+ * When it was last raised, epoch ms.
+ */
+since_ms: number, shelved: boolean, suppressed: boolean, };
+
+export type AckRequest = { 
+/**
+ * One alarm, or every annunciated one when absent.
+ */
+id: string | null, user: string, comment: string, };

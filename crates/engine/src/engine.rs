@@ -16,6 +16,7 @@ use hearth_sim::{RunningSimulator, SimulatorOptions, StartError};
 use tokio::sync::{broadcast, mpsc, watch};
 use tokio::task::JoinHandle;
 
+use crate::alarming::{AckRequest, ActiveAlarm, AlarmTable};
 use crate::datadir::{DataDir, DataDirError, EngineInfo, dir_size};
 use crate::history::{ExportQuery, HistoryQuery, PointsQuery, QueryError};
 use crate::live::LiveTable;
@@ -63,6 +64,7 @@ pub(crate) struct Inner {
     api_url: RwLock<Option<String>>,
     /// Simulators the Simulator page can drive, by device name.
     sims: Vec<(String, SimControl)>,
+    alarms: std::sync::Mutex<AlarmTable>,
 }
 
 /// A handle on a running engine: cheap to clone, what every face calls.
@@ -133,6 +135,7 @@ impl Engine {
             data_dir: opts.data_dir.clone(),
             api_url: RwLock::new(None),
             sims: controls,
+            alarms: std::sync::Mutex::new(AlarmTable::new(&config)),
         });
         let engine = Engine { inner };
         let (shutdown, shutdown_rx) = watch::channel(false);
@@ -364,6 +367,26 @@ impl Engine {
         control.view(dev).await
     }
 
+    /// Alarms that are not normal, highest priority first.
+    pub fn alarms_active(&self) -> Vec<ActiveAlarm> {
+        self.inner
+            .alarms
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .active()
+    }
+
+    /// Acknowledge one alarm, or all annunciated; returns how many changed state.
+    pub fn alarms_ack(&self, req: &AckRequest) -> Result<usize, String> {
+        let now = self.inner.clock.now().0;
+        let mut table = self.inner.alarms.lock().unwrap_or_else(|p| p.into_inner());
+        let done = table.ack(req.id.as_deref(), now)?;
+        for (i, t) in &done {
+            tracing::info!(alarm = table.id(*i), user = %req.user, comment = %req.comment, transition = ?t.kind, "alarm acknowledged");
+        }
+        Ok(done.len())
+    }
+
     /// The configuration in effect, the file's validation now, the data dir and this engine.
     pub async fn settings(&self) -> SettingsView {
         let config = self.inner.config.clone();
@@ -502,6 +525,7 @@ async fn ingest(engine: Engine, mut rx: mpsc::Receiver<PollReport>, series: Vec<
         }
         let historian_error = engine.historian().ok().and_then(|h| h.write_error());
         let now = inner.clock.now();
+        evaluate_alarms(inner, &report, now.0);
         let live_batch = {
             let mut live = inner.live.write().unwrap_or_else(|p| p.into_inner());
             live.apply(&report.samples);
@@ -517,6 +541,23 @@ async fn ingest(engine: Engine, mut rx: mpsc::Receiver<PollReport>, series: Vec<
         };
         // No subscribers is fine: nobody is watching.
         let _ = inner.tx.send(live_batch);
+    }
+}
+
+/// Alarms on the new samples and the device's connection; every transition is logged.
+fn evaluate_alarms(inner: &Inner, report: &PollReport, now_ms: i64) {
+    use hearth_model::api::DeviceState;
+    let mut transitions = Vec::new();
+    let mut table = inner.alarms.lock().unwrap_or_else(|p| p.into_inner());
+    table.on_samples(&report.samples, &mut transitions);
+    // Connecting after a failure counts as lost too, so the alarm does not flicker between tries.
+    let lost = !matches!(
+        report.status.state,
+        DeviceState::Connected | DeviceState::Idle
+    );
+    table.on_device(report.device, lost, now_ms, &mut transitions);
+    for (i, t) in transitions {
+        tracing::info!(alarm = table.id(i), transition = ?t.kind, from = ?t.from, to = ?t.to, "alarm");
     }
 }
 

@@ -45,6 +45,8 @@ pub(crate) async fn serve(
         .route("/api/points", get(points))
         .route("/api/export", get(export))
         .route("/api/settings", get(settings))
+        .route("/api/alarms", get(alarms))
+        .route("/api/alarms/ack", axum::routing::post(alarms_ack))
         .route(
             "/api/simulator/{device}",
             get(simulator).post(simulator_command),
@@ -143,6 +145,20 @@ async fn history(State(s): State<AppState>, Query(q): Query<HistoryQuery>) -> Re
     match s.engine.history(q).await {
         Ok(h) => Json(h).into_response(),
         Err(e) => query_error(e),
+    }
+}
+
+async fn alarms(State(s): State<AppState>) -> impl IntoResponse {
+    Json(s.engine.alarms_active())
+}
+
+async fn alarms_ack(
+    State(s): State<AppState>,
+    Json(req): Json<crate::alarming::AckRequest>,
+) -> Response {
+    match s.engine.alarms_ack(&req) {
+        Ok(n) => Json(n).into_response(),
+        Err(e) => (StatusCode::NOT_FOUND, e).into_response(),
     }
 }
 

@@ -42,6 +42,9 @@ fn render() -> String {
         TagSettings::decl(&cfg),
         SettingValue::decl(&cfg),
         SettingsView::decl(&cfg),
+        hearth_model::config::Priority::decl(&cfg),
+        hearth_engine::alarming::ActiveAlarm::decl(&cfg),
+        hearth_engine::alarming::AckRequest::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/model/src/api.rs. Do not edit by hand:\n\

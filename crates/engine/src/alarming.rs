@@ -1,0 +1,392 @@
+//! The engine's alarms: every configured alarm evaluated on each sample as it arrives, comms loss
+//! from each device's status, and suppression by design (a device that lost comms raises one
+//! comms alarm; its tags' alarms are suppressed, not raised). Acknowledgement by id or all at
+//! once. The journal of transitions is not kept yet; the active list is what the API serves.
+
+use hearth_alarms::{Alarm, AlarmState, Delays, Limit, LimitKind, Priority, Transition};
+use hearth_model::config::{AlarmDef, AlarmKind, Config};
+use hearth_model::{Quality, Sample};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// An alarm that is not normal, as the Alarms page and `hearth alarms` show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ActiveAlarm {
+    /// `TAG.TYPE` or `DEVICE.comms_loss`.
+    pub id: String,
+    pub tag: Option<String>,
+    pub kind: String,
+    pub priority: Priority,
+    /// `active_unacked`, `active_acked` or `returned_unacked`.
+    pub state: String,
+    pub message: String,
+    pub response: Option<String>,
+    /// The tag's latest value.
+    pub value: Option<f64>,
+    /// When it was last raised, epoch ms.
+    pub since_ms: i64,
+    pub shelved: bool,
+    pub suppressed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct AckRequest {
+    /// One alarm, or every annunciated one when absent.
+    pub id: Option<String>,
+    pub user: String,
+    #[serde(default)]
+    pub comment: String,
+}
+
+pub(crate) struct AlarmTable {
+    defs: Vec<AlarmDef>,
+    alarms: Vec<Alarm>,
+    since: Vec<i64>,
+    /// Latest value per tag (deviation alarms need their setpoint's).
+    last: Vec<Option<f64>>,
+    /// Tag index -> alarms on that tag or using it as their setpoint.
+    by_tag: Vec<Vec<usize>>,
+    /// Device index -> the alarms on its tags, and its comms-loss alarm.
+    by_device: Vec<Vec<usize>>,
+    comms: Vec<Option<usize>>,
+    tag_names: Vec<String>,
+}
+
+fn delays(d: &AlarmDef) -> Delays {
+    let ms = |x: std::time::Duration| i64::try_from(x.as_millis()).unwrap_or(i64::MAX);
+    Delays {
+        on_ms: ms(d.on_delay),
+        off_ms: ms(d.off_delay),
+        realarm_ms: d.realarm.map(ms),
+    }
+}
+
+impl AlarmTable {
+    pub(crate) fn new(config: &Config) -> AlarmTable {
+        let defs = config.alarms.definitions.clone();
+        let tags = config.tags.len();
+        let mut by_tag = vec![Vec::new(); tags];
+        let mut by_device = vec![Vec::new(); config.devices.len()];
+        let mut comms = vec![None; config.devices.len()];
+        let tag_device: Vec<usize> = config.tags.iter().map(|t| t.device).collect();
+        for (i, d) in defs.iter().enumerate() {
+            if let Some(t) = d.tag {
+                if let Some(v) = by_tag.get_mut(t.index()) {
+                    v.push(i);
+                }
+                if let Some(dev) = tag_device
+                    .get(t.index())
+                    .and_then(|d| by_device.get_mut(*d))
+                {
+                    dev.push(i);
+                }
+            }
+            match d.kind {
+                AlarmKind::DeviationHigh { setpoint, .. }
+                | AlarmKind::DeviationLow { setpoint, .. } => {
+                    if let Some(v) = by_tag.get_mut(setpoint.index()) {
+                        v.push(i);
+                    }
+                }
+                AlarmKind::CommsLoss { device } => {
+                    if let Some(c) = comms.get_mut(device) {
+                        *c = Some(i);
+                    }
+                }
+                _ => {}
+            }
+        }
+        AlarmTable {
+            alarms: defs.iter().map(|d| Alarm::new(delays(d))).collect(),
+            since: vec![0; defs.len()],
+            defs,
+            last: vec![None; tags],
+            by_tag,
+            by_device,
+            comms,
+            tag_names: config.tags.iter().map(|t| t.name.clone()).collect(),
+        }
+    }
+
+    /// The raw condition of alarm `i` now, or None when the sample says nothing about it.
+    fn raw(&self, i: usize, quality: Quality) -> Option<bool> {
+        let d = self.defs.get(i)?;
+        let a = self.alarms.get(i)?;
+        let value = d.tag.and_then(|t| *self.last.get(t.index())?);
+        let limit = |kind, value: f64| Limit {
+            kind,
+            value,
+            deadband: d.deadband,
+        };
+        match d.kind {
+            AlarmKind::BadQuality => Some(quality.is_bad()),
+            AlarmKind::CommsLoss { .. } => None,
+            _ if quality.is_bad() => None,
+            AlarmKind::Hi { limit: l } | AlarmKind::HiHi { limit: l } => {
+                Some(limit(LimitKind::High, l).abnormal(value?, a.condition()))
+            }
+            AlarmKind::Lo { limit: l } | AlarmKind::LoLo { limit: l } => {
+                Some(limit(LimitKind::Low, l).abnormal(value?, a.condition()))
+            }
+            AlarmKind::DeviationHigh { setpoint, by } => {
+                let sp = (*self.last.get(setpoint.index())?)?;
+                Some(limit(LimitKind::High, sp + by).abnormal(value?, a.condition()))
+            }
+            AlarmKind::DeviationLow { setpoint, by } => {
+                let sp = (*self.last.get(setpoint.index())?)?;
+                Some(limit(LimitKind::Low, sp - by).abnormal(value?, a.condition()))
+            }
+            AlarmKind::Digital { when } => Some((value? != 0.0) == when),
+        }
+    }
+
+    /// Evaluate every alarm the samples touch; transitions go to `out` with the alarm's index.
+    pub(crate) fn on_samples(&mut self, samples: &[Sample], out: &mut Vec<(usize, Transition)>) {
+        let mut buf = Vec::new();
+        for s in samples {
+            let t = s.tag.index();
+            if s.quality.is_bad() {
+                // A bad sample is no measurement: keep the last value for deviation setpoints.
+            } else if let Some(slot) = self.last.get_mut(t) {
+                *slot = s.value;
+            }
+            let Some(watchers) = self.by_tag.get(t) else {
+                continue;
+            };
+            for &i in watchers.clone().iter() {
+                // A deviation alarm on its setpoint's sample: judged with the quality of its own tag.
+                let own = self
+                    .defs
+                    .get(i)
+                    .and_then(|d| d.tag)
+                    .is_some_and(|x| x.index() == t);
+                let quality = if own { s.quality } else { Quality::Good };
+                let Some(raw) = self.raw(i, quality) else {
+                    continue;
+                };
+                if let Some(a) = self.alarms.get_mut(i) {
+                    a.update(raw, s.ts.0, &mut buf);
+                }
+                for tr in buf.drain(..) {
+                    if tr.to == AlarmState::ActiveUnacked
+                        && let Some(since) = self.since.get_mut(i)
+                    {
+                        *since = tr.at_ms;
+                    }
+                    out.push((i, tr));
+                }
+            }
+        }
+    }
+
+    /// A device's connection: its comms alarm follows it, and its tags' alarms are suppressed
+    /// while it is lost.
+    pub(crate) fn on_device(
+        &mut self,
+        device: usize,
+        lost: bool,
+        now: i64,
+        out: &mut Vec<(usize, Transition)>,
+    ) {
+        let mut buf = Vec::new();
+        if let Some(Some(c)) = self.comms.get(device).copied()
+            && let Some(a) = self.alarms.get_mut(c)
+        {
+            a.update(lost, now, &mut buf);
+            // Suppression follows the comms alarm's condition (after its on-delay).
+            let suppress = a.condition();
+            out.extend(buf.drain(..).map(|t| (c, t)));
+            if let Some(since) = out
+                .iter()
+                .rev()
+                .find(|(i, t)| *i == c && t.to == AlarmState::ActiveUnacked)
+                .map(|(_, t)| t.at_ms)
+                && let Some(s) = self.since.get_mut(c)
+            {
+                *s = since;
+            }
+            for &i in self.by_device.get(device).map_or(&[][..], Vec::as_slice) {
+                if let Some(a) = self.alarms.get_mut(i) {
+                    a.set_suppressed(suppress, now, &mut buf);
+                }
+                out.extend(buf.drain(..).map(|t| (i, t)));
+            }
+        }
+    }
+
+    /// Acknowledge one alarm by id, or every annunciated one.
+    pub(crate) fn ack(
+        &mut self,
+        id: Option<&str>,
+        now: i64,
+    ) -> Result<Vec<(usize, Transition)>, String> {
+        let mut out = Vec::new();
+        match id {
+            Some(id) => {
+                let i = self
+                    .defs
+                    .iter()
+                    .position(|d| d.id == id)
+                    .ok_or_else(|| format!("no alarm `{id}`"))?;
+                if let Some(t) = self.alarms.get_mut(i).and_then(|a| a.ack(now)) {
+                    out.push((i, t));
+                }
+            }
+            None => {
+                for (i, a) in self.alarms.iter_mut().enumerate() {
+                    if a.annunciated()
+                        && let Some(t) = a.ack(now)
+                    {
+                        out.push((i, t));
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The id of alarm `i`, for logs.
+    pub(crate) fn id(&self, i: usize) -> &str {
+        self.defs.get(i).map_or("", |d| d.id.as_str())
+    }
+
+    pub(crate) fn active(&self) -> Vec<ActiveAlarm> {
+        let mut v: Vec<ActiveAlarm> = self
+            .defs
+            .iter()
+            .zip(&self.alarms)
+            .zip(&self.since)
+            .filter(|((_, a), _)| a.state() != AlarmState::Normal)
+            .map(|((d, a), since)| ActiveAlarm {
+                id: d.id.clone(),
+                tag: d.tag.and_then(|t| self.tag_names.get(t.index()).cloned()),
+                kind: d.kind.name().to_owned(),
+                priority: d.priority,
+                state: match a.state() {
+                    AlarmState::ActiveUnacked => "active_unacked",
+                    AlarmState::ActiveAcked => "active_acked",
+                    AlarmState::ReturnedUnacked => "returned_unacked",
+                    AlarmState::Normal => "normal",
+                }
+                .to_owned(),
+                message: d.message.clone(),
+                response: d.response.clone(),
+                value: d.tag.and_then(|t| *self.last.get(t.index())?),
+                since_ms: *since,
+                shelved: a.shelved().is_some(),
+                suppressed: a.suppressed(),
+            })
+            .collect();
+        // Highest priority first, then newest.
+        v.sort_by(|a, b| {
+            b.priority
+                .cmp(&a.priority)
+                .then(b.since_ms.cmp(&a.since_ms))
+        });
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hearth_model::{TagId, Timestamp};
+
+    fn config() -> Config {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config/plant.toml");
+        Config::load(&path).unwrap_or_else(|e| panic!("default config: {e}"))
+    }
+
+    fn sample(c: &Config, tag: &str, value: f64, ts: i64) -> Sample {
+        let t = c.tag_by_name(tag).map_or(TagId(0), |t| t.id);
+        Sample {
+            tag: t,
+            ts: Timestamp(ts),
+            value: Some(value),
+            quality: Quality::Good,
+        }
+    }
+
+    #[test]
+    fn a_fan_trip_raises_its_alarm_and_an_ack_acknowledges_it() {
+        let c = config();
+        let mut table = AlarmTable::new(&c);
+        let mut out = Vec::new();
+        table.on_samples(&[sample(&c, "fan_running", 1.0, 0)], &mut out);
+        assert!(table.active().is_empty());
+        table.on_samples(&[sample(&c, "fan_running", 0.0, 1000)], &mut out);
+        let active = table.active();
+        assert_eq!(active.len(), 1, "{active:?}");
+        assert_eq!(active[0].id, "fan_running.digital");
+        assert_eq!(active[0].state, "active_unacked");
+        assert_eq!(active[0].priority, Priority::Urgent);
+        assert!(
+            table
+                .ack(Some("fan_running.digital"), 2000)
+                .is_ok_and(|t| t.len() == 1)
+        );
+        assert_eq!(table.active()[0].state, "active_acked");
+        assert!(table.ack(Some("nonesuch"), 2000).is_err());
+    }
+
+    #[test]
+    fn a_deviation_alarm_follows_the_setpoint() {
+        let c = config();
+        let mut table = AlarmTable::new(&c);
+        let mut out = Vec::new();
+        table.on_samples(
+            &[
+                sample(&c, "zone1_sp", 1050.0, 0),
+                sample(&c, "zone1_temp", 1070.0, 0),
+            ],
+            &mut out,
+        );
+        // On-delay 60 s: 30 K above for a minute raises it.
+        table.on_samples(&[sample(&c, "zone1_temp", 1080.0, 1000)], &mut out);
+        table.on_samples(&[sample(&c, "zone1_temp", 1080.0, 61_000)], &mut out);
+        assert!(
+            table
+                .active()
+                .iter()
+                .any(|a| a.id == "zone1_temp.deviation_high")
+        );
+        // The setpoint is raised: the same temperature is now normal (after the off-delay of 0).
+        table.on_samples(&[sample(&c, "zone1_sp", 1080.0, 62_000)], &mut out);
+        assert!(
+            table
+                .active()
+                .iter()
+                .all(|a| a.id != "zone1_temp.deviation_high" || a.state == "returned_unacked")
+        );
+    }
+
+    #[test]
+    fn comms_loss_raises_one_alarm_and_suppresses_the_devices_alarms() {
+        let c = config();
+        let mut table = AlarmTable::new(&c);
+        let mut out = Vec::new();
+        table.on_device(0, true, 0, &mut out);
+        table.on_device(0, true, 5_000, &mut out);
+        let active = table.active();
+        assert_eq!(active.len(), 1, "{active:?}");
+        assert_eq!(active[0].id, "furnace.comms_loss");
+        // While lost, a fan reading of 0 (say, the last one before the drop) raises nothing.
+        table.on_samples(&[sample(&c, "fan_running", 0.0, 6_000)], &mut out);
+        assert_eq!(table.active().len(), 1);
+        // Back: the comms alarm returns, and the fan alarm, still true, is raised then.
+        table.on_device(0, false, 7_000, &mut out);
+        let ids: Vec<_> = table
+            .active()
+            .into_iter()
+            .map(|a| (a.id, a.state))
+            .collect();
+        assert!(
+            ids.contains(&("furnace.comms_loss".into(), "returned_unacked".into())),
+            "{ids:?}"
+        );
+        assert!(
+            ids.contains(&("fan_running.digital".into(), "active_unacked".into())),
+            "{ids:?}"
+        );
+    }
+}

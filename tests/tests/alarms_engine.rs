@@ -1,0 +1,118 @@
+//! Alarms in the running engine against the simulator over real TCP: a fan trip raises its
+//! alarm and an acknowledgement over HTTP acknowledges it; a comms drop raises exactly one comms
+//! alarm, with the device's other alarms suppressed rather than raised.
+
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use hearth_e2e::default_config;
+use hearth_engine::alarming::{AckRequest, ActiveAlarm};
+use hearth_engine::simulator::SimulatorCommand;
+use hearth_engine::{Engine, EngineOptions};
+use hearth_model::config::Config;
+
+async fn wait_for(
+    engine: &Engine,
+    what: &str,
+    ok: impl Fn(&[ActiveAlarm]) -> bool,
+) -> Result<Vec<ActiveAlarm>> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let active = engine.alarms_active();
+        if ok(&active) {
+            return Ok(active);
+        }
+        if tokio::time::Instant::now() > deadline {
+            bail!("{what} did not happen; active: {active:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fan_trip_alarms_and_a_comms_drop_raises_one_comms_alarm() -> Result<()> {
+    let config = Config::load(&default_config()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let dir = tempfile::tempdir()?;
+    let running = Engine::start(EngineOptions {
+        config,
+        data_dir: dir.path().to_path_buf(),
+        bind: Some("127.0.0.1:0".parse()?),
+        ui: None,
+        clock: None,
+    })
+    .await?;
+    let engine = running.engine();
+    let base = format!("http://{}", running.http_addr().context("no HTTP face")?);
+    // The furnace settles with nothing in alarm.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert!(
+        engine.alarms_active().is_empty(),
+        "{:?}",
+        engine.alarms_active()
+    );
+
+    engine
+        .simulator_command("furnace", SimulatorCommand::StartFault { code: 10 })
+        .await?;
+    let active = wait_for(&engine, "the fan-trip alarm", |a| {
+        a.iter()
+            .any(|x| x.id == "fan_running.digital" && x.state == "active_unacked")
+    })
+    .await?;
+    // Urgent first.
+    assert_eq!(active[0].id, "fan_running.digital", "{active:?}");
+
+    let ack = AckRequest {
+        id: Some("fan_running.digital".into()),
+        user: "test".into(),
+        comment: "fan tripped on purpose".into(),
+    };
+    let acked: usize = tokio::task::spawn_blocking(move || -> Result<usize> {
+        Ok(ureq::post(&format!("{base}/api/alarms/ack"))
+            .send_json(&ack)?
+            .body_mut()
+            .read_json()?)
+    })
+    .await??;
+    assert_eq!(acked, 1);
+    assert!(
+        engine
+            .alarms_active()
+            .iter()
+            .any(|x| x.id == "fan_running.digital" && x.state == "active_acked")
+    );
+
+    // Relight, acknowledge everything, then lose the PLC for 10 s.
+    engine
+        .simulator_command("furnace", SimulatorCommand::ClearFault { code: 10 })
+        .await?;
+    wait_for(&engine, "the fan alarm returning", |a| {
+        a.iter().all(|x| x.state != "active_acked")
+    })
+    .await?;
+    engine
+        .alarms_ack(&AckRequest {
+            id: None,
+            user: "test".into(),
+            comment: String::new(),
+        })
+        .map_err(anyhow::Error::msg)?;
+    wait_for(&engine, "everything back to normal", |a| a.is_empty()).await?;
+
+    engine
+        .simulator_command("furnace", SimulatorCommand::StartFault { code: 13 })
+        .await?;
+    let active = wait_for(&engine, "the comms alarm", |a| {
+        a.iter().any(|x| x.id == "furnace.comms_loss")
+    })
+    .await?;
+    let shown: Vec<&str> = active
+        .iter()
+        .filter(|a| !a.suppressed && !a.shelved)
+        .map(|a| a.id.as_str())
+        .collect();
+    assert_eq!(shown, vec!["furnace.comms_loss"], "{active:?}");
+
+    running.stop().await?;
+    Ok(())
+}
