@@ -16,6 +16,8 @@ fn main() {
             "simulator_command",
             "export_csv",
             "cancel_export",
+            "alarms",
+            "alarms_ack",
         ]),
     ))
     .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));

@@ -175,7 +175,9 @@ pub fn run(config: Config, data_dir: PathBuf, engine_url: Option<String>) -> Res
             simulator,
             simulator_command,
             export_csv,
-            cancel_export
+            cancel_export,
+            alarms,
+            alarms_ack
         ])
         .setup(move |app| {
             // SIGTERM (logout, systemd, kill) and Ctrl-C stop the app the orderly way, so the
@@ -392,6 +394,24 @@ async fn history(
 ) -> Result<hearth_model::api::History, String> {
     let engine = engine_of(&state)?.clone();
     engine.history(query).await.map_err(|e| e.to_string())
+}
+
+/// Alarms not normal, for the header banner.
+#[tauri::command]
+fn alarms(
+    state: tauri::State<'_, Desktop>,
+) -> Result<Vec<hearth_engine::alarming::ActiveAlarm>, String> {
+    Ok(engine_of(&state)?.alarms_active())
+}
+
+/// Acknowledge one alarm or all, as the OS user running the window.
+#[tauri::command]
+fn alarms_ack(
+    state: tauri::State<'_, Desktop>,
+    mut req: hearth_engine::alarming::AckRequest,
+) -> Result<usize, String> {
+    req.user = std::env::var("USER").unwrap_or_else(|_| "desktop".into());
+    engine_of(&state)?.alarms_ack(&req)
 }
 
 /// The configuration in effect and where this engine keeps its data, for the Settings page.

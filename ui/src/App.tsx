@@ -11,6 +11,7 @@ import { Settings } from "./pages/Settings";
 import { Simulator } from "./pages/Simulator";
 import { Trends } from "./pages/Trends";
 import { type Live, createLive } from "./state";
+import { PRIORITIES, summarise } from "./alarms";
 
 type Page = "overview" | "trends" | "devices" | "simulator" | "settings";
 const PAGES: Page[] = ["overview", "trends", "devices", "simulator", "settings"];
@@ -58,6 +59,7 @@ export function App() {
           {(a) => (
             <>
               <Header live={a().live} plant={a().plant} client={a().client} />
+              <AlarmBanner client={a().client} />
               <Show when={a().live.live.historian_error}>
                 {(e) => (
                   <div class="banner banner-alarm" role="alert" data-testid="historian-error">
@@ -150,5 +152,40 @@ function Header(props: { live: Live; plant: PlantInfo; client: EngineClient }) {
         {t("nav.devices")}
       </div>
     </header>
+  );
+}
+
+/** The highest-priority unacknowledged alarm, the counts by priority, and its acknowledgement. */
+function AlarmBanner(props: { client: EngineClient }) {
+  const [list, { refetch }] = createResource(() => props.client.alarms());
+  const timer = setInterval(() => void refetch(), 2000);
+  onCleanup(() => clearInterval(timer));
+  const summary = () => summarise(list.latest ?? []);
+  const ack = async (id: string) => {
+    await props.client.ackAlarms({ id, user: "browser", comment: "" });
+    void refetch();
+  };
+  return (
+    <Show when={summary().top}>
+      {(top) => (
+        <div class={`banner alarm-banner prio-${top().priority}`} role="alert" data-testid="alarm-banner" data-alarm={top().id}>
+          <span class="prio">{t(`alarm.priority.${top().priority}` as Key)}</span>
+          <span class="msg" title={top().response ?? ""}>
+            {top().message}
+          </span>
+          <span class="counts">
+            <For each={PRIORITIES.filter((p) => summary().counts[p] > 0)}>
+              {(p) => (
+                <span class={`count prio-${p}`}>
+                  {t(`alarm.priority.${p}` as Key)} {summary().counts[p]}
+                </span>
+              )}
+            </For>
+            <span class="note">{t("alarm.unacked")}</span>
+          </span>
+          <button onClick={() => void ack(top().id)}>{t("alarm.ack")}</button>
+        </div>
+      )}
+    </Show>
   );
 }

@@ -196,6 +196,13 @@ export const en = {
   "q.Bad_SensorFailure": "sensor failure",
   "q.Uncertain_Stale": "stale",
   "q.Uncertain_EngineeringRange": "outside its range",
+  "alarm.ack": "Acknowledge",
+  "alarm.unacked": "unacknowledged",
+  "alarm.priority.urgent": "Urgent",
+  "alarm.priority.high": "High",
+  "alarm.priority.medium": "Medium",
+  "alarm.priority.low": "Low",
+  "alarm.none": "No alarms",
   "language": "Language",
 } as const;
 
@@ -395,6 +402,13 @@ export const zhCN: Record<Key, string> = {
   "q.Bad_SensorFailure": "传感器故障",
   "q.Uncertain_Stale": "数据陈旧",
   "q.Uncertain_EngineeringRange": "超出量程",
+  "alarm.ack": "确认",
+  "alarm.unacked": "未确认",
+  "alarm.priority.urgent": "紧急",
+  "alarm.priority.high": "高",
+  "alarm.priority.medium": "中",
+  "alarm.priority.low": "低",
+  "alarm.none": "无报警",
   "language": "语言",
 };
 

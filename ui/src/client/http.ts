@@ -1,6 +1,8 @@
 // The engine over HTTP and WebSocket: `hearth serve` in a browser, or a desktop window attached
 // to a running engine.
 import type {
+  AckRequest,
+  ActiveAlarm,
   EngineTarget,
   History,
   HistoryQuery,
@@ -48,6 +50,14 @@ export class HttpClient implements EngineClient {
     // The engine explains a refusal in words: show them, not just the status.
     if (!r.ok) throw new Error((await r.text()) || `${path}: HTTP ${r.status}`);
     return (await r.json()) as T;
+  }
+
+  alarms(): Promise<ActiveAlarm[]> {
+    return this.get("/api/alarms");
+  }
+
+  ackAlarms(req: AckRequest): Promise<number> {
+    return this.post("/api/alarms/ack", req);
   }
 
   settings(): Promise<SettingsView> {

@@ -1,6 +1,8 @@
 // The engine inside the desktop process: Tauri commands, and a channel for live data.
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
+  AckRequest,
+  ActiveAlarm,
   EngineTarget,
   ExportQuery,
   History,
@@ -32,6 +34,14 @@ export class TauriClient implements EngineClient {
       signal?.addEventListener("abort", () => reject(new DOMException("cancelled", "AbortError")));
       invoke<History>("history", { query }).then(resolve, reject);
     });
+  }
+
+  alarms(): Promise<ActiveAlarm[]> {
+    return invoke<ActiveAlarm[]>("alarms");
+  }
+
+  ackAlarms(req: AckRequest): Promise<number> {
+    return invoke<number>("alarms_ack", { req });
   }
 
   settings(): Promise<SettingsView> {

@@ -1,5 +1,7 @@
 // The one interface every page uses to reach the engine, whichever way it runs.
 import type {
+  AckRequest,
+  ActiveAlarm,
   EngineTarget,
   History,
   HistoryQuery,
@@ -24,6 +26,10 @@ export interface EngineClient {
   subscribe(onBatch: (b: LiveBatch) => void, onLink: (s: LinkState) => void): Unsubscribe;
   /** One tag over `[from, to)` in equal buckets (raw points or a rollup, the engine picks). */
   history(q: HistoryQuery, signal?: AbortSignal): Promise<History>;
+  /** Alarms that are not normal, highest priority first. */
+  alarms(): Promise<ActiveAlarm[]>;
+  /** Acknowledge one alarm or all; resolves to how many changed. */
+  ackAlarms(req: AckRequest): Promise<number>;
   /** The configuration in effect, its validation now, the data dir and the engine. */
   settings(): Promise<SettingsView>;
   /** What a simulator device is doing. */
