@@ -140,3 +140,17 @@ pub fn hearth(args: &[&str]) -> Result<(i32, String, String)> {
         String::from_utf8(out.stderr)?,
     ))
 }
+
+/// An engine in this process on the plant file `config`, recording into `data_dir`, with its
+/// HTTP face on a free loopback port.
+pub async fn engine_on(config: &Path, data_dir: &Path) -> Result<hearth_engine::RunningEngine> {
+    let config = hearth_model::config::Config::load(config).map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(hearth_engine::Engine::start(hearth_engine::EngineOptions {
+        config,
+        data_dir: data_dir.to_path_buf(),
+        bind: Some(std::net::SocketAddr::from(([127, 0, 0, 1], 0))),
+        ui: None,
+        clock: None,
+    })
+    .await?)
+}

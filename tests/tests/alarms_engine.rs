@@ -5,11 +5,10 @@
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use hearth_e2e::default_config;
+use hearth_e2e::{default_config, engine_on};
+use hearth_engine::Engine;
 use hearth_engine::alarming::{AckRequest, ActiveAlarm};
 use hearth_engine::simulator::SimulatorCommand;
-use hearth_engine::{Engine, EngineOptions};
-use hearth_model::config::Config;
 
 async fn wait_for(
     engine: &Engine,
@@ -31,16 +30,8 @@ async fn wait_for(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_fan_trip_alarms_and_a_comms_drop_raises_one_comms_alarm() -> Result<()> {
-    let config = Config::load(&default_config()).map_err(|e| anyhow::anyhow!("{e}"))?;
     let dir = tempfile::tempdir()?;
-    let running = Engine::start(EngineOptions {
-        config,
-        data_dir: dir.path().to_path_buf(),
-        bind: Some("127.0.0.1:0".parse()?),
-        ui: None,
-        clock: None,
-    })
-    .await?;
+    let running = engine_on(&default_config(), dir.path()).await?;
     let engine = running.engine();
     let base = format!("http://{}", running.http_addr().context("no HTTP face")?);
     // The furnace settles with nothing in alarm.

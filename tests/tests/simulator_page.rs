@@ -7,24 +7,11 @@ use std::path::Path;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use hearth_e2e::{default_config, repo_root, start_sim};
+use hearth_e2e::{default_config, engine_on, repo_root, start_sim};
+use hearth_engine::Engine;
 use hearth_engine::settings::{SettingsView, Validation};
 use hearth_engine::simulator::{SimulatorCommand, SimulatorMode, SimulatorView};
-use hearth_engine::{Engine, EngineOptions, RunningEngine};
 use hearth_model::Quality;
-use hearth_model::config::Config;
-
-async fn start(config: &Path, dir: &Path) -> Result<RunningEngine> {
-    let config = Config::load(config).map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(Engine::start(EngineOptions {
-        config,
-        data_dir: dir.to_path_buf(),
-        bind: Some("127.0.0.1:0".parse()?),
-        ui: None,
-        clock: None,
-    })
-    .await?)
-}
 
 /// GET or POST on the engine's HTTP face: status and body.
 async fn http(url: String, body: Option<SimulatorCommand>) -> Result<(u16, String)> {
@@ -80,7 +67,7 @@ fn fault_active(v: &SimulatorView, kind: &str) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_simulator_the_engine_runs_is_driven_through_its_library_api() -> Result<()> {
     let dir = tempfile::tempdir()?;
-    let running = start(&default_config(), dir.path()).await?;
+    let running = engine_on(&default_config(), dir.path()).await?;
     let engine = running.engine();
     let base = format!("http://{}", running.http_addr().context("no HTTP face")?);
     assert_eq!(engine.plant_info().simulators, vec!["furnace".to_owned()]);
@@ -168,7 +155,7 @@ async fn an_external_simulator_is_driven_through_its_control_registers() -> Resu
     let conf = tempfile::tempdir()?;
     let config = external_config(conf.path(), port)?;
     let dir = tempfile::tempdir()?;
-    let running = start(&config, dir.path()).await?;
+    let running = engine_on(&config, dir.path()).await?;
     let engine = running.engine();
     let base = format!("http://{}", running.http_addr().context("no HTTP face")?);
 
@@ -217,7 +204,7 @@ async fn settings_show_the_config_in_effect_and_notice_the_file_changing() -> Re
     )?;
     let plant = conf.path().join("plant.toml");
     let dir = tempfile::tempdir()?;
-    let running = start(&plant, dir.path()).await?;
+    let running = engine_on(&plant, dir.path()).await?;
     let base = format!("http://{}", running.http_addr().context("no HTTP face")?);
     let get = || async {
         let (status, body) = http(format!("{base}/api/settings"), None).await?;
@@ -296,7 +283,7 @@ async fn the_scenario_and_its_timeline_show_what_has_happened() -> Result<()> {
         conf.path().join("shift.toml"),
     )?;
     let dir = tempfile::tempdir()?;
-    let running = start(&conf.path().join("plant.toml"), dir.path()).await?;
+    let running = engine_on(&conf.path().join("plant.toml"), dir.path()).await?;
     let engine = running.engine();
 
     // Ten plant minutes a wall second: the pace change at minute 10 happens within seconds.
