@@ -105,5 +105,35 @@ async fn a_fan_trip_alarms_and_a_comms_drop_raises_one_comms_alarm() -> Result<(
     assert_eq!(shown, vec!["furnace.comms_loss"], "{active:?}");
 
     running.stop().await?;
+    drop(engine);
+
+    // The journal survives a restart: the raise, and the acknowledgement with who and why.
+    let running = engine_on(&default_config(), dir.path()).await?;
+    let journal = running.engine().alarm_journal(0, i64::MAX, 10_000).await?;
+    let fan: Vec<_> = journal
+        .iter()
+        .filter(|e| e.alarm == "fan_running.digital")
+        .collect();
+    assert_eq!(
+        fan.first().map(|e| e.transition.as_str()),
+        Some("raise"),
+        "{fan:?}"
+    );
+    let ack = fan
+        .iter()
+        .find(|e| e.transition == "ack" && e.to == "active_acked")
+        .context("no acknowledgement in the journal")?;
+    assert_eq!(ack.user.as_deref(), Some("test"));
+    assert_eq!(ack.comment.as_deref(), Some("fan tripped on purpose"));
+    assert!(
+        journal
+            .iter()
+            .any(|e| e.alarm == "furnace.comms_loss" && e.transition == "raise")
+    );
+    assert!(
+        journal.windows(2).all(|w| w[0].at_ms <= w[1].at_ms),
+        "the journal reads in time order"
+    );
+    running.stop().await?;
     Ok(())
 }

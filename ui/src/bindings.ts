@@ -289,3 +289,21 @@ export type AckRequest = {
  * One alarm, or every annunciated one when absent.
  */
 id: string | null, user: string, comment: string, };
+
+export type JournalEntry = { 
+/**
+ * Epoch ms.
+ */
+at_ms: number, 
+/**
+ * `TAG.TYPE` or `DEVICE.comms_loss`.
+ */
+alarm: string, 
+/**
+ * `raise`, `clear`, `ack`, `realarm`, `shelve`, `unshelve`, `shelve_expired`, `suppress`...
+ */
+transition: string, from: string, to: string, priority: Priority, 
+/**
+ * The tag's value at the time.
+ */
+value: number | null, message: string, user: string | null, comment: string | null, };

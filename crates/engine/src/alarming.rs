@@ -245,6 +245,40 @@ impl AlarmTable {
         Ok(out)
     }
 
+    /// A journal entry for transition `t` of alarm `i`.
+    pub(crate) fn entry(
+        &self,
+        i: usize,
+        t: &Transition,
+        user: Option<&str>,
+        comment: Option<&str>,
+    ) -> crate::journal::JournalEntry {
+        let d = self.defs.get(i);
+        let word = |s: AlarmState| match s {
+            AlarmState::Normal => "normal",
+            AlarmState::ActiveUnacked => "active_unacked",
+            AlarmState::ActiveAcked => "active_acked",
+            AlarmState::ReturnedUnacked => "returned_unacked",
+        };
+        crate::journal::JournalEntry {
+            at_ms: t.at_ms,
+            alarm: self.id(i).to_owned(),
+            transition: serde_json::to_value(t.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            from: word(t.from).to_owned(),
+            to: word(t.to).to_owned(),
+            priority: d.map_or(Priority::Low, |d| d.priority),
+            value: d
+                .and_then(|d| d.tag)
+                .and_then(|t| *self.last.get(t.index())?),
+            message: d.map(|d| d.message.clone()).unwrap_or_default(),
+            user: user.map(str::to_owned),
+            comment: comment.filter(|c| !c.is_empty()).map(str::to_owned),
+        }
+    }
+
     /// The id of alarm `i`, for logs.
     pub(crate) fn id(&self, i: usize) -> &str {
         self.defs.get(i).map_or("", |d| d.id.as_str())

@@ -49,6 +49,8 @@ pub enum EngineError {
         addr: SocketAddr,
         error: std::io::Error,
     },
+    #[error(transparent)]
+    Journal(#[from] crate::journal::JournalError),
     #[error("{0}")]
     Internal(String),
 }
@@ -65,6 +67,7 @@ pub(crate) struct Inner {
     /// Simulators the Simulator page can drive, by device name.
     sims: Vec<(String, SimControl)>,
     alarms: std::sync::Mutex<AlarmTable>,
+    journal: crate::journal::Journal,
 }
 
 /// A handle on a running engine: cheap to clone, what every face calls.
@@ -136,6 +139,7 @@ impl Engine {
             api_url: RwLock::new(None),
             sims: controls,
             alarms: std::sync::Mutex::new(AlarmTable::new(&config)),
+            journal: crate::journal::Journal::open(&opts.data_dir.join("alarms"))?,
         });
         let engine = Engine { inner };
         let (shutdown, shutdown_rx) = watch::channel(false);
@@ -381,10 +385,31 @@ impl Engine {
         let now = self.inner.clock.now().0;
         let mut table = self.inner.alarms.lock().unwrap_or_else(|p| p.into_inner());
         let done = table.ack(req.id.as_deref(), now)?;
-        for (i, t) in &done {
-            tracing::info!(alarm = table.id(*i), user = %req.user, comment = %req.comment, transition = ?t.kind, "alarm acknowledged");
-        }
+        let entries: Vec<_> = done
+            .iter()
+            .map(|(i, t)| table.entry(*i, t, Some(&req.user), Some(&req.comment)))
+            .collect();
+        drop(table);
+        // The operator is told the acknowledgement took only once it is on disk.
+        self.inner
+            .journal
+            .append(&entries)
+            .map_err(|e| e.to_string())?;
         Ok(done.len())
+    }
+
+    /// The alarm journal over `[from_ms, to_ms)`, oldest first, at most `limit` entries.
+    pub async fn alarm_journal(
+        &self,
+        from_ms: i64,
+        to_ms: i64,
+        limit: usize,
+    ) -> Result<Vec<crate::journal::JournalEntry>, EngineError> {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || inner.journal.range(from_ms, to_ms, limit))
+            .await
+            .map_err(|e| EngineError::Internal(e.to_string()))?
+            .map_err(EngineError::from)
     }
 
     /// The configuration in effect, the file's validation now, the data dir and this engine.
@@ -556,8 +581,16 @@ fn evaluate_alarms(inner: &Inner, report: &PollReport, now_ms: i64) {
         DeviceState::Connected | DeviceState::Idle
     );
     table.on_device(report.device, lost, now_ms, &mut transitions);
-    for (i, t) in transitions {
-        tracing::info!(alarm = table.id(i), transition = ?t.kind, from = ?t.from, to = ?t.to, "alarm");
+    let entries: Vec<_> = transitions
+        .iter()
+        .map(|(i, t)| {
+            tracing::info!(alarm = table.id(*i), transition = ?t.kind, from = ?t.from, to = ?t.to, "alarm");
+            table.entry(*i, t, None, None)
+        })
+        .collect();
+    drop(table);
+    if let Err(err) = inner.journal.append(&entries) {
+        tracing::error!(%err, "alarm journal not written");
     }
 }
 

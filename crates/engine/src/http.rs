@@ -47,6 +47,7 @@ pub(crate) async fn serve(
         .route("/api/settings", get(settings))
         .route("/api/alarms", get(alarms))
         .route("/api/alarms/ack", axum::routing::post(alarms_ack))
+        .route("/api/alarms/journal", get(alarm_journal))
         .route(
             "/api/simulator/{device}",
             get(simulator).post(simulator_command),
@@ -159,6 +160,32 @@ async fn alarms_ack(
     match s.engine.alarms_ack(&req) {
         Ok(n) => Json(n).into_response(),
         Err(e) => (StatusCode::NOT_FOUND, e).into_response(),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct JournalQuery {
+    from: i64,
+    to: i64,
+    #[serde(default = "journal_limit")]
+    limit: usize,
+}
+
+fn journal_limit() -> usize {
+    10_000
+}
+
+async fn alarm_journal(State(s): State<AppState>, Query(q): Query<JournalQuery>) -> Response {
+    if q.from >= q.to {
+        return (StatusCode::BAD_REQUEST, "from must be before to").into_response();
+    }
+    match s
+        .engine
+        .alarm_journal(q.from, q.to, q.limit.min(100_000))
+        .await
+    {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
     }
 }
 

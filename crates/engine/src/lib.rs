@@ -9,6 +9,7 @@ pub mod datadir;
 mod engine;
 pub mod history;
 mod http;
+pub mod journal;
 mod live;
 pub mod offline;
 pub mod settings;

@@ -45,6 +45,7 @@ fn render() -> String {
         hearth_model::config::Priority::decl(&cfg),
         hearth_engine::alarming::ActiveAlarm::decl(&cfg),
         hearth_engine::alarming::AckRequest::decl(&cfg),
+        hearth_engine::journal::JournalEntry::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/model/src/api.rs. Do not edit by hand:\n\
