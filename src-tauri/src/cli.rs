@@ -130,6 +130,12 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// The active alarms of the running engine. `journal` and `metrics` read what was recorded,
+    /// through the running engine when there is one, from the data dir otherwise.
+    Alarms {
+        #[command(subcommand)]
+        what: Option<AlarmsCommand>,
+    },
     /// Move a historian that cannot be opened (corrupt, or from a newer Hearth) aside, to
     /// historian.aside-<time> in the data dir, so the next start begins a fresh one. Deletes
     /// nothing. Refuses while an engine holds the data dir.
@@ -289,6 +295,20 @@ pub fn run(cli: Cli) -> Result<i32> {
                 },
             )
         }
+        Some(Command::Alarms { what }) => {
+            logging::init_stderr("error");
+            let data_dir = cli.data_dir()?;
+            match what {
+                None => crate::cmd_alarms::active(&data_dir)?,
+                Some(AlarmsCommand::Journal { from, to, csv }) => {
+                    crate::cmd_alarms::journal(&cli.load_config()?, &data_dir, from, to, *csv)?
+                }
+                Some(AlarmsCommand::Metrics { from, to }) => {
+                    crate::cmd_alarms::print_metrics(&cli.load_config()?, &data_dir, from, to)?
+                }
+            }
+            Ok(0)
+        }
         Some(Command::ResetHistorian) => {
             logging::init_stderr("error");
             crate::cmd_history::reset(&cli.data_dir()?)
@@ -310,3 +330,25 @@ pub fn run(cli: Cli) -> Result<i32> {
 }
 
 use crate::logging;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum AlarmsCommand {
+    /// Every alarm transition over a window (raise, clear, acknowledge, shelve, suppress...).
+    Journal {
+        #[arg(long, default_value = "-1d", allow_hyphen_values = true)]
+        from: String,
+        #[arg(long, default_value = "now", allow_hyphen_values = true)]
+        to: String,
+        /// Print CSV (times in UTC) instead of a table.
+        #[arg(long)]
+        csv: bool,
+    },
+    /// Alarm-system figures over a window: alarms per 10 minutes, time in flood, chattering
+    /// and stale alarms, priority distribution, the ten most frequent.
+    Metrics {
+        #[arg(long, default_value = "-7d", allow_hyphen_values = true)]
+        from: String,
+        #[arg(long, default_value = "now", allow_hyphen_values = true)]
+        to: String,
+    },
+}

@@ -8,6 +8,7 @@
 )]
 
 mod cli;
+mod cmd_alarms;
 mod cmd_check;
 mod cmd_history;
 mod cmd_poll;

@@ -99,6 +99,26 @@ impl EngineClient {
         )
     }
 
+    /// Alarms that are not normal.
+    pub fn alarms(&self) -> Result<Vec<crate::alarming::ActiveAlarm>, ClientError> {
+        self.get("/api/alarms")
+    }
+
+    pub fn alarm_journal(
+        &self,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> Result<Vec<crate::journal::JournalEntry>, ClientError> {
+        self.get_with(
+            "/api/alarms/journal",
+            &[
+                ("from", from_ms.to_string()),
+                ("to", to_ms.to_string()),
+                ("limit", "100000".to_owned()),
+            ],
+        )
+    }
+
     pub fn points(&self, q: &PointsQuery) -> Result<Vec<HistoryPoint>, ClientError> {
         self.get_with(
             "/api/points",

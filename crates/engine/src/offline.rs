@@ -53,3 +53,19 @@ pub fn open_historian(
     let h = SledHistorian::open(&data_dir.join("historian"), historian_options(config))?;
     Ok((lock, h))
 }
+
+/// The alarm journal of a data dir no engine runs on, read under the data dir's lock.
+pub fn alarm_journal(
+    data_dir: &Path,
+    from_ms: i64,
+    to_ms: i64,
+) -> Result<Vec<crate::journal::JournalEntry>, EngineError> {
+    let _lock = DataDir::acquire(data_dir)?;
+    let dir = data_dir.join("alarms");
+    if !dir.exists() {
+        // No engine has run alarms here yet: an empty journal, and nothing created.
+        return Ok(Vec::new());
+    }
+    let journal = crate::journal::Journal::open(&dir)?;
+    Ok(journal.range(from_ms, to_ms, usize::MAX)?)
+}
