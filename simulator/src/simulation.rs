@@ -545,12 +545,8 @@ impl Simulation {
         let flow_noise = |rng: &mut Rng, v: f64| v * (1.0 + 0.005 * rng.normal());
         Measured {
             zone_c,
-            flue_c: ins.flue_tc.update(
-                o.recuperator_inlet_c
-                    .max(o.flue_c.min(2000.0))
-                    .min(o.flue_c),
-                dt,
-            ) + 0.5 * rng.normal(),
+            // The thermocouple sits at the recuperator inlet, after the dilution air.
+            flue_c: ins.flue_tc.update(o.recuperator_inlet_c, dt) + 0.5 * rng.normal(),
             air_preheat_c: ins.air_tc.update(p.air_preheat_c, dt) + 0.5 * rng.normal(),
             // The pyrometer sees each slab as it leaves, and holds that reading until the next.
             discharge_c: p

@@ -439,9 +439,9 @@ fn an_alarm_on_an_unknown_tag_is_rejected() {
 
 #[test]
 fn hi_above_hihi_is_rejected() {
-    let case = Case::new(|s| s.replacen("limit = 930.0", "limit = 990.0", 1), same);
+    let case = Case::new(|s| s.replacen("limit = 965.0", "limit = 990.0", 1), same);
     let text = std::fs::read_to_string(repo_config().join("plant.toml")).unwrap_or_default();
-    let before = text.split("limit = 930.0").next().unwrap_or_default();
+    let before = text.split("limit = 965.0").next().unwrap_or_default();
     let i = before
         .lines()
         .filter(|l| l.trim() == "[[alarms.alarm]]")
