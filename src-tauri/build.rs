@@ -18,6 +18,9 @@ fn main() {
             "cancel_export",
             "alarms",
             "alarms_ack",
+            "alarms_shelve",
+            "alarm_journal",
+            "alarm_metrics",
         ]),
     ))
     .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));

@@ -177,7 +177,10 @@ pub fn run(config: Config, data_dir: PathBuf, engine_url: Option<String>) -> Res
             export_csv,
             cancel_export,
             alarms,
-            alarms_ack
+            alarms_ack,
+            alarms_shelve,
+            alarm_journal,
+            alarm_metrics
         ])
         .setup(move |app| {
             // SIGTERM (logout, systemd, kill) and Ctrl-C stop the app the orderly way, so the
@@ -412,6 +415,48 @@ fn alarms_ack(
 ) -> Result<usize, String> {
     req.user = std::env::var("USER").unwrap_or_else(|_| "desktop".into());
     engine_of(&state)?.alarms_ack(&req)
+}
+
+/// Shelve or unshelve an alarm, as the OS user running the window.
+#[tauri::command]
+fn alarms_shelve(
+    state: tauri::State<'_, Desktop>,
+    mut req: hearth_engine::alarming::ShelveRequest,
+) -> Result<usize, String> {
+    req.user = std::env::var("USER").unwrap_or_else(|_| "desktop".into());
+    engine_of(&state)?.alarms_shelve(&req)
+}
+
+/// The alarm journal over a window.
+#[tauri::command]
+async fn alarm_journal(
+    state: tauri::State<'_, Desktop>,
+    from: i64,
+    to: i64,
+) -> Result<Vec<hearth_engine::journal::JournalEntry>, String> {
+    let engine = engine_of(&state)?.clone();
+    engine
+        .alarm_journal(from, to, 10_000)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// Alarm-system figures over a window.
+#[tauri::command]
+async fn alarm_metrics(
+    state: tauri::State<'_, Desktop>,
+    from: i64,
+    to: i64,
+) -> Result<hearth_engine::alarm_metrics::AlarmMetrics, String> {
+    let engine = engine_of(&state)?.clone();
+    let entries = engine
+        .alarm_journal(from, to, usize::MAX)
+        .await
+        .map_err(|e| e.to_string())?;
+    let flood = engine.config().alarms.flood_threshold_per_10min;
+    Ok(hearth_engine::alarm_metrics::metrics(
+        &entries, from, to, flood,
+    ))
 }
 
 /// The configuration in effect and where this engine keeps its data, for the Settings page.

@@ -73,6 +73,28 @@ async fn a_fan_trip_alarms_and_a_comms_drop_raises_one_comms_alarm() -> Result<(
             .any(|x| x.id == "fan_running.digital" && x.state == "active_acked")
     );
 
+    // Shelved for 3 s: hidden, then back when the shelf expires (the fan is still tripped).
+    engine
+        .alarms_shelve(&hearth_engine::alarming::ShelveRequest {
+            id: "fan_running.digital".into(),
+            minutes: Some(0.05),
+            one_shot: false,
+            user: "test".into(),
+            comment: "known trip".into(),
+        })
+        .map_err(anyhow::Error::msg)?;
+    assert!(
+        engine
+            .alarms_active()
+            .iter()
+            .any(|x| x.id == "fan_running.digital" && x.shelved)
+    );
+    wait_for(&engine, "the shelf expiring", |a| {
+        a.iter()
+            .any(|x| x.id == "fan_running.digital" && !x.shelved)
+    })
+    .await?;
+
     // Relight, acknowledge everything, then lose the PLC for 10 s.
     engine
         .simulator_command("furnace", SimulatorCommand::ClearFault { code: 10 })

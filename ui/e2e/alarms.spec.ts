@@ -28,3 +28,39 @@ test("a fan trip shows in the alarm banner and is acknowledged from it", async (
     await request.post("/api/alarms/ack", { data: { user: "test", comment: "" } });
   }
 });
+
+test("the Alarms page shelves, acknowledges, and shows the journal and the figures", async ({ page, request }) => {
+  test.setTimeout(90_000);
+  const fault = (what: "start_fault" | "clear_fault") =>
+    request.post("/api/simulator/furnace", { data: { do: what, code: 10 } });
+  expect((await fault("start_fault")).ok()).toBe(true);
+  try {
+    await page.goto("/#alarms");
+    const row = page.locator('tr[data-alarm="fan_running.digital"]');
+    await expect(row).toContainText("active, unacknowledged", { timeout: 20_000 });
+
+    await row.getByRole("combobox", { name: "Shelve" }).selectOption("15");
+    await expect(row).toContainText("shelved");
+    await expect(row).toHaveClass(/silenced/);
+    await row.getByRole("combobox", { name: "Shelve" }).selectOption("off");
+    await expect(row).not.toHaveClass(/silenced/);
+
+    await row.getByRole("button", { name: "Acknowledge" }).click();
+    await expect(row).toContainText("active, acknowledged");
+
+    await page.locator('[data-tab="journal"]').click();
+    const journal = page.getByTestId("alarm-journal");
+    await expect(journal).toContainText("shelve");
+    await expect(journal).toContainText("unshelve");
+    await expect(journal).toContainText("ack");
+
+    await page.locator('[data-tab="metrics"]').click();
+    await expect(page.getByTestId("alarm-metrics")).toContainText("fan_running.digital");
+  } finally {
+    await fault("clear_fault");
+    await expect
+      .poll(async () => ((await (await request.get("/api/alarms")).json()) as { state: string }[]).some((a) => a.state.startsWith("active")), { timeout: 20_000 })
+      .toBe(false);
+    await request.post("/api/alarms/ack", { data: { user: "test", comment: "" } });
+  }
+});

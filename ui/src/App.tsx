@@ -1,10 +1,11 @@
 // The shell: header with plant time and connection, navigation, the pages, and the close prompt.
-import { For, Match, Show, Switch, createResource, createSignal, onCleanup } from "solid-js";
+import { For, Match, Show, Switch, createEffect, createResource, createSignal, onCleanup } from "solid-js";
 import type { PlantInfo } from "./bindings";
 import { type EngineClient, connect, inDesktop } from "./client";
 import { answerClose, onCloseRequested } from "./client/tauri";
 import { formatPlantTime, formatUtc } from "./format";
 import { type Key, type Locale, catalogues, locale, setLocale, t } from "./i18n";
+import { Alarms } from "./pages/Alarms";
 import { Devices } from "./pages/Devices";
 import { Overview } from "./pages/Overview";
 import { Settings } from "./pages/Settings";
@@ -13,8 +14,8 @@ import { Trends } from "./pages/Trends";
 import { type Live, createLive } from "./state";
 import { PRIORITIES, summarise } from "./alarms";
 
-type Page = "overview" | "trends" | "devices" | "simulator" | "settings";
-const PAGES: Page[] = ["overview", "trends", "devices", "simulator", "settings"];
+type Page = "overview" | "alarms" | "trends" | "devices" | "simulator" | "settings";
+const PAGES: Page[] = ["overview", "alarms", "trends", "devices", "simulator", "settings"];
 
 /** The pages this engine has: the Simulator page only when a device is the bundled simulator. */
 function pagesFor(plant: PlantInfo): Page[] {
@@ -90,6 +91,9 @@ export function App() {
                   <Match when={page() === "overview"}>
                     <Overview live={a().live} plant={a().plant} />
                   </Match>
+                  <Match when={page() === "alarms"}>
+                    <Alarms client={a().client} plant={a().plant} live={a().live} />
+                  </Match>
                   <Match when={page() === "trends"}>
                     <Trends client={a().client} live={a().live} plant={a().plant} />
                   </Match>
@@ -161,6 +165,25 @@ function AlarmBanner(props: { client: EngineClient }) {
   const timer = setInterval(() => void refetch(), 2000);
   onCleanup(() => clearInterval(timer));
   const summary = () => summarise(list.latest ?? []);
+  const [muted, setMuted] = createSignal(localStorage.getItem("hearth.alarmMuted") === "1");
+  // A short two-tone cue for each new high or urgent alarm, unless muted.
+  const heard = new Set<string>();
+  createEffect(() => {
+    const fresh = (list.latest ?? []).filter(
+      (a) =>
+        a.state === "active_unacked" &&
+        !a.suppressed &&
+        !a.shelved &&
+        (a.priority === "high" || a.priority === "urgent") &&
+        !heard.has(`${a.id}@${a.since_ms}`),
+    );
+    for (const a of fresh) heard.add(`${a.id}@${a.since_ms}`);
+    if (fresh.length > 0 && !muted()) chime();
+  });
+  const toggleMute = () => {
+    setMuted(!muted());
+    localStorage.setItem("hearth.alarmMuted", muted() ? "1" : "0");
+  };
   const ack = async (id: string) => {
     await props.client.ackAlarms({ id, user: "browser", comment: "" });
     void refetch();
@@ -184,8 +207,36 @@ function AlarmBanner(props: { client: EngineClient }) {
             <span class="note">{t("alarm.unacked")}</span>
           </span>
           <button onClick={() => void ack(top().id)}>{t("alarm.ack")}</button>
+          <button
+            class="mute"
+            onClick={toggleMute}
+            title={muted() ? t("alarm.unmute") : t("alarm.mute")}
+            aria-label={muted() ? t("alarm.unmute") : t("alarm.mute")}
+            data-testid="alarm-mute"
+          >
+            {muted() ? "🔇" : "🔊"}
+          </button>
         </div>
       )}
     </Show>
   );
+}
+
+/** Two short tones (WebAudio; nothing to load). Browsers may hold audio until the first click. */
+function chime(): void {
+  try {
+    const ctx = new AudioContext();
+    [0, 0.25].forEach((at, i) => {
+      const osc = ctx.createOscillator();
+      const gain = ctx.createGain();
+      osc.frequency.value = i === 0 ? 880 : 660;
+      gain.gain.value = 0.15;
+      osc.connect(gain).connect(ctx.destination);
+      osc.start(ctx.currentTime + at);
+      osc.stop(ctx.currentTime + at + 0.18);
+    });
+    setTimeout(() => void ctx.close(), 1000);
+  } catch {
+    // No audio device: the banner still shows the alarm.
+  }
 }

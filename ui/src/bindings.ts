@@ -307,3 +307,41 @@ transition: string, from: string, to: string, priority: Priority,
  * The tag's value at the time.
  */
 value: number | null, message: string, user: string | null, comment: string | null, };
+
+export type ShelveRequest = { id: string, 
+/**
+ * How long; with `one_shot`, ignored.
+ */
+minutes: number | null, one_shot: boolean, user: string, comment: string, };
+
+export type AlarmCount = { alarm: string, count: number, };
+
+export type AlarmMetrics = { from_ms: number, to_ms: number, 
+/**
+ * Raises and re-alarms.
+ */
+annunciations: number, 
+/**
+ * Average per 10 minutes over the period (EEMUA 191 target: about 1).
+ */
+per_10min_average: number, 
+/**
+ * The busiest 10-minute interval.
+ */
+per_10min_max: number, 
+/**
+ * Share of the period in 10-minute intervals with more than the flood threshold, %.
+ */
+time_in_flood_percent: number, flood_threshold: number, 
+/**
+ * Alarms raised 3 or more times within a minute.
+ */
+chattering: Array<string>, 
+/**
+ * Alarms active at the end of the period, raised more than a day before it.
+ */
+stale: Array<string>, 
+/**
+ * Annunciations per priority, lowest first.
+ */
+by_priority: Array<[Priority, number]>, top_ten: Array<AlarmCount>, };

@@ -29,6 +29,19 @@ pub struct ActiveAlarm {
     pub suppressed: bool,
 }
 
+/// Shelve an alarm for a while, or until it next returns (one-shot); `minutes: null` unshelves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ShelveRequest {
+    pub id: String,
+    /// How long; with `one_shot`, ignored.
+    pub minutes: Option<f64>,
+    #[serde(default)]
+    pub one_shot: bool,
+    pub user: String,
+    #[serde(default)]
+    pub comment: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct AckRequest {
     /// One alarm, or every annunciated one when absent.
@@ -282,6 +295,40 @@ impl AlarmTable {
     /// The id of alarm `i`, for logs.
     pub(crate) fn id(&self, i: usize) -> &str {
         self.defs.get(i).map_or("", |d| d.id.as_str())
+    }
+
+    /// Shelve (or, with neither minutes nor one-shot, unshelve) one alarm.
+    pub(crate) fn shelve(
+        &mut self,
+        req: &ShelveRequest,
+        now: i64,
+    ) -> Result<Vec<(usize, Transition)>, String> {
+        let i = self
+            .defs
+            .iter()
+            .position(|d| d.id == req.id)
+            .ok_or_else(|| format!("no alarm `{}`", req.id))?;
+        let a = self.alarms.get_mut(i).ok_or("no such alarm")?;
+        let mut out = Vec::new();
+        let how = match (req.one_shot, req.minutes) {
+            (true, _) => Some(hearth_alarms::Shelve::OneShot),
+            (false, Some(m)) if m.is_finite() && m > 0.0 && m <= 7.0 * 24.0 * 60.0 => {
+                Some(hearth_alarms::Shelve::Timed {
+                    until_ms: now + (m * 60_000.0) as i64,
+                })
+            }
+            (false, Some(m)) => return Err(format!("{m} minutes: shelve for 0 to 7 days")),
+            (false, None) => None,
+        };
+        match how {
+            Some(h) => out.push((i, a.shelve(h, now))),
+            None => {
+                let mut buf = Vec::new();
+                a.unshelve(now, &mut buf);
+                out.extend(buf.into_iter().map(|t| (i, t)));
+            }
+        }
+        Ok(out)
     }
 
     pub(crate) fn active(&self) -> Vec<ActiveAlarm> {

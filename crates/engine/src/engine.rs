@@ -398,6 +398,23 @@ impl Engine {
         Ok(done.len())
     }
 
+    /// Shelve or unshelve one alarm; journaled with the user and comment.
+    pub fn alarms_shelve(&self, req: &crate::alarming::ShelveRequest) -> Result<usize, String> {
+        let now = self.inner.clock.now().0;
+        let mut table = self.inner.alarms.lock().unwrap_or_else(|p| p.into_inner());
+        let done = table.shelve(req, now)?;
+        let entries: Vec<_> = done
+            .iter()
+            .map(|(i, t)| table.entry(*i, t, Some(&req.user), Some(&req.comment)))
+            .collect();
+        drop(table);
+        self.inner
+            .journal
+            .append(&entries)
+            .map_err(|e| e.to_string())?;
+        Ok(done.len())
+    }
+
     /// The alarm journal over `[from_ms, to_ms)`, oldest first, at most `limit` entries.
     pub async fn alarm_journal(
         &self,

@@ -48,6 +48,8 @@ pub(crate) async fn serve(
         .route("/api/alarms", get(alarms))
         .route("/api/alarms/ack", axum::routing::post(alarms_ack))
         .route("/api/alarms/journal", get(alarm_journal))
+        .route("/api/alarms/shelve", axum::routing::post(alarms_shelve))
+        .route("/api/alarms/metrics", get(alarm_metrics))
         .route(
             "/api/simulator/{device}",
             get(simulator).post(simulator_command),
@@ -160,6 +162,32 @@ async fn alarms_ack(
     match s.engine.alarms_ack(&req) {
         Ok(n) => Json(n).into_response(),
         Err(e) => (StatusCode::NOT_FOUND, e).into_response(),
+    }
+}
+
+async fn alarms_shelve(
+    State(s): State<AppState>,
+    Json(req): Json<crate::alarming::ShelveRequest>,
+) -> Response {
+    match s.engine.alarms_shelve(&req) {
+        Ok(n) => Json(n).into_response(),
+        Err(e) => (StatusCode::UNPROCESSABLE_ENTITY, e).into_response(),
+    }
+}
+
+async fn alarm_metrics(State(s): State<AppState>, Query(q): Query<JournalQuery>) -> Response {
+    if q.from >= q.to {
+        return (StatusCode::BAD_REQUEST, "from must be before to").into_response();
+    }
+    match s.engine.alarm_journal(q.from, q.to, usize::MAX).await {
+        Ok(v) => Json(crate::alarm_metrics::metrics(
+            &v,
+            q.from,
+            q.to,
+            s.engine.config().alarms.flood_threshold_per_10min,
+        ))
+        .into_response(),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
     }
 }
 

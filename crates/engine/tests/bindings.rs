@@ -46,6 +46,9 @@ fn render() -> String {
         hearth_engine::alarming::ActiveAlarm::decl(&cfg),
         hearth_engine::alarming::AckRequest::decl(&cfg),
         hearth_engine::journal::JournalEntry::decl(&cfg),
+        hearth_engine::alarming::ShelveRequest::decl(&cfg),
+        hearth_engine::alarm_metrics::AlarmCount::decl(&cfg),
+        hearth_engine::alarm_metrics::AlarmMetrics::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/model/src/api.rs. Do not edit by hand:\n\

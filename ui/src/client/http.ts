@@ -3,6 +3,9 @@
 import type {
   AckRequest,
   ActiveAlarm,
+  AlarmMetrics,
+  JournalEntry,
+  ShelveRequest,
   EngineTarget,
   History,
   HistoryQuery,
@@ -58,6 +61,18 @@ export class HttpClient implements EngineClient {
 
   ackAlarms(req: AckRequest): Promise<number> {
     return this.post("/api/alarms/ack", req);
+  }
+
+  shelveAlarm(req: ShelveRequest): Promise<number> {
+    return this.post("/api/alarms/shelve", req);
+  }
+
+  alarmJournal(from: number, to: number): Promise<JournalEntry[]> {
+    return this.get(`/api/alarms/journal?from=${from}&to=${to}`);
+  }
+
+  alarmMetrics(from: number, to: number): Promise<AlarmMetrics> {
+    return this.get(`/api/alarms/metrics?from=${from}&to=${to}`);
   }
 
   settings(): Promise<SettingsView> {

@@ -3,6 +3,9 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
   AckRequest,
   ActiveAlarm,
+  AlarmMetrics,
+  JournalEntry,
+  ShelveRequest,
   EngineTarget,
   ExportQuery,
   History,
@@ -42,6 +45,18 @@ export class TauriClient implements EngineClient {
 
   ackAlarms(req: AckRequest): Promise<number> {
     return invoke<number>("alarms_ack", { req });
+  }
+
+  shelveAlarm(req: ShelveRequest): Promise<number> {
+    return invoke<number>("alarms_shelve", { req });
+  }
+
+  alarmJournal(from: number, to: number): Promise<JournalEntry[]> {
+    return invoke<JournalEntry[]>("alarm_journal", { from, to });
+  }
+
+  alarmMetrics(from: number, to: number): Promise<AlarmMetrics> {
+    return invoke<AlarmMetrics>("alarm_metrics", { from, to });
   }
 
   settings(): Promise<SettingsView> {

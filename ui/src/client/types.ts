@@ -2,6 +2,9 @@
 import type {
   AckRequest,
   ActiveAlarm,
+  AlarmMetrics,
+  JournalEntry,
+  ShelveRequest,
   EngineTarget,
   History,
   HistoryQuery,
@@ -30,6 +33,11 @@ export interface EngineClient {
   alarms(): Promise<ActiveAlarm[]>;
   /** Acknowledge one alarm or all; resolves to how many changed. */
   ackAlarms(req: AckRequest): Promise<number>;
+  /** Shelve an alarm (or unshelve: neither minutes nor one-shot). */
+  shelveAlarm(req: ShelveRequest): Promise<number>;
+  /** The alarm journal over [from, to), epoch ms. */
+  alarmJournal(from: number, to: number): Promise<JournalEntry[]>;
+  alarmMetrics(from: number, to: number): Promise<AlarmMetrics>;
   /** The configuration in effect, its validation now, the data dir and the engine. */
   settings(): Promise<SettingsView>;
   /** What a simulator device is doing. */
