@@ -159,3 +159,27 @@ async fn a_fan_trip_alarms_and_a_comms_drop_raises_one_comms_alarm() -> Result<(
     running.stop().await?;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burner_trip_raises_that_zones_flame_failure_and_nothing_else() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let running = engine_on(&default_config(), dir.path()).await?;
+    let engine = running.engine();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    // Burner trip in zone 2 (the heating zone): code 8.
+    engine
+        .simulator_command("furnace", SimulatorCommand::StartFault { code: 8 })
+        .await?;
+    let active = wait_for(&engine, "the zone 2 flame failure", |a| {
+        a.iter().any(|x| x.id == "flame_ok_zone2.digital")
+    })
+    .await?;
+    let shown: Vec<&str> = active
+        .iter()
+        .filter(|a| !a.suppressed)
+        .map(|a| a.id.as_str())
+        .collect();
+    assert_eq!(shown, vec!["flame_ok_zone2.digital"], "{active:?}");
+    running.stop().await?;
+    Ok(())
+}

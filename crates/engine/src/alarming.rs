@@ -62,6 +62,12 @@ pub(crate) struct AlarmTable {
     /// Device index -> the alarms on its tags, and its comms-loss alarm.
     by_device: Vec<Vec<usize>>,
     comms: Vec<Option<usize>>,
+    /// Per device: its comms alarm stands.
+    lost: Vec<bool>,
+    /// Alarm -> the device of its tag.
+    device_of: Vec<Option<usize>>,
+    /// Alarms with `suppressed_by`: checked after every batch.
+    dependents: Vec<usize>,
     tag_names: Vec<String>,
 }
 
@@ -109,7 +115,21 @@ impl AlarmTable {
                 _ => {}
             }
         }
+        let device_of = defs
+            .iter()
+            .map(|d| {
+                d.tag
+                    .and_then(|t| config.tags.get(t.index()))
+                    .map(|t| t.device)
+            })
+            .collect();
+        let dependents = (0..defs.len())
+            .filter(|i| defs.get(*i).is_some_and(|d| !d.suppressed_by.is_empty()))
+            .collect();
         AlarmTable {
+            lost: vec![false; config.devices.len()],
+            device_of,
+            dependents,
             alarms: defs.iter().map(|d| Alarm::new(delays(d))).collect(),
             since: vec![0; defs.len()],
             defs,
@@ -154,42 +174,83 @@ impl AlarmTable {
     }
 
     /// Evaluate every alarm the samples touch; transitions go to `out` with the alarm's index.
+    /// Alarms that others explain go last, so a fan trip in the same poll as the flame
+    /// failures it causes suppresses them before they are raised.
     pub(crate) fn on_samples(&mut self, samples: &[Sample], out: &mut Vec<(usize, Transition)>) {
-        let mut buf = Vec::new();
+        // (alarm, the quality its own tag came with, when)
+        let mut touched: Vec<(usize, Quality, i64)> = Vec::new();
         for s in samples {
             let t = s.tag.index();
-            if s.quality.is_bad() {
-                // A bad sample is no measurement: keep the last value for deviation setpoints.
-            } else if let Some(slot) = self.last.get_mut(t) {
+            if !s.quality.is_bad()
+                && let Some(slot) = self.last.get_mut(t)
+            {
                 *slot = s.value;
             }
-            let Some(watchers) = self.by_tag.get(t) else {
-                continue;
-            };
-            for &i in watchers.clone().iter() {
-                // A deviation alarm on its setpoint's sample: judged with the quality of its own tag.
+            for &i in self.by_tag.get(t).map_or(&[][..], Vec::as_slice) {
+                // A deviation alarm on its setpoint's sample is judged on its own tag's quality.
                 let own = self
                     .defs
                     .get(i)
                     .and_then(|d| d.tag)
                     .is_some_and(|x| x.index() == t);
-                let quality = if own { s.quality } else { Quality::Good };
-                let Some(raw) = self.raw(i, quality) else {
-                    continue;
-                };
-                if let Some(a) = self.alarms.get_mut(i) {
-                    a.update(raw, s.ts.0, &mut buf);
-                }
-                for tr in buf.drain(..) {
-                    if tr.to == AlarmState::ActiveUnacked
-                        && let Some(since) = self.since.get_mut(i)
-                    {
-                        *since = tr.at_ms;
-                    }
-                    out.push((i, tr));
-                }
+                touched.push((i, if own { s.quality } else { Quality::Good }, s.ts.0));
             }
         }
+        touched.sort_by_key(|(i, _, _)| {
+            self.defs
+                .get(*i)
+                .is_some_and(|d| !d.suppressed_by.is_empty())
+        });
+        let mut buf = Vec::new();
+        for (i, quality, at) in touched {
+            if self
+                .defs
+                .get(i)
+                .is_some_and(|d| !d.suppressed_by.is_empty())
+            {
+                self.resuppress(i, at, out);
+            }
+            let Some(raw) = self.raw(i, quality) else {
+                continue;
+            };
+            if let Some(a) = self.alarms.get_mut(i) {
+                a.update(raw, at, &mut buf);
+            }
+            for tr in buf.drain(..) {
+                if tr.to == AlarmState::ActiveUnacked
+                    && let Some(since) = self.since.get_mut(i)
+                {
+                    *since = tr.at_ms;
+                }
+                out.push((i, tr));
+            }
+        }
+        // An explaining alarm that cleared releases its dependents even if they saw no sample.
+        let now = samples.last().map_or(0, |s| s.ts.0);
+        for i in self.dependents.clone() {
+            self.resuppress(i, now, out);
+        }
+    }
+
+    /// Suppressed by design while its device's comms alarm stands or any alarm that explains
+    /// it is active.
+    fn resuppress(&mut self, i: usize, now: i64, out: &mut Vec<(usize, Transition)>) {
+        let lost = self
+            .device_of
+            .get(i)
+            .copied()
+            .flatten()
+            .is_some_and(|d| self.lost.get(d).copied().unwrap_or(false));
+        let explained = self.defs.get(i).is_some_and(|d| {
+            d.suppressed_by
+                .iter()
+                .any(|p| self.alarms.get(*p).is_some_and(Alarm::condition))
+        });
+        let mut buf = Vec::new();
+        if let Some(a) = self.alarms.get_mut(i) {
+            a.set_suppressed(lost || explained, now, &mut buf);
+        }
+        out.extend(buf.into_iter().map(|t| (i, t)));
     }
 
     /// A device's connection: its comms alarm follows it, and its tags' alarms are suppressed
@@ -218,11 +279,11 @@ impl AlarmTable {
             {
                 *s = since;
             }
-            for &i in self.by_device.get(device).map_or(&[][..], Vec::as_slice) {
-                if let Some(a) = self.alarms.get_mut(i) {
-                    a.set_suppressed(suppress, now, &mut buf);
-                }
-                out.extend(buf.drain(..).map(|t| (i, t)));
+            if let Some(l) = self.lost.get_mut(device) {
+                *l = suppress;
+            }
+            for i in self.by_device.get(device).cloned().unwrap_or_default() {
+                self.resuppress(i, now, out);
             }
         }
     }
@@ -438,6 +499,44 @@ mod tests {
                 .active()
                 .iter()
                 .all(|a| a.id != "zone1_temp.deviation_high" || a.state == "returned_unacked")
+        );
+    }
+
+    #[test]
+    fn a_fan_trip_suppresses_the_flame_failures_it_causes() {
+        let c = config();
+        let mut table = AlarmTable::new(&c);
+        let mut out = Vec::new();
+        table.on_samples(
+            // The flame failure first in the batch: ordering must not matter.
+            &[
+                sample(&c, "flame_ok_zone2", 0.0, 0),
+                sample(&c, "fan_running", 0.0, 0),
+            ],
+            &mut out,
+        );
+        let shown: Vec<String> = table
+            .active()
+            .into_iter()
+            .filter(|a| !a.suppressed)
+            .map(|a| a.id)
+            .collect();
+        assert_eq!(shown, vec!["fan_running.digital".to_owned()]);
+        assert!(
+            !out.iter()
+                .any(|(i, t)| table.id(*i) == "flame_ok_zone2.digital"
+                    && t.kind == hearth_alarms::TransitionKind::Raise),
+            "suppressed, not raised: {out:?}"
+        );
+        // The fan back, the flame still out: now the flame failure is the news.
+        table.on_samples(&[sample(&c, "fan_running", 1.0, 1000)], &mut out);
+        assert!(
+            table
+                .active()
+                .iter()
+                .any(|a| a.id == "flame_ok_zone2.digital"
+                    && !a.suppressed
+                    && a.state == "active_unacked")
         );
     }
 

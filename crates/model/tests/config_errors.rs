@@ -516,3 +516,19 @@ fn an_alarm_defined_twice_is_rejected() {
         "`o2.lo` is defined twice",
     );
 }
+
+#[test]
+fn suppressed_by_must_name_an_alarm() {
+    let n = next_alarm();
+    let case = Case::new(
+        add_alarm(
+            "type = \"hi\"\ntag = \"zone1_fuel\"\nlimit = 9000.0\npriority = \"low\"\nmessage = \"x\"\nsuppressed_by = [\"fan_running\"]",
+        ),
+        same,
+    );
+    case.expect(
+        "plant.toml",
+        &format!("alarms.alarm[{n}].suppressed_by"),
+        "no alarm `fan_running`",
+    );
+}

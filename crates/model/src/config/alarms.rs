@@ -47,6 +47,10 @@ pub struct RawAlarm {
     pub message: String,
     /// What it means and what to do, for the operator.
     pub response: Option<String>,
+    /// Alarms whose condition explains this one (a fan trip explains a zone running cold):
+    /// while any of them is active, this one is suppressed by design, not raised.
+    #[serde(default)]
+    pub suppressed_by: Vec<String>,
 }
 
 /// What an alarm watches.
@@ -124,6 +128,8 @@ pub struct AlarmDef {
     pub realarm: Option<Duration>,
     pub message: String,
     pub response: Option<String>,
+    /// Indices (into the definitions) of the alarms that suppress this one while active.
+    pub suppressed_by: Vec<usize>,
 }
 
 fn priority(s: &str) -> Option<Priority> {
@@ -151,6 +157,8 @@ pub(super) fn check(
     push: &mut dyn FnMut(&Path, String, String),
 ) -> Vec<AlarmDef> {
     let mut defs: Vec<AlarmDef> = Vec::new();
+    // (raw index, the ids it names in suppressed_by), resolved once every alarm is known.
+    let mut names: Vec<(usize, Vec<String>)> = Vec::new();
     let tag_by_name = |n: &str| tags.iter().find(|t| t.name == n);
     for (i, a) in raw.iter().enumerate() {
         let key = |k: &str| format!("alarms.alarm[{i}].{k}");
@@ -352,7 +360,30 @@ pub(super) fn check(
                 realarm,
                 message: a.message.clone(),
                 response: a.response.clone(),
+                suppressed_by: Vec::new(),
             });
+            names.push((i, a.suppressed_by.clone()));
+        }
+    }
+    for (k, (i, by)) in names.into_iter().enumerate() {
+        for id in by {
+            match defs.iter().position(|d| d.id == id) {
+                Some(p) if p == k => push(
+                    file,
+                    format!("alarms.alarm[{i}].suppressed_by"),
+                    format!("`{id}` cannot suppress itself"),
+                ),
+                Some(p) => {
+                    if let Some(d) = defs.get_mut(k) {
+                        d.suppressed_by.push(p);
+                    }
+                }
+                None => push(
+                    file,
+                    format!("alarms.alarm[{i}].suppressed_by"),
+                    format!("no alarm `{id}` (name alarms as TAG.TYPE, e.g. fan_running.digital)"),
+                ),
+            }
         }
     }
     check_order(file, raw, &defs, push);
