@@ -15,6 +15,7 @@ fn entry(at: &str, alarm: &str, transition: &str, user: Option<&str>) -> Result<
         to: "active_unacked".into(),
         priority: Priority::High,
         value: Some(0.0),
+        limit: None,
         message: "Combustion air fan tripped, every burner is out".into(),
         user: user.map(str::to_owned),
         comment: user.map(|_| "checked, \"fan\" restarted".to_owned()),

@@ -152,6 +152,25 @@ async fn a_fan_trip_alarms_and_a_comms_drop_raises_one_comms_alarm() -> Result<(
             .iter()
             .any(|e| e.alarm == "furnace.comms_loss" && e.transition == "raise")
     );
+    // Queried by alarm, priority and state over HTTP.
+    let base = format!("http://{}", running.http_addr().context("no HTTP face")?);
+    let filtered: Vec<hearth_engine::journal::JournalEntry> =
+        tokio::task::spawn_blocking(move || -> Result<_> {
+            Ok(ureq::get(&format!(
+                "{base}/api/alarms/journal?from=0&to=9999999999999&alarm=fan_running&priority=urgent&state=active_acked"
+            ))
+            .call()?
+            .body_mut()
+            .read_json()?)
+        })
+        .await??;
+    assert!(!filtered.is_empty());
+    assert!(
+        filtered
+            .iter()
+            .all(|e| e.alarm == "fan_running.digital" && e.to == "active_acked"),
+        "{filtered:?}"
+    );
     assert!(
         journal.windows(2).all(|w| w[0].at_ms <= w[1].at_ms),
         "the journal reads in time order"

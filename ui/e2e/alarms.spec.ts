@@ -45,6 +45,7 @@ test("the Alarms page shelves, acknowledges, and shows the journal and the figur
     await row.getByRole("combobox", { name: "Shelve" }).selectOption("off");
     await expect(row).not.toHaveClass(/silenced/);
 
+    await page.getByTestId("alarm-comment").fill("fan restarted by the shift");
     await row.getByRole("button", { name: "Acknowledge" }).click();
     await expect(row).toContainText("active, acknowledged");
 
@@ -53,6 +54,7 @@ test("the Alarms page shelves, acknowledges, and shows the journal and the figur
     await expect(journal).toContainText("shelve");
     await expect(journal).toContainText("unshelve");
     await expect(journal).toContainText("ack");
+    await expect(journal).toContainText("fan restarted by the shift");
 
     await page.locator('[data-tab="metrics"]').click();
     await expect(page.getByTestId("alarm-metrics")).toContainText("fan_running.digital");

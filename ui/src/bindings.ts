@@ -306,7 +306,12 @@ transition: string, from: string, to: string, priority: Priority,
 /**
  * The tag's value at the time.
  */
-value: number | null, message: string, user: string | null, comment: string | null, };
+value: number | null, 
+/**
+ * The limit it was judged against (a deviation alarm's is its setpoint plus or minus the
+ * deviation at the time).
+ */
+limit: number | null, message: string, user: string | null, comment: string | null, };
 
 export type ShelveRequest = { id: string, 
 /**

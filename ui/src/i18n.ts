@@ -240,6 +240,7 @@ export const en = {
   "alarms.metrics.top": "Most frequent",
   "alarm.mute": "Mute the alarm sound",
   "alarm.unmute": "Sound on for new high and urgent alarms",
+  "alarms.comment": "Comment for the journal (optional)",
   "language": "Language",
 } as const;
 
@@ -483,6 +484,7 @@ export const zhCN: Record<Key, string> = {
   "alarms.metrics.top": "最频繁的报警",
   "alarm.mute": "静音报警声",
   "alarm.unmute": "新的高/紧急报警时发声",
+  "alarms.comment": "日志备注（可选）",
   "language": "语言",
 };
 

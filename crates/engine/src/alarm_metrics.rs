@@ -148,6 +148,7 @@ mod tests {
             to: String::new(),
             priority,
             value: None,
+            limit: None,
             message: String::new(),
             user: None,
             comment: None,

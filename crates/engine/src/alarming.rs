@@ -347,9 +347,27 @@ impl AlarmTable {
             value: d
                 .and_then(|d| d.tag)
                 .and_then(|t| *self.last.get(t.index())?),
+            limit: d.and_then(|d| self.limit_of(d)),
             message: d.map(|d| d.message.clone()).unwrap_or_default(),
             user: user.map(str::to_owned),
             comment: comment.filter(|c| !c.is_empty()).map(str::to_owned),
+        }
+    }
+
+    /// The limit an alarm is judged against now.
+    fn limit_of(&self, d: &AlarmDef) -> Option<f64> {
+        match d.kind {
+            AlarmKind::Hi { limit }
+            | AlarmKind::HiHi { limit }
+            | AlarmKind::Lo { limit }
+            | AlarmKind::LoLo { limit } => Some(limit),
+            AlarmKind::DeviationHigh { setpoint, by } => {
+                Some((*self.last.get(setpoint.index())?)? + by)
+            }
+            AlarmKind::DeviationLow { setpoint, by } => {
+                Some((*self.last.get(setpoint.index())?)? - by)
+            }
+            _ => None,
         }
     }
 

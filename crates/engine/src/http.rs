@@ -197,6 +197,10 @@ struct JournalQuery {
     to: i64,
     #[serde(default = "journal_limit")]
     limit: usize,
+    // Inline, not flattened: serde_urlencoded cannot read numbers through a flatten.
+    alarm: Option<String>,
+    priority: Option<hearth_alarms::Priority>,
+    state: Option<String>,
 }
 
 fn journal_limit() -> usize {
@@ -207,12 +211,20 @@ async fn alarm_journal(State(s): State<AppState>, Query(q): Query<JournalQuery>)
     if q.from >= q.to {
         return (StatusCode::BAD_REQUEST, "from must be before to").into_response();
     }
-    match s
-        .engine
-        .alarm_journal(q.from, q.to, q.limit.min(100_000))
-        .await
-    {
-        Ok(v) => Json(v).into_response(),
+    match s.engine.alarm_journal(q.from, q.to, usize::MAX).await {
+        Ok(v) => {
+            let filter = crate::journal::JournalFilter {
+                alarm: q.alarm.clone(),
+                priority: q.priority,
+                state: q.state.clone(),
+            };
+            let kept: Vec<_> = v
+                .into_iter()
+                .filter(|e| filter.keeps(e))
+                .take(q.limit.min(100_000))
+                .collect();
+            Json(kept).into_response()
+        }
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
     }
 }

@@ -22,9 +22,34 @@ pub struct JournalEntry {
     pub priority: Priority,
     /// The tag's value at the time.
     pub value: Option<f64>,
+    /// The limit it was judged against (a deviation alarm's is its setpoint plus or minus the
+    /// deviation at the time).
+    #[serde(default)]
+    pub limit: Option<f64>,
     pub message: String,
     pub user: Option<String>,
     pub comment: Option<String>,
+}
+
+/// Which entries a journal query wants, besides the time window.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct JournalFilter {
+    /// Alarms whose id contains this (a tag name, `comms_loss`...).
+    #[serde(default)]
+    pub alarm: Option<String>,
+    #[serde(default)]
+    pub priority: Option<Priority>,
+    /// The state entered: `active_unacked`, `normal`...
+    #[serde(default)]
+    pub state: Option<String>,
+}
+
+impl JournalFilter {
+    pub fn keeps(&self, e: &JournalEntry) -> bool {
+        self.alarm.as_deref().is_none_or(|a| e.alarm.contains(a))
+            && self.priority.is_none_or(|p| e.priority == p)
+            && self.state.as_deref().is_none_or(|s| e.to == s)
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -132,6 +157,7 @@ mod tests {
             to: "active_unacked".into(),
             priority: Priority::High,
             value: Some(1.0),
+            limit: None,
             message: "m".into(),
             user: None,
             comment: None,

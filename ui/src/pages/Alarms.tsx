@@ -49,6 +49,8 @@ function ActiveList(props: { client: EngineClient; plant: PlantInfo }) {
   const [filter, setFilter] = createSignal("");
   const [sort, setSort] = createSignal<"priority" | "time">("priority");
   const [error, setError] = createSignal<string | null>(null);
+  // Goes with the next acknowledgement or shelving, into the journal.
+  const [comment, setComment] = createSignal("");
   const rank = { urgent: 0, high: 1, medium: 2, low: 3 } as const;
   const visible = createMemo(() => {
     const q = filter().trim().toLowerCase();
@@ -63,17 +65,18 @@ function ActiveList(props: { client: EngineClient; plant: PlantInfo }) {
     setError(null);
     try {
       await f();
+      setComment("");
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }
     void refetch();
   };
-  const ack = (a: ActiveAlarm) => act(() => props.client.ackAlarms({ id: a.id, user: "browser", comment: "" }));
+  const ack = (a: ActiveAlarm) => act(() => props.client.ackAlarms({ id: a.id, user: "browser", comment: comment() }));
   const ackVisible = () =>
     act(async () => {
       for (const a of visible()) {
         if (a.state !== "active_acked" && !a.suppressed && !a.shelved)
-          await props.client.ackAlarms({ id: a.id, user: "browser", comment: "" });
+          await props.client.ackAlarms({ id: a.id, user: "browser", comment: comment() });
       }
     });
   const shelve = (a: ActiveAlarm, how: string) =>
@@ -83,7 +86,7 @@ function ActiveList(props: { client: EngineClient; plant: PlantInfo }) {
         minutes: how === "one_shot" || how === "off" ? null : Number(how),
         one_shot: how === "one_shot",
         user: "browser",
-        comment: "",
+        comment: comment(),
       }),
     );
   return (
@@ -102,6 +105,14 @@ function ActiveList(props: { client: EngineClient; plant: PlantInfo }) {
             <option value="time">{t("alarms.sort.time")}</option>
           </select>
         </label>
+        <input
+          type="text"
+          class="comment"
+          placeholder={t("alarms.comment")}
+          value={comment()}
+          onInput={(e) => setComment(e.currentTarget.value)}
+          data-testid="alarm-comment"
+        />
         <button onClick={() => void ackVisible()} data-testid="ack-visible">
           {t("alarms.ackVisible")}
         </button>
