@@ -382,30 +382,33 @@ impl Engine {
 
     /// Acknowledge one alarm, or all annunciated; returns how many changed state.
     pub fn alarms_ack(&self, req: &AckRequest) -> Result<usize, String> {
-        let now = self.inner.clock.now().0;
-        let mut table = self.inner.alarms.lock().unwrap_or_else(|p| p.into_inner());
-        let done = table.ack(req.id.as_deref(), now)?;
-        let entries: Vec<_> = done
-            .iter()
-            .map(|(i, t)| table.entry(*i, t, Some(&req.user), Some(&req.comment)))
-            .collect();
-        drop(table);
-        // The operator is told the acknowledgement took only once it is on disk.
-        self.inner
-            .journal
-            .append(&entries)
-            .map_err(|e| e.to_string())?;
-        Ok(done.len())
+        self.operator_action(&req.user, &req.comment, |table, now| {
+            table.ack(req.id.as_deref(), now)
+        })
     }
 
     /// Shelve or unshelve one alarm; journaled with the user and comment.
     pub fn alarms_shelve(&self, req: &crate::alarming::ShelveRequest) -> Result<usize, String> {
+        self.operator_action(&req.user, &req.comment, |table, now| table.shelve(req, now))
+    }
+
+    /// An operator's change to the alarms, journaled with who and why. The operator is told it
+    /// took only once the journal has it on disk.
+    fn operator_action(
+        &self,
+        user: &str,
+        comment: &str,
+        act: impl FnOnce(
+            &mut AlarmTable,
+            i64,
+        ) -> Result<Vec<(usize, hearth_alarms::Transition)>, String>,
+    ) -> Result<usize, String> {
         let now = self.inner.clock.now().0;
         let mut table = self.inner.alarms.lock().unwrap_or_else(|p| p.into_inner());
-        let done = table.shelve(req, now)?;
+        let done = act(&mut table, now)?;
         let entries: Vec<_> = done
             .iter()
-            .map(|(i, t)| table.entry(*i, t, Some(&req.user), Some(&req.comment)))
+            .map(|(i, t)| table.entry(*i, t, Some(user), Some(comment)))
             .collect();
         drop(table);
         self.inner
