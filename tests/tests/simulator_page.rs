@@ -241,6 +241,9 @@ async fn settings_show_the_config_in_effect_and_notice_the_file_changing() -> Re
     let text = std::fs::read_to_string(&plant)?;
     std::fs::write(&plant, text.replace("nox = 200.0", "nox = 150.0"))?;
     assert_eq!(get().await?.validation, Validation::Changed);
+    // An alarm limit edited counts as a change too.
+    std::fs::write(&plant, text.replace("limit = 965.0", "limit = 970.0"))?;
+    assert_eq!(get().await?.validation, Validation::Changed);
     std::fs::write(
         &plant,
         text.replace(

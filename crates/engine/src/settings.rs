@@ -178,6 +178,7 @@ fn same_effect(a: &Config, b: &Config) -> bool {
         && a.plant.name == b.plant.name
         && a.plant.time_zone == b.plant.time_zone
         && values(a) == values(b)
+        && a.alarms.definitions == b.alarms.definitions
 }
 
 fn values(c: &Config) -> Vec<SettingValue> {
