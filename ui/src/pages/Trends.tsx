@@ -42,7 +42,10 @@ export function Trends(props: { client: EngineClient; plant: PlantInfo; live: Li
   const zone = props.plant.furnace.zones[0];
   const [tags, setTags] = createSignal<string[]>(zone ? [zone.temperature, zone.setpoint] : []);
   const [preset, setPreset] = createSignal<PresetKey | null>("1h");
-  const [win, setWin] = createSignal<Window>(presetWindow("1h", props.live.live.now_ms));
+  // The same window again (live mode while plant time stands still) is not a new load.
+  const [win, setWin] = createSignal<Window>(presetWindow("1h", props.live.live.now_ms), {
+    equals: (a, b) => a.from === b.from && a.to === b.to,
+  });
   const [query, setQuery] = createSignal("");
   const [loading, setLoading] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
