@@ -19,6 +19,8 @@ fn main() {
             "alarms",
             "alarms_ack",
             "alarms_shelve",
+            "alarms_service",
+            "alarm_journal_csv",
             "alarm_journal",
             "alarm_metrics",
         ]),

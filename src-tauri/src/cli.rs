@@ -299,9 +299,27 @@ pub fn run(cli: Cli) -> Result<i32> {
             logging::init_stderr("error");
             let data_dir = cli.data_dir()?;
             match what {
-                None => crate::cmd_alarms::active(&data_dir)?,
-                Some(AlarmsCommand::Journal { from, to, csv }) => {
-                    crate::cmd_alarms::journal(&cli.load_config()?, &data_dir, from, to, *csv)?
+                None => crate::cmd_alarms::active(&cli.load_config()?, &data_dir)?,
+                Some(AlarmsCommand::Journal {
+                    from,
+                    to,
+                    alarm,
+                    priority,
+                    state,
+                    limit,
+                    csv,
+                }) => {
+                    let config = cli.load_config()?;
+                    let (from, to) = crate::cmd_alarms::window(&config, from, to)?;
+                    let q = hearth_engine::journal::JournalQuery {
+                        from,
+                        to,
+                        limit: Some(*limit),
+                        alarm: alarm.clone(),
+                        priority: *priority,
+                        state: state.clone(),
+                    };
+                    crate::cmd_alarms::journal(&config, &data_dir, &q, *csv)?
                 }
                 Some(AlarmsCommand::Metrics { from, to }) => {
                     crate::cmd_alarms::print_metrics(&cli.load_config()?, &data_dir, from, to)?
@@ -339,6 +357,19 @@ pub enum AlarmsCommand {
         from: String,
         #[arg(long, default_value = "now", allow_hyphen_values = true)]
         to: String,
+        /// Only alarms whose id contains this, ignoring case (a tag name, `comms_loss`...).
+        #[arg(long)]
+        alarm: Option<String>,
+        /// Only alarms of this priority: low, medium, high or urgent.
+        #[arg(long)]
+        priority: Option<hearth_model::config::Priority>,
+        /// Only transitions into this state: normal, active_unacked, active_acked or
+        /// returned_unacked.
+        #[arg(long)]
+        state: Option<String>,
+        /// At most this many entries, oldest first.
+        #[arg(long, default_value_t = 100_000)]
+        limit: u32,
         /// Print CSV (times in UTC) instead of a table.
         #[arg(long)]
         csv: bool,

@@ -8,10 +8,11 @@ use anyhow::{Context, Result};
 use hearth_engine::alarm_metrics::metrics;
 use hearth_engine::client::EngineClient;
 use hearth_engine::datadir::running_engine;
-use hearth_engine::journal::JournalEntry;
+use hearth_engine::journal::JournalQuery;
 use hearth_historian::time::{format_ts, parse_time};
 use hearth_model::config::Config;
 use hearth_model::{Clock, SystemClock, Timestamp};
+use std::io::Write;
 
 fn engine(data_dir: &Path) -> Result<Option<EngineClient>> {
     let Some(info) = running_engine(data_dir) else {
@@ -27,8 +28,27 @@ fn engine(data_dir: &Path) -> Result<Option<EngineClient>> {
     Ok(Some(EngineClient::new(&url)))
 }
 
+/// Why an alarm listed is not annunciated, if it is not.
+fn silenced(a: &hearth_engine::alarming::ActiveAlarm, config: &Config) -> String {
+    if a.out_of_service {
+        " (out of service)".into()
+    } else if a.shelved {
+        match a.shelved_until_ms {
+            Some(until) => format!(
+                " (shelved until {})",
+                format_ts(Timestamp(until), Some(config.plant.time_zone))
+            ),
+            None => " (shelved until it returns)".into(),
+        }
+    } else if a.suppressed {
+        " (suppressed)".into()
+    } else {
+        String::new()
+    }
+}
+
 /// The active alarms, highest priority first.
-pub fn active(data_dir: &Path) -> Result<()> {
+pub fn active(config: &Config, data_dir: &Path) -> Result<()> {
     let Some(client) = engine(data_dir)? else {
         println!(
             "No engine runs on {}: nothing is being evaluated. `hearth alarms journal` reads what was recorded.",
@@ -45,17 +65,18 @@ pub fn active(data_dir: &Path) -> Result<()> {
     for a in list {
         println!(
             "{:<7} {:<17} {:<28} {}{}",
-            format!("{:?}", a.priority).to_lowercase(),
+            a.priority.name(),
             a.state,
             a.id,
             a.message,
-            if a.suppressed { " (suppressed)" } else { "" }
+            silenced(&a, config)
         );
     }
     Ok(())
 }
 
-fn window(config: &Config, from: &str, to: &str) -> Result<(i64, i64)> {
+/// `--from` and `--to` in the plant's time, as epoch ms.
+pub fn window(config: &Config, from: &str, to: &str) -> Result<(i64, i64)> {
     let now = SystemClock.now();
     let tz = config.plant.time_zone;
     let f = parse_time(from, now, tz).context("--from")?;
@@ -69,78 +90,57 @@ fn window(config: &Config, from: &str, to: &str) -> Result<(i64, i64)> {
     Ok((f.0, t.0))
 }
 
-fn journal_of(
-    config: &Config,
-    data_dir: &Path,
-    from: &str,
-    to: &str,
-) -> Result<(i64, i64, Vec<JournalEntry>)> {
-    let (f, t) = window(config, from, to)?;
+pub fn journal(config: &Config, data_dir: &Path, q: &JournalQuery, csv: bool) -> Result<()> {
+    q.check().map_err(anyhow::Error::msg).context("--state")?;
     let entries = match engine(data_dir)? {
         Some(client) => client
-            .alarm_journal(f, t)
+            .alarm_journal(q)
             .context("asking the engine for the journal")?,
-        None => hearth_engine::offline::alarm_journal(data_dir, f, t)?,
+        None => hearth_engine::offline::alarm_journal_query(data_dir, q)?,
     };
-    Ok((f, t, entries))
-}
-
-/// Quote a CSV cell when it needs it.
-fn cell(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
-}
-
-pub fn journal(config: &Config, data_dir: &Path, from: &str, to: &str, csv: bool) -> Result<()> {
-    let (_, _, entries) = journal_of(config, data_dir, from, to)?;
     let tz = config.plant.time_zone;
+    let mut out = std::io::stdout().lock();
     if csv {
-        println!("time,alarm,transition,from,to,priority,value,message,user,comment");
+        out.write_all(hearth_engine::journal::to_csv(&entries).as_bytes())?;
+        return Ok(());
     }
     for e in &entries {
-        let time = format_ts(Timestamp(e.at_ms), if csv { None } else { Some(tz) });
-        let value = e.value.map(|v| v.to_string()).unwrap_or_default();
-        let priority = format!("{:?}", e.priority).to_lowercase();
-        if csv {
-            println!(
-                "{},{},{},{},{},{},{},{},{},{}",
-                time,
-                cell(&e.alarm),
-                e.transition,
-                e.from,
-                e.to,
-                priority,
-                value,
-                cell(&e.message),
-                cell(e.user.as_deref().unwrap_or("")),
-                cell(e.comment.as_deref().unwrap_or(""))
-            );
-        } else {
-            println!(
-                "{time}  {:<28} {:<14} {:<7} {}{}",
-                e.alarm,
-                e.transition,
-                priority,
-                e.message,
-                e.user
-                    .as_deref()
-                    .map(|u| format!(" (by {u})"))
-                    .unwrap_or_default()
-            );
-        }
+        writeln!(
+            out,
+            "{}  {:<28} {:<14} {:<7} {}{}{}",
+            format_ts(Timestamp(e.at_ms), Some(tz)),
+            e.alarm,
+            e.transition,
+            e.priority.name(),
+            e.message,
+            e.user
+                .as_deref()
+                .map(|u| format!(" (by {u})"))
+                .unwrap_or_default(),
+            e.comment
+                .as_deref()
+                .filter(|c| !c.is_empty())
+                .map(|c| format!(": {c}"))
+                .unwrap_or_default()
+        )?;
     }
-    if !csv && entries.is_empty() {
-        println!("No alarm activity in this period.");
+    if entries.is_empty() {
+        writeln!(out, "No alarm activity in this period.")?;
     }
     Ok(())
 }
 
 pub fn print_metrics(config: &Config, data_dir: &Path, from: &str, to: &str) -> Result<()> {
-    let (f, t, entries) = journal_of(config, data_dir, from, to)?;
-    let m = metrics(&entries, f, t, config.alarms.flood_threshold_per_10min);
+    let (f, t) = window(config, from, to)?;
+    let m = match engine(data_dir)? {
+        Some(client) => client
+            .alarm_metrics(f, t)
+            .context("asking the engine for the alarm metrics")?,
+        None => {
+            let entries = hearth_engine::offline::alarm_journal(data_dir, f, t)?;
+            metrics(&entries, f, t, config.alarms.flood_threshold_per_10min)
+        }
+    };
     let tz = config.plant.time_zone;
     println!(
         "Alarm metrics {} to {}",

@@ -128,6 +128,7 @@ pub fn run(config: Config, data_dir: PathBuf, engine_url: Option<String>) -> Res
             tracing::info!(%api_url, pid = info.pid, "attaching to the running engine");
             Desktop {
                 target: EngineTarget::Attached {
+                    user: os_user(),
                     api_url,
                     pid: Some(info.pid),
                 },
@@ -179,6 +180,8 @@ pub fn run(config: Config, data_dir: PathBuf, engine_url: Option<String>) -> Res
             alarms,
             alarms_ack,
             alarms_shelve,
+            alarms_service,
+            alarm_journal_csv,
             alarm_journal,
             alarm_metrics
         ])
@@ -399,12 +402,18 @@ async fn history(
     engine.history(query).await.map_err(|e| e.to_string())
 }
 
-/// Alarms not normal, for the header banner.
+/// Alarms not normal, shelved or out of service; with `all`, every configured alarm.
 #[tauri::command]
 fn alarms(
     state: tauri::State<'_, Desktop>,
+    all: Option<bool>,
 ) -> Result<Vec<hearth_engine::alarming::ActiveAlarm>, String> {
-    Ok(engine_of(&state)?.alarms_active())
+    let engine = engine_of(&state)?;
+    Ok(if all.unwrap_or(false) {
+        engine.alarms_all()
+    } else {
+        engine.alarms_active()
+    })
 }
 
 /// Acknowledge one alarm or all, as the OS user running the window.
@@ -413,7 +422,7 @@ fn alarms_ack(
     state: tauri::State<'_, Desktop>,
     mut req: hearth_engine::alarming::AckRequest,
 ) -> Result<usize, String> {
-    req.user = std::env::var("USER").unwrap_or_else(|_| "desktop".into());
+    req.user = os_user();
     engine_of(&state)?.alarms_ack(&req)
 }
 
@@ -423,22 +432,81 @@ fn alarms_shelve(
     state: tauri::State<'_, Desktop>,
     mut req: hearth_engine::alarming::ShelveRequest,
 ) -> Result<usize, String> {
-    req.user = std::env::var("USER").unwrap_or_else(|_| "desktop".into());
+    req.user = os_user();
     engine_of(&state)?.alarms_shelve(&req)
 }
 
-/// The alarm journal over a window.
+/// The journal entries a query asks for.
 #[tauri::command]
 async fn alarm_journal(
     state: tauri::State<'_, Desktop>,
-    from: i64,
-    to: i64,
+    query: hearth_engine::journal::JournalQuery,
 ) -> Result<Vec<hearth_engine::journal::JournalEntry>, String> {
+    query.check()?;
     let engine = engine_of(&state)?.clone();
     engine
-        .alarm_journal(from, to, 10_000)
+        .alarm_journal_query(query)
         .await
         .map_err(|e| e.to_string())
+}
+
+/// Take an alarm out of service or return it, as the OS user running the window.
+#[tauri::command]
+fn alarms_service(
+    state: tauri::State<'_, Desktop>,
+    mut req: hearth_engine::alarming::ServiceRequest,
+) -> Result<usize, String> {
+    req.user = os_user();
+    engine_of(&state)?.alarms_service(&req)
+}
+
+/// Save the journal entries a query asks for as CSV in the Downloads folder (the webview
+/// cannot save a download itself), from this engine or the attached one. Returns the path.
+#[tauri::command]
+async fn alarm_journal_csv(
+    state: tauri::State<'_, Desktop>,
+    query: hearth_engine::journal::JournalQuery,
+) -> Result<String, String> {
+    query.check()?;
+    let entries = match &state.engine {
+        Some(e) => e
+            .alarm_journal_query(query.clone())
+            .await
+            .map_err(|e| e.to_string())?,
+        None => {
+            let url = match &state.target {
+                EngineTarget::InProcess { api_url } | EngineTarget::Attached { api_url, .. } => {
+                    api_url.clone()
+                }
+            };
+            let q = query.clone();
+            tauri::async_runtime::spawn_blocking(move || {
+                hearth_engine::client::EngineClient::new(&url).alarm_journal(&q)
+            })
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| e.to_string())?
+        }
+    };
+    let dir = downloads()?;
+    let name = hearth_engine::journal::csv_file_name(query.from);
+    let csv = hearth_engine::journal::to_csv(&entries);
+    crate::export_file::save(&dir, &name, csv.as_bytes())
+        .map(|p| p.display().to_string())
+        .map_err(|e| format!("{e:#}"))
+}
+
+fn downloads() -> Result<std::path::PathBuf, String> {
+    dirs::download_dir()
+        .or_else(|| dirs::home_dir().map(|h| h.join("Downloads")))
+        .ok_or_else(|| "no Downloads folder for this user".to_owned())
+}
+
+/// Who acknowledges from this window: the OS user running it.
+fn os_user() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "desktop".into())
 }
 
 /// Alarm-system figures over a window.
@@ -508,9 +576,7 @@ async fn export_csv(
     if let Some(e) = &engine {
         e.check_export(&query).map_err(|e| e.to_string())?;
     }
-    let dir = dirs::download_dir()
-        .or_else(|| dirs::home_dir().map(|h| h.join("Downloads")))
-        .ok_or("no Downloads folder for this user")?;
+    let dir = downloads()?;
     let cancel = state.export_cancel.clone();
     cancel.store(false, Ordering::SeqCst);
     tauri::async_runtime::spawn_blocking(move || {

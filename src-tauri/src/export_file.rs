@@ -36,13 +36,30 @@ fn target(dir: &Path, q: &ExportQuery) -> PathBuf {
     let stamp = chrono::DateTime::from_timestamp_millis(q.from)
         .map(|t| t.format("%Y%m%dT%H%M%SZ").to_string())
         .unwrap_or_else(|| q.from.to_string());
-    let mut path = dir.join(format!("hearth-{stamp}.csv"));
+    unique(dir, &format!("hearth-{stamp}.csv"))
+}
+
+/// `DIR/NAME`, or `NAME` with `-2`, `-3`... before its extension if that exists.
+fn unique(dir: &Path, name: &str) -> PathBuf {
+    let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
+    let mut path = dir.join(name);
     let mut n = 2;
     while path.exists() {
-        path = dir.join(format!("hearth-{stamp}-{n}.csv"));
+        path = dir.join(format!("{stem}-{n}.{ext}"));
         n += 1;
     }
     path
+}
+
+/// Save a small document (an alarm journal) as `DIR/NAME` without overwriting anything:
+/// written as `.part` and renamed, so a half-written file never carries the real name.
+pub fn save(dir: &Path, name: &str, contents: &[u8]) -> Result<PathBuf> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let path = unique(dir, name);
+    let part = path.with_extension("part");
+    std::fs::write(&part, contents).with_context(|| format!("writing {}", part.display()))?;
+    std::fs::rename(&part, &path).with_context(|| format!("renaming {}", part.display()))?;
+    Ok(path)
 }
 
 /// The newest RFC 3339 time at the start of a line in `text`, as epoch ms.
@@ -149,6 +166,30 @@ mod tests {
             second.ends_with("hearth-20251128T000000Z-2.csv"),
             "{second:?}"
         );
+        Ok(())
+    }
+
+    #[test]
+    fn a_saved_document_never_overwrites_one_and_leaves_no_part_file() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let a = save(
+            dir.path(),
+            "hearth-alarm-journal-2026-11-28T0000.csv",
+            b"one",
+        )?;
+        let b = save(
+            dir.path(),
+            "hearth-alarm-journal-2026-11-28T0000.csv",
+            b"two",
+        )?;
+        assert_ne!(a, b);
+        assert!(
+            b.ends_with("hearth-alarm-journal-2026-11-28T0000-2.csv"),
+            "{b:?}"
+        );
+        assert_eq!(std::fs::read(&a)?, b"one");
+        assert_eq!(std::fs::read(&b)?, b"two");
+        assert_eq!(std::fs::read_dir(dir.path())?.count(), 2);
         Ok(())
     }
 

@@ -12,7 +12,12 @@ fn entry(at: &str, alarm: &str, transition: &str, user: Option<&str>) -> Result<
         alarm: alarm.into(),
         transition: transition.into(),
         from: "normal".into(),
-        to: "active_unacked".into(),
+        to: match transition {
+            "ack" => "active_acked",
+            "clear" => "normal",
+            _ => "active_unacked",
+        }
+        .into(),
         priority: Priority::High,
         value: Some(0.0),
         limit: None,
@@ -70,7 +75,7 @@ fn the_journal_and_its_metrics_are_read_from_a_data_dir() -> Result<()> {
     );
     assert_eq!(
         lines[0],
-        "time,alarm,transition,from,to,priority,value,message,user,comment"
+        "time,alarm,transition,from,to,priority,value,limit,message,user,comment"
     );
     assert!(lines[1].starts_with("2026-11-20T00:00:00"), "{}", lines[1]);
     assert!(
@@ -84,6 +89,52 @@ fn the_journal_and_its_metrics_are_read_from_a_data_dir() -> Result<()> {
         "{}",
         lines[4]
     );
+
+    // Queried by alarm (ignoring case), state and priority.
+    let query = |extra: &[&str]| -> Result<(i32, String, String)> {
+        hearth(
+            &[
+                &[
+                    "alarms",
+                    "journal",
+                    "--from",
+                    "2026-11-19T00:00:00Z",
+                    "--to",
+                    "2026-11-26T00:00:00Z",
+                    "--csv",
+                ][..],
+                extra,
+                &common[..],
+            ]
+            .concat(),
+        )
+    };
+    let (code, out, err) = query(&["--alarm", "FAN_RUNNING", "--state", "active_unacked"])?;
+    assert_eq!(code, 0, "{err}");
+    let kinds: Vec<&str> = out
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').nth(2))
+        .collect();
+    assert_eq!(kinds, ["raise", "raise", "raise"], "{out}");
+    let (code, out, _) = query(&["--alarm", "o2"])?;
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), 2, "{out}");
+    let (code, out, _) = query(&["--priority", "urgent"])?;
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), 1, "only the header: {out}");
+    let (code, out, _) = query(&["--state", "active_acked", "--limit", "1"])?;
+    assert_eq!(code, 0);
+    assert!(
+        out.lines().nth(1).is_some_and(|l| l.contains(",wang,")),
+        "{out}"
+    );
+    let (code, _, err) = query(&["--state", "acked"])?;
+    assert_ne!(code, 0);
+    assert!(err.contains("active_acked"), "names the states: {err}");
+    let (code, _, err) = query(&["--priority", "critical"])?;
+    assert_ne!(code, 0);
+    assert!(err.contains("urgent"), "names the priorities: {err}");
 
     let (code, out, err) = hearth(
         &[

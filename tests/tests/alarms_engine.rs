@@ -145,7 +145,8 @@ async fn a_fan_trip_alarms_and_a_comms_drop_raises_one_comms_alarm() -> Result<(
         .iter()
         .find(|e| e.transition == "ack" && e.to == "active_acked")
         .context("no acknowledgement in the journal")?;
-    assert_eq!(ack.user.as_deref(), Some("test"));
+    // Over HTTP the name given goes with the address it came from.
+    assert_eq!(ack.user.as_deref(), Some("test@127.0.0.1"));
     assert_eq!(ack.comment.as_deref(), Some("fan tripped on purpose"));
     assert!(
         journal
@@ -174,6 +175,73 @@ async fn a_fan_trip_alarms_and_a_comms_drop_raises_one_comms_alarm() -> Result<(
     assert!(
         journal.windows(2).all(|w| w[0].at_ms <= w[1].at_ms),
         "the journal reads in time order"
+    );
+
+    // Out of service over HTTP: refused without a reason; with one, listed as out of service,
+    // the live stream's alarm version moves, and the journal's CSV has it with who and why.
+    let engine = running.engine();
+    let before = engine.snapshot().alarms_version;
+    let base = format!("http://{}", running.http_addr().context("no HTTP face")?);
+    let b = base.clone();
+    let refused = tokio::task::spawn_blocking(move || {
+        ureq::post(&format!("{b}/api/alarms/service")).send_json(serde_json::json!({
+            "id": "o2.lolo", "out_of_service": true, "user": "", "comment": " "
+        }))
+    })
+    .await?;
+    assert!(
+        matches!(refused, Err(ureq::Error::StatusCode(422))),
+        "{refused:?}"
+    );
+    assert!(!engine.alarms_active().iter().any(|a| a.id == "o2.lolo"));
+    let b = base.clone();
+    let changed: usize = tokio::task::spawn_blocking(move || -> Result<usize> {
+        Ok(ureq::post(&format!("{b}/api/alarms/service"))
+            .send_json(serde_json::json!({
+                "id": "o2.lolo", "out_of_service": true, "user": "", "comment": "probe replaced"
+            }))?
+            .body_mut()
+            .read_json()?)
+    })
+    .await??;
+    assert_eq!(changed, 1);
+    assert!(
+        engine
+            .alarms_active()
+            .iter()
+            .any(|a| a.id == "o2.lolo" && a.out_of_service),
+        "{:?}",
+        engine.alarms_active()
+    );
+    assert!(engine.snapshot().alarms_version > before);
+    let b = base.clone();
+    let (kind, csv) = tokio::task::spawn_blocking(move || -> Result<(String, String)> {
+        let mut r = ureq::get(&format!(
+            "{b}/api/alarms/journal.csv?from=0&to=9999999999999&alarm=o2.lolo"
+        ))
+        .call()?;
+        let kind = r
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        Ok((kind, r.body_mut().read_to_string()?))
+    })
+    .await??;
+    assert!(kind.starts_with("text/csv"), "{kind}");
+    let rows: Vec<&str> = csv.lines().collect();
+    assert!(rows[0].starts_with("time,alarm,transition"), "{csv}");
+    assert!(rows[1..].iter().all(|r| r.contains(",o2.lolo,")), "{csv}");
+    let oos: Vec<&&str> = rows
+        .iter()
+        .filter(|r| r.contains(",out_of_service,"))
+        .collect();
+    assert_eq!(oos.len(), 1, "{csv}");
+    assert!(
+        oos[0].ends_with(",browser@127.0.0.1,probe replaced"),
+        "{}",
+        oos[0]
     );
     running.stop().await?;
     Ok(())

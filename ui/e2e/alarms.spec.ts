@@ -39,10 +39,15 @@ test("the Alarms page shelves, acknowledges, and shows the journal and the figur
     const row = page.locator('tr[data-alarm="fan_running.digital"]');
     await expect(row).toContainText("active, unacknowledged", { timeout: 20_000 });
 
+    // Shelved, it leaves the annunciated list for the shelved one, with its expiry.
     await row.getByRole("combobox", { name: "Shelve" }).selectOption("15");
-    await expect(row).toContainText("shelved");
+    await expect(row).toHaveCount(0);
+    await page.getByTestId("alarm-view").selectOption("shelved");
+    await expect(row).toContainText("shelved until");
     await expect(row).toHaveClass(/silenced/);
     await row.getByRole("combobox", { name: "Shelve" }).selectOption("off");
+    await expect(row).toHaveCount(0);
+    await page.getByTestId("alarm-view").selectOption("annunciated");
     await expect(row).not.toHaveClass(/silenced/);
 
     await page.getByTestId("alarm-comment").fill("fan restarted by the shift");
@@ -51,9 +56,10 @@ test("the Alarms page shelves, acknowledges, and shows the journal and the figur
 
     await page.locator('[data-tab="journal"]').click();
     const journal = page.getByTestId("alarm-journal");
-    await expect(journal).toContainText("shelve");
-    await expect(journal).toContainText("unshelve");
-    await expect(journal).toContainText("ack");
+    const fan = journal.locator("tr", { hasText: "fan_running.digital" });
+    for (const tr of ["raise", "shelve", "unshelve", "ack"]) {
+      await expect(fan.and(page.locator(`[data-transition="${tr}"]`)).first()).toBeVisible();
+    }
     await expect(journal).toContainText("fan restarted by the shift");
 
     await page.locator('[data-tab="metrics"]').click();
@@ -65,4 +71,52 @@ test("the Alarms page shelves, acknowledges, and shows the journal and the figur
       .toBe(false);
     await request.post("/api/alarms/ack", { data: { user: "test", comment: "" } });
   }
+});
+
+test("an alarm is taken out of service with a reason, silenced, and returned", async ({ page, request }) => {
+  await page.goto("/#alarms");
+  // Any configured alarm, normal or not: instruments go for maintenance before they fail.
+  await page.getByTestId("alarm-view").selectOption("all");
+  const row = page.locator('tr[data-alarm="o2.lolo"]');
+  await expect(row).toBeVisible();
+
+  // No reason: refused in the page, nothing sent.
+  await row.getByTestId("alarm-service").click();
+  await expect(page.locator(".alarm-tools .error")).toContainText("reason");
+  let list = (await (await request.get("/api/alarms")).json()) as { id: string; out_of_service: boolean }[];
+  expect(list.some((a) => a.id === "o2.lolo")).toBe(false);
+
+  await page.getByTestId("alarm-comment").fill("analyser probe replaced, work order 4711");
+  await row.getByTestId("alarm-service").click();
+  await expect(row).toContainText("out of service");
+  await expect(row.getByTestId("alarm-service")).toHaveText("Return to service");
+  list = (await (await request.get("/api/alarms")).json()) as { id: string; out_of_service: boolean }[];
+  expect(list.find((a) => a.id === "o2.lolo")?.out_of_service).toBe(true);
+  await page.getByTestId("alarm-view").selectOption("out_of_service");
+  await expect(row).toBeVisible();
+
+  await row.getByTestId("alarm-service").click();
+  await expect(row).toHaveCount(0);
+  list = (await (await request.get("/api/alarms")).json()) as { id: string; out_of_service: boolean }[];
+  expect(list.some((a) => a.id === "o2.lolo")).toBe(false);
+
+  // The journal has both changes, with who and why, and finds them by alarm and state.
+  await page.locator('[data-tab="journal"]').click();
+  await page.getByTestId("journal-alarm").fill("O2.LOLO");
+  await page.getByRole("button", { name: "Show" }).click();
+  const journal = page.getByTestId("alarm-journal");
+  await expect(journal.locator('[data-transition="out_of_service"]')).toContainText("work order 4711");
+  await expect(journal.locator('[data-transition="out_of_service"]')).toContainText("browser@127.0.0.1");
+  await expect(journal.locator('[data-transition="in_service"]')).toHaveCount(1);
+  await expect(journal.locator("tbody tr")).toHaveCount(2);
+
+  // Saved as CSV: the same two entries, read back as CSV.
+  const download = page.waitForEvent("download");
+  await page.getByTestId("journal-csv").click();
+  const file = await (await download).path();
+  const { readFileSync } = await import("node:fs");
+  const lines = readFileSync(file, "utf8").trim().split("\n");
+  expect(lines[0]).toBe("time,alarm,transition,from,to,priority,value,limit,message,user,comment");
+  expect(lines.slice(1).map((l) => l.split(",")[2])).toEqual(["out_of_service", "in_service"]);
+  expect(lines[1]).toContain("work order 4711");
 });

@@ -60,7 +60,7 @@ export function App() {
           {(a) => (
             <>
               <Header live={a().live} plant={a().plant} client={a().client} />
-              <AlarmBanner client={a().client} />
+              <AlarmBanner client={a().client} live={a().live} />
               <Show when={a().live.live.historian_error}>
                 {(e) => (
                   <div class="banner banner-alarm" role="alert" data-testid="historian-error">
@@ -160,10 +160,12 @@ function Header(props: { live: Live; plant: PlantInfo; client: EngineClient }) {
 }
 
 /** The highest-priority unacknowledged alarm, the counts by priority, and its acknowledgement. */
-function AlarmBanner(props: { client: EngineClient }) {
-  const [list, { refetch }] = createResource(() => props.client.alarms());
-  const timer = setInterval(() => void refetch(), 2000);
-  onCleanup(() => clearInterval(timer));
+function AlarmBanner(props: { client: EngineClient; live: Live }) {
+  // Asked again whenever the live stream carries a new alarm-list version: no polling.
+  const [list, { refetch }] = createResource(
+    () => [props.live.live.alarms_version] as const,
+    () => props.client.alarms(),
+  );
   const summary = () => summarise(list.latest ?? []);
   const [muted, setMuted] = createSignal(localStorage.getItem("hearth.alarmMuted") === "1");
   // A short two-tone cue for each new high or urgent alarm, unless muted.
@@ -174,6 +176,7 @@ function AlarmBanner(props: { client: EngineClient }) {
         a.state === "active_unacked" &&
         !a.suppressed &&
         !a.shelved &&
+        !a.out_of_service &&
         (a.priority === "high" || a.priority === "urgent") &&
         !heard.has(`${a.id}@${a.since_ms}`),
     );
@@ -185,7 +188,7 @@ function AlarmBanner(props: { client: EngineClient }) {
     localStorage.setItem("hearth.alarmMuted", muted() ? "1" : "0");
   };
   const ack = async (id: string) => {
-    await props.client.ackAlarms({ id, user: "browser", comment: "" });
+    await props.client.ackAlarms({ id, user: "", comment: "" });
     void refetch();
   };
   return (

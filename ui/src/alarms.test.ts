@@ -13,7 +13,9 @@ const alarm = (id: string, priority: ActiveAlarm["priority"], since_ms: number, 
   value: null,
   since_ms,
   shelved: false,
+  shelved_until_ms: null,
   suppressed: false,
+  out_of_service: false,
   ...more,
 });
 
@@ -24,11 +26,13 @@ describe("alarm summary", () => {
     expect(s.counts).toEqual({ urgent: 2, high: 1, medium: 0, low: 1 });
   });
 
-  it("leaves out acknowledged, suppressed and shelved alarms", () => {
+  it("leaves out acknowledged, suppressed, shelved and out-of-service alarms", () => {
     const s = summarise([
       alarm("acked", "urgent", 5, { state: "active_acked" }),
       alarm("supp", "urgent", 6, { suppressed: true }),
       alarm("shelf", "high", 7, { shelved: true }),
+      alarm("oos", "urgent", 8, { out_of_service: true }),
+      alarm("listed", "urgent", 9, { state: "normal", shelved: true }),
       alarm("returned", "medium", 1, { state: "returned_unacked" }),
     ]);
     expect(s.top?.id).toBe("returned");

@@ -97,13 +97,22 @@ now_ms: number, devices: Array<DeviceStatus>, tags: Array<TagValue>,
 /**
  * Why history is not being written (a full disk), while it is not.
  */
-historian_error: string | null, };
+historian_error: string | null, 
+/**
+ * Changes whenever the alarm list does (a transition, an acknowledgement): a view asks for
+ * the alarms again when it sees a new one, instead of polling.
+ */
+alarms_version: number, };
 
 export type LiveBatch = { now_ms: number, devices: Array<DeviceStatus>, tags: Array<TagValue>, 
 /**
  * As in [`Snapshot`]: every batch carries it, so a view learns when writing stops or resumes.
  */
-historian_error: string | null, };
+historian_error: string | null, 
+/**
+ * As in [`Snapshot`].
+ */
+alarms_version: number, };
 
 export type EngineStatus = { 
 /**
@@ -119,7 +128,7 @@ historian_error: string | null, historian_buffered_bytes: number,
  */
 historian_dropped: number, };
 
-export type EngineTarget = { "kind": "in_process", api_url: string, } | { "kind": "attached", api_url: string, pid: number | null, };
+export type EngineTarget = { "kind": "in_process", api_url: string, } | { "kind": "attached", api_url: string, pid: number | null, user: string, };
 
 export type Resolution = "raw" | "minute" | "hour" | "day";
 
@@ -282,7 +291,15 @@ value: number | null,
 /**
  * When it was last raised, epoch ms.
  */
-since_ms: number, shelved: boolean, suppressed: boolean, };
+since_ms: number, shelved: boolean, 
+/**
+ * A timed shelve's expiry, epoch ms; None for one-shot or not shelved.
+ */
+shelved_until_ms: number | null, suppressed: boolean, 
+/**
+ * Taken out of service (instrument maintenance): evaluated, never annunciated.
+ */
+out_of_service: boolean, };
 
 export type AckRequest = { 
 /**
@@ -318,6 +335,22 @@ export type ShelveRequest = { id: string,
  * How long; with `one_shot`, ignored.
  */
 minutes: number | null, one_shot: boolean, user: string, comment: string, };
+
+export type ServiceRequest = { id: string, out_of_service: boolean, user: string, comment: string, };
+
+export type JournalQuery = { from: number, to: number, 
+/**
+ * At most this many entries, oldest first [default 10 000, at most 100 000].
+ */
+limit: number | null, 
+/**
+ * Alarms whose id contains this, ignoring case (a tag name, `comms_loss`...).
+ */
+alarm: string | null, priority: Priority | null, 
+/**
+ * The state entered: `active_unacked`, `active_acked`, `returned_unacked`, `normal`.
+ */
+state: string | null, };
 
 export type AlarmCount = { alarm: string, count: number, };
 

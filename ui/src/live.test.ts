@@ -21,17 +21,19 @@ describe("live batching", () => {
       devices: [],
       tags: [tag("z1", 1), tag("z2", 2)],
       historian_error: null,
+      alarms_version: 0,
     };
-    const b: LiveBatch = { now_ms: 2, devices: [], tags: [tag("z1", 10)], historian_error: null };
+    const b: LiveBatch = { now_ms: 2, devices: [], tags: [tag("z1", 10)], historian_error: null, alarms_version: 3 };
     const m = mergeBatches([a, b]);
     expect(m.now_ms).toBe(2);
     expect(m.tags.get("z1")?.value).toBe(10);
     expect(m.tags.get("z2")?.value).toBe(2);
+    expect(m.alarms_version).toBe(3);
   });
 
   it("follows the newest batch on whether history is being written", () => {
-    const full: LiveBatch = { now_ms: 1, devices: [], tags: [], historian_error: "disk full" };
-    const ok: LiveBatch = { now_ms: 2, devices: [], tags: [], historian_error: null };
+    const full: LiveBatch = { now_ms: 1, devices: [], tags: [], historian_error: "disk full", alarms_version: 0 };
+    const ok: LiveBatch = { now_ms: 2, devices: [], tags: [], historian_error: null, alarms_version: 0 };
     expect(mergeBatches([ok, full]).historian_error).toBe("disk full");
     expect(mergeBatches([full, ok]).historian_error).toBeNull();
   });

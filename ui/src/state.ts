@@ -12,6 +12,8 @@ export interface LiveStore {
   tags: Record<string, TagValue>;
   devices: Record<string, DeviceStatus>;
   historian_error: string | null;
+  /** Follows the engine's alarm-list version; the alarm views refetch when it moves. */
+  alarms_version: number;
 }
 
 export function createLive(client: EngineClient, plant: PlantInfo) {
@@ -20,6 +22,7 @@ export function createLive(client: EngineClient, plant: PlantInfo) {
     tags: {},
     devices: {},
     historian_error: null,
+    alarms_version: 0,
   });
   const [link, setLink] = createSignal<LinkState>("connecting");
   const info: Record<string, TagInfo> = Object.fromEntries(plant.tags.map((t) => [t.name, t]));
@@ -32,6 +35,8 @@ export function createLive(client: EngineClient, plant: PlantInfo) {
         for (const [name, v] of m.tags) s.tags[name] = v;
         for (const [name, d] of m.devices) s.devices[name] = d;
         s.historian_error = m.historian_error;
+        // A restarted engine counts from zero again: any change is news.
+        if (m.alarms_version !== s.alarms_version) s.alarms_version = m.alarms_version;
       }),
     );
   });

@@ -1,7 +1,8 @@
 //! The engine's alarms: every configured alarm evaluated on each sample as it arrives, comms loss
 //! from each device's status, and suppression by design (a device that lost comms raises one
 //! comms alarm; its tags' alarms are suppressed, not raised). Acknowledgement by id or all at
-//! once. The journal of transitions is not kept yet; the active list is what the API serves.
+//! once; shelving and out of service. Every transition is returned to the caller, which
+//! journals it.
 
 use hearth_alarms::{Alarm, AlarmState, Delays, Limit, LimitKind, Priority, Transition};
 use hearth_model::config::{AlarmDef, AlarmKind, Config};
@@ -26,7 +27,22 @@ pub struct ActiveAlarm {
     /// When it was last raised, epoch ms.
     pub since_ms: i64,
     pub shelved: bool,
+    /// A timed shelve's expiry, epoch ms; None for one-shot or not shelved.
+    pub shelved_until_ms: Option<i64>,
     pub suppressed: bool,
+    /// Taken out of service (instrument maintenance): evaluated, never annunciated.
+    pub out_of_service: bool,
+}
+
+/// Take an alarm out of service (maintenance on its instrument) or return it to service. Taking
+/// it out needs a reason: it is the one way to silence an alarm with no expiry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ServiceRequest {
+    pub id: String,
+    pub out_of_service: bool,
+    pub user: String,
+    #[serde(default)]
+    pub comment: String,
 }
 
 /// Shelve an alarm for a while, or until it next returns (one-shot); `minutes: null` unshelves.
@@ -203,38 +219,53 @@ impl AlarmTable {
         });
         let mut buf = Vec::new();
         for (i, quality, at) in touched {
-            if self
+            let dependent = self
                 .defs
                 .get(i)
-                .is_some_and(|d| !d.suppressed_by.is_empty())
-            {
-                self.resuppress(i, at, out);
+                .is_some_and(|d| !d.suppressed_by.is_empty());
+            // Suppress before judging (a trip and the failures it causes in one poll), release
+            // only after (a restart and the recovery in one poll raise nothing).
+            if dependent {
+                self.resuppress(i, at, false, out);
             }
-            let Some(raw) = self.raw(i, quality) else {
-                continue;
-            };
-            if let Some(a) = self.alarms.get_mut(i) {
+            if let Some(raw) = self.raw(i, quality)
+                && let Some(a) = self.alarms.get_mut(i)
+            {
                 a.update(raw, at, &mut buf);
             }
             for tr in buf.drain(..) {
-                if tr.to == AlarmState::ActiveUnacked
-                    && let Some(since) = self.since.get_mut(i)
-                {
-                    *since = tr.at_ms;
-                }
+                self.note_raised(i, &tr);
                 out.push((i, tr));
+            }
+            if dependent {
+                self.resuppress(i, at, true, out);
             }
         }
         // An explaining alarm that cleared releases its dependents even if they saw no sample.
         let now = samples.last().map_or(0, |s| s.ts.0);
         for i in self.dependents.clone() {
-            self.resuppress(i, now, out);
+            self.resuppress(i, now, true, out);
+        }
+    }
+
+    fn note_raised(&mut self, i: usize, tr: &Transition) {
+        if tr.to == AlarmState::ActiveUnacked
+            && let Some(since) = self.since.get_mut(i)
+        {
+            *since = tr.at_ms;
         }
     }
 
     /// Suppressed by design while its device's comms alarm stands or any alarm that explains
     /// it is active.
-    fn resuppress(&mut self, i: usize, now: i64, out: &mut Vec<(usize, Transition)>) {
+    /// With `release` false, only ever suppresses.
+    fn resuppress(
+        &mut self,
+        i: usize,
+        now: i64,
+        release: bool,
+        out: &mut Vec<(usize, Transition)>,
+    ) {
         let lost = self
             .device_of
             .get(i)
@@ -246,11 +277,18 @@ impl AlarmTable {
                 .iter()
                 .any(|p| self.alarms.get(*p).is_some_and(Alarm::condition))
         });
+        let suppress = lost || explained;
+        if !suppress && !release {
+            return;
+        }
         let mut buf = Vec::new();
         if let Some(a) = self.alarms.get_mut(i) {
-            a.set_suppressed(lost || explained, now, &mut buf);
+            a.set_suppressed(suppress, now, &mut buf);
         }
-        out.extend(buf.into_iter().map(|t| (i, t)));
+        for t in buf {
+            self.note_raised(i, &t);
+            out.push((i, t));
+        }
     }
 
     /// A device's connection: its comms alarm follows it, and its tags' alarms are suppressed
@@ -283,7 +321,7 @@ impl AlarmTable {
                 *l = suppress;
             }
             for i in self.by_device.get(device).cloned().unwrap_or_default() {
-                self.resuppress(i, now, out);
+                self.resuppress(i, now, true, out);
             }
         }
     }
@@ -410,13 +448,43 @@ impl AlarmTable {
         Ok(out)
     }
 
-    pub(crate) fn active(&self) -> Vec<ActiveAlarm> {
+    /// Take one alarm out of service or return it.
+    pub(crate) fn set_service(
+        &mut self,
+        req: &ServiceRequest,
+        now: i64,
+    ) -> Result<Vec<(usize, Transition)>, String> {
+        let i = self
+            .defs
+            .iter()
+            .position(|d| d.id == req.id)
+            .ok_or_else(|| format!("no alarm `{}`", req.id))?;
+        if req.out_of_service && req.comment.trim().is_empty() {
+            return Err(format!(
+                "taking `{}` out of service needs a reason in the comment",
+                req.id
+            ));
+        }
+        let a = self.alarms.get_mut(i).ok_or("no such alarm")?;
+        let mut buf = Vec::new();
+        a.set_out_of_service(req.out_of_service, now, &mut buf);
+        Ok(buf.into_iter().map(|t| (i, t)).collect())
+    }
+
+    /// Alarms not normal, plus every alarm shelved or out of service (an operator must be able
+    /// to see what has been silenced, and return it); with `all`, every configured alarm (to
+    /// take one out of service before its instrument's maintenance).
+    pub(crate) fn active(&self, all: bool) -> Vec<ActiveAlarm> {
         let mut v: Vec<ActiveAlarm> = self
             .defs
             .iter()
             .zip(&self.alarms)
             .zip(&self.since)
-            .filter(|((_, a), _)| a.state() != AlarmState::Normal)
+            .filter(|((_, a), _)| {
+                all || a.state() != AlarmState::Normal
+                    || a.shelved().is_some()
+                    || a.out_of_service()
+            })
             .map(|((d, a), since)| ActiveAlarm {
                 id: d.id.clone(),
                 tag: d.tag.and_then(|t| self.tag_names.get(t.index()).cloned()),
@@ -434,7 +502,12 @@ impl AlarmTable {
                 value: d.tag.and_then(|t| *self.last.get(t.index())?),
                 since_ms: *since,
                 shelved: a.shelved().is_some(),
+                shelved_until_ms: match a.shelved() {
+                    Some(hearth_alarms::Shelve::Timed { until_ms }) => Some(until_ms),
+                    _ => None,
+                },
                 suppressed: a.suppressed(),
+                out_of_service: a.out_of_service(),
             })
             .collect();
         // Highest priority first, then newest.
@@ -473,9 +546,9 @@ mod tests {
         let mut table = AlarmTable::new(&c);
         let mut out = Vec::new();
         table.on_samples(&[sample(&c, "fan_running", 1.0, 0)], &mut out);
-        assert!(table.active().is_empty());
+        assert!(table.active(false).is_empty());
         table.on_samples(&[sample(&c, "fan_running", 0.0, 1000)], &mut out);
-        let active = table.active();
+        let active = table.active(false);
         assert_eq!(active.len(), 1, "{active:?}");
         assert_eq!(active[0].id, "fan_running.digital");
         assert_eq!(active[0].state, "active_unacked");
@@ -485,7 +558,7 @@ mod tests {
                 .ack(Some("fan_running.digital"), 2000)
                 .is_ok_and(|t| t.len() == 1)
         );
-        assert_eq!(table.active()[0].state, "active_acked");
+        assert_eq!(table.active(false)[0].state, "active_acked");
         assert!(table.ack(Some("nonesuch"), 2000).is_err());
     }
 
@@ -506,7 +579,7 @@ mod tests {
         table.on_samples(&[sample(&c, "zone1_temp", 1080.0, 61_000)], &mut out);
         assert!(
             table
-                .active()
+                .active(false)
                 .iter()
                 .any(|a| a.id == "zone1_temp.deviation_high")
         );
@@ -514,7 +587,7 @@ mod tests {
         table.on_samples(&[sample(&c, "zone1_sp", 1080.0, 62_000)], &mut out);
         assert!(
             table
-                .active()
+                .active(false)
                 .iter()
                 .all(|a| a.id != "zone1_temp.deviation_high" || a.state == "returned_unacked")
         );
@@ -534,7 +607,7 @@ mod tests {
             &mut out,
         );
         let shown: Vec<String> = table
-            .active()
+            .active(false)
             .into_iter()
             .filter(|a| !a.suppressed)
             .map(|a| a.id)
@@ -546,11 +619,33 @@ mod tests {
                     && t.kind == hearth_alarms::TransitionKind::Raise),
             "suppressed, not raised: {out:?}"
         );
+        // The fan back and the flames with it in one poll: nothing to tell.
+        let mut restart = Vec::new();
+        table.on_samples(
+            &[
+                sample(&c, "fan_running", 1.0, 500),
+                sample(&c, "flame_ok_zone2", 1.0, 500),
+            ],
+            &mut restart,
+        );
+        assert!(
+            !restart
+                .iter()
+                .any(|(_, t)| t.kind == hearth_alarms::TransitionKind::Raise),
+            "a restart raised: {restart:?}"
+        );
+        table.on_samples(
+            &[
+                sample(&c, "fan_running", 0.0, 700),
+                sample(&c, "flame_ok_zone2", 0.0, 700),
+            ],
+            &mut out,
+        );
         // The fan back, the flame still out: now the flame failure is the news.
         table.on_samples(&[sample(&c, "fan_running", 1.0, 1000)], &mut out);
         assert!(
             table
-                .active()
+                .active(false)
                 .iter()
                 .any(|a| a.id == "flame_ok_zone2.digital"
                     && !a.suppressed
@@ -565,16 +660,16 @@ mod tests {
         let mut out = Vec::new();
         table.on_device(0, true, 0, &mut out);
         table.on_device(0, true, 5_000, &mut out);
-        let active = table.active();
+        let active = table.active(false);
         assert_eq!(active.len(), 1, "{active:?}");
         assert_eq!(active[0].id, "furnace.comms_loss");
         // While lost, a fan reading of 0 (say, the last one before the drop) raises nothing.
         table.on_samples(&[sample(&c, "fan_running", 0.0, 6_000)], &mut out);
-        assert_eq!(table.active().len(), 1);
+        assert_eq!(table.active(false).len(), 1);
         // Back: the comms alarm returns, and the fan alarm, still true, is raised then.
         table.on_device(0, false, 7_000, &mut out);
         let ids: Vec<_> = table
-            .active()
+            .active(false)
             .into_iter()
             .map(|a| (a.id, a.state))
             .collect();

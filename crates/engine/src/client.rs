@@ -104,18 +104,36 @@ impl EngineClient {
         self.get("/api/alarms")
     }
 
+    /// The journal entries a query asks for.
     pub fn alarm_journal(
+        &self,
+        q: &crate::journal::JournalQuery,
+    ) -> Result<Vec<crate::journal::JournalEntry>, ClientError> {
+        let mut params = vec![("from", q.from.to_string()), ("to", q.to.to_string())];
+        if let Some(l) = q.limit {
+            params.push(("limit", l.to_string()));
+        }
+        if let Some(a) = &q.alarm {
+            params.push(("alarm", a.clone()));
+        }
+        if let Some(p) = q.priority {
+            params.push(("priority", p.name().to_owned()));
+        }
+        if let Some(s) = &q.state {
+            params.push(("state", s.clone()));
+        }
+        self.get_with("/api/alarms/journal", &params)
+    }
+
+    /// Alarm-system figures over `[from_ms, to_ms)`, computed by the engine.
+    pub fn alarm_metrics(
         &self,
         from_ms: i64,
         to_ms: i64,
-    ) -> Result<Vec<crate::journal::JournalEntry>, ClientError> {
+    ) -> Result<crate::alarm_metrics::AlarmMetrics, ClientError> {
         self.get_with(
-            "/api/alarms/journal",
-            &[
-                ("from", from_ms.to_string()),
-                ("to", to_ms.to_string()),
-                ("limit", "100000".to_owned()),
-            ],
+            "/api/alarms/metrics",
+            &[("from", from_ms.to_string()), ("to", to_ms.to_string())],
         )
     }
 

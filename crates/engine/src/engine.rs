@@ -67,7 +67,21 @@ pub(crate) struct Inner {
     /// Simulators the Simulator page can drive, by device name.
     sims: Vec<(String, SimControl)>,
     alarms: std::sync::Mutex<AlarmTable>,
+    /// Bumped on every alarm transition; carried by snapshots and live batches.
+    alarms_version: std::sync::atomic::AtomicU64,
     journal: crate::journal::Journal,
+}
+
+impl Inner {
+    fn alarms_version(&self) -> u64 {
+        self.alarms_version
+            .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    fn alarms_changed(&self) {
+        self.alarms_version
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 /// A handle on a running engine: cheap to clone, what every face calls.
@@ -139,6 +153,7 @@ impl Engine {
             api_url: RwLock::new(None),
             sims: controls,
             alarms: std::sync::Mutex::new(AlarmTable::new(&config)),
+            alarms_version: std::sync::atomic::AtomicU64::new(0),
             journal: crate::journal::Journal::open(&opts.data_dir.join("alarms"))?,
         });
         let engine = Engine { inner };
@@ -278,6 +293,7 @@ impl Engine {
             devices: live.devices.clone(),
             tags: live.values(&self.inner.config, now, None),
             historian_error: self.historian().ok().and_then(|h| h.write_error()),
+            alarms_version: self.inner.alarms_version(),
         }
     }
 
@@ -371,13 +387,22 @@ impl Engine {
         control.view(dev).await
     }
 
-    /// Alarms that are not normal, highest priority first.
+    /// Alarms that are not normal, shelved or out of service, highest priority first.
     pub fn alarms_active(&self) -> Vec<ActiveAlarm> {
+        self.alarm_list(false)
+    }
+
+    /// Every configured alarm with its state, highest priority first.
+    pub fn alarms_all(&self) -> Vec<ActiveAlarm> {
+        self.alarm_list(true)
+    }
+
+    fn alarm_list(&self, all: bool) -> Vec<ActiveAlarm> {
         self.inner
             .alarms
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .active()
+            .active(all)
     }
 
     /// Acknowledge one alarm, or all annunciated; returns how many changed state.
@@ -390,6 +415,13 @@ impl Engine {
     /// Shelve or unshelve one alarm; journaled with the user and comment.
     pub fn alarms_shelve(&self, req: &crate::alarming::ShelveRequest) -> Result<usize, String> {
         self.operator_action(&req.user, &req.comment, |table, now| table.shelve(req, now))
+    }
+
+    /// Take an alarm out of service or return it; journaled with the user and the reason.
+    pub fn alarms_service(&self, req: &crate::alarming::ServiceRequest) -> Result<usize, String> {
+        self.operator_action(&req.user, &req.comment, |table, now| {
+            table.set_service(req, now)
+        })
     }
 
     /// An operator's change to the alarms, journaled with who and why. The operator is told it
@@ -411,6 +443,9 @@ impl Engine {
             .map(|(i, t)| table.entry(*i, t, Some(user), Some(comment)))
             .collect();
         drop(table);
+        if !entries.is_empty() {
+            self.inner.alarms_changed();
+        }
         self.inner
             .journal
             .append(&entries)
@@ -427,6 +462,18 @@ impl Engine {
     ) -> Result<Vec<crate::journal::JournalEntry>, EngineError> {
         let inner = self.inner.clone();
         tokio::task::spawn_blocking(move || inner.journal.range(from_ms, to_ms, limit))
+            .await
+            .map_err(|e| EngineError::Internal(e.to_string()))?
+            .map_err(EngineError::from)
+    }
+
+    /// The journal entries a query asks for, oldest first.
+    pub async fn alarm_journal_query(
+        &self,
+        q: crate::journal::JournalQuery,
+    ) -> Result<Vec<crate::journal::JournalEntry>, EngineError> {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || inner.journal.query(&q))
             .await
             .map_err(|e| EngineError::Internal(e.to_string()))?
             .map_err(EngineError::from)
@@ -582,6 +629,7 @@ async fn ingest(engine: Engine, mut rx: mpsc::Receiver<PollReport>, series: Vec<
                 devices: vec![report.status],
                 tags: live.values(&inner.config, now, Some(&report.samples)),
                 historian_error: historian_error.clone(),
+                alarms_version: inner.alarms_version(),
             }
         };
         // No subscribers is fine: nobody is watching.
@@ -609,6 +657,9 @@ fn evaluate_alarms(inner: &Inner, report: &PollReport, now_ms: i64) {
         })
         .collect();
     drop(table);
+    if !entries.is_empty() {
+        inner.alarms_changed();
+    }
     if let Err(err) = inner.journal.append(&entries) {
         tracing::error!(%err, "alarm journal not written");
     }

@@ -2,7 +2,7 @@
 //! `hearth serve`, browsers on other control-room PCs and the CLI. Also serves the built UI.
 
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{ConnectInfo, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -49,6 +49,8 @@ pub(crate) async fn serve(
         .route("/api/alarms/ack", axum::routing::post(alarms_ack))
         .route("/api/alarms/journal", get(alarm_journal))
         .route("/api/alarms/shelve", axum::routing::post(alarms_shelve))
+        .route("/api/alarms/service", axum::routing::post(alarms_service))
+        .route("/api/alarms/journal.csv", get(alarm_journal_csv))
         .route("/api/alarms/metrics", get(alarm_metrics))
         .route(
             "/api/simulator/{device}",
@@ -61,11 +63,14 @@ pub(crate) async fn serve(
         .route("/{*path}", get(asset))
         .with_state(state);
     let mut rx = shutdown;
-    let result = axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            let _ = rx.wait_for(|s| *s).await;
-        })
-        .await;
+    let result = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        let _ = rx.wait_for(|s| *s).await;
+    })
+    .await;
     if let Err(err) = result {
         tracing::error!(%err, "HTTP face stopped");
     }
@@ -151,14 +156,27 @@ async fn history(State(s): State<AppState>, Query(q): Query<HistoryQuery>) -> Re
     }
 }
 
-async fn alarms(State(s): State<AppState>) -> impl IntoResponse {
-    Json(s.engine.alarms_active())
+#[derive(serde::Deserialize)]
+struct AlarmsQuery {
+    #[serde(default)]
+    all: bool,
+}
+
+/// The alarms not normal, shelved or out of service; `?all=true`: every configured alarm.
+async fn alarms(State(s): State<AppState>, Query(q): Query<AlarmsQuery>) -> impl IntoResponse {
+    Json(if q.all {
+        s.engine.alarms_all()
+    } else {
+        s.engine.alarms_active()
+    })
 }
 
 async fn alarms_ack(
     State(s): State<AppState>,
-    Json(req): Json<crate::alarming::AckRequest>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    Json(mut req): Json<crate::alarming::AckRequest>,
 ) -> Response {
+    req.user = operator(&req.user, peer);
     match s.engine.alarms_ack(&req) {
         Ok(n) => Json(n).into_response(),
         Err(e) => (StatusCode::NOT_FOUND, e).into_response(),
@@ -167,15 +185,37 @@ async fn alarms_ack(
 
 async fn alarms_shelve(
     State(s): State<AppState>,
-    Json(req): Json<crate::alarming::ShelveRequest>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    Json(mut req): Json<crate::alarming::ShelveRequest>,
 ) -> Response {
+    req.user = operator(&req.user, peer);
     match s.engine.alarms_shelve(&req) {
         Ok(n) => Json(n).into_response(),
         Err(e) => (StatusCode::UNPROCESSABLE_ENTITY, e).into_response(),
     }
 }
 
-async fn alarm_metrics(State(s): State<AppState>, Query(q): Query<JournalQuery>) -> Response {
+async fn alarms_service(
+    State(s): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    Json(mut req): Json<crate::alarming::ServiceRequest>,
+) -> Response {
+    req.user = operator(&req.user, peer);
+    match s.engine.alarms_service(&req) {
+        Ok(n) => Json(n).into_response(),
+        Err(e) => (StatusCode::UNPROCESSABLE_ENTITY, e).into_response(),
+    }
+}
+
+/// Who an operator action over HTTP is recorded as: the name the client gives (a desktop
+/// window gives its OS user; a browser none until serve has users) and where it came from.
+fn operator(claimed: &str, peer: std::net::SocketAddr) -> String {
+    let name = claimed.trim();
+    let name = if name.is_empty() { "browser" } else { name };
+    format!("{name}@{}", peer.ip())
+}
+
+async fn alarm_metrics(State(s): State<AppState>, Query(q): Query<Window>) -> Response {
     if q.from >= q.to {
         return (StatusCode::BAD_REQUEST, "from must be before to").into_response();
     }
@@ -192,39 +232,45 @@ async fn alarm_metrics(State(s): State<AppState>, Query(q): Query<JournalQuery>)
 }
 
 #[derive(serde::Deserialize)]
-struct JournalQuery {
+struct Window {
     from: i64,
     to: i64,
-    #[serde(default = "journal_limit")]
-    limit: usize,
-    // Inline, not flattened: serde_urlencoded cannot read numbers through a flatten.
-    alarm: Option<String>,
-    priority: Option<hearth_alarms::Priority>,
-    state: Option<String>,
 }
 
-fn journal_limit() -> usize {
-    10_000
-}
-
-async fn alarm_journal(State(s): State<AppState>, Query(q): Query<JournalQuery>) -> Response {
-    if q.from >= q.to {
-        return (StatusCode::BAD_REQUEST, "from must be before to").into_response();
+async fn alarm_journal(
+    State(s): State<AppState>,
+    Query(q): Query<crate::journal::JournalQuery>,
+) -> Response {
+    if let Err(e) = q.check() {
+        return (StatusCode::BAD_REQUEST, e).into_response();
     }
-    match s.engine.alarm_journal(q.from, q.to, usize::MAX).await {
-        Ok(v) => {
-            let filter = crate::journal::JournalFilter {
-                alarm: q.alarm.clone(),
-                priority: q.priority,
-                state: q.state.clone(),
-            };
-            let kept: Vec<_> = v
-                .into_iter()
-                .filter(|e| filter.keeps(e))
-                .take(q.limit.min(100_000))
-                .collect();
-            Json(kept).into_response()
-        }
+    match s.engine.alarm_journal_query(q).await {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    }
+}
+
+/// The same query as CSV, as a download.
+async fn alarm_journal_csv(
+    State(s): State<AppState>,
+    Query(q): Query<crate::journal::JournalQuery>,
+) -> Response {
+    if let Err(e) = q.check() {
+        return (StatusCode::BAD_REQUEST, e).into_response();
+    }
+    let name = crate::journal::csv_file_name(q.from);
+    match s.engine.alarm_journal_query(q).await {
+        Ok(v) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}\""),
+                ),
+            ],
+            crate::journal::to_csv(&v),
+        )
+            .into_response(),
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
     }
 }

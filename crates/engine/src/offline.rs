@@ -54,11 +54,29 @@ pub fn open_historian(
     Ok((lock, h))
 }
 
-/// The alarm journal of a data dir no engine runs on, read under the data dir's lock.
+/// The alarm journal of a data dir no engine runs on, read under the data dir's lock: all of
+/// `[from_ms, to_ms)` (for the metrics).
 pub fn alarm_journal(
     data_dir: &Path,
     from_ms: i64,
     to_ms: i64,
+) -> Result<Vec<crate::journal::JournalEntry>, EngineError> {
+    with_journal(data_dir, |j| j.range(from_ms, to_ms, usize::MAX))
+}
+
+/// What a journal query asks for, from a data dir no engine runs on.
+pub fn alarm_journal_query(
+    data_dir: &Path,
+    q: &crate::journal::JournalQuery,
+) -> Result<Vec<crate::journal::JournalEntry>, EngineError> {
+    with_journal(data_dir, |j| j.query(q))
+}
+
+fn with_journal(
+    data_dir: &Path,
+    read: impl FnOnce(
+        &crate::journal::Journal,
+    ) -> Result<Vec<crate::journal::JournalEntry>, crate::journal::JournalError>,
 ) -> Result<Vec<crate::journal::JournalEntry>, EngineError> {
     let _lock = DataDir::acquire(data_dir)?;
     let dir = data_dir.join("alarms");
@@ -67,5 +85,5 @@ pub fn alarm_journal(
         return Ok(Vec::new());
     }
     let journal = crate::journal::Journal::open(&dir)?;
-    Ok(journal.range(from_ms, to_ms, usize::MAX)?)
+    Ok(read(&journal)?)
 }

@@ -47,6 +47,8 @@ fn render() -> String {
         hearth_engine::alarming::AckRequest::decl(&cfg),
         hearth_engine::journal::JournalEntry::decl(&cfg),
         hearth_engine::alarming::ShelveRequest::decl(&cfg),
+        hearth_engine::alarming::ServiceRequest::decl(&cfg),
+        hearth_engine::journal::JournalQuery::decl(&cfg),
         hearth_engine::alarm_metrics::AlarmCount::decl(&cfg),
         hearth_engine::alarm_metrics::AlarmMetrics::decl(&cfg),
     ];

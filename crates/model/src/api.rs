@@ -163,6 +163,9 @@ pub struct Snapshot {
     pub tags: Vec<TagValue>,
     /// Why history is not being written (a full disk), while it is not.
     pub historian_error: Option<String>,
+    /// Changes whenever the alarm list does (a transition, an acknowledgement): a view asks for
+    /// the alarms again when it sees a new one, instead of polling.
+    pub alarms_version: u64,
 }
 
 /// A batch of changes pushed to live views (one per poll cycle of a device).
@@ -173,6 +176,8 @@ pub struct LiveBatch {
     pub tags: Vec<TagValue>,
     /// As in [`Snapshot`]: every batch carries it, so a view learns when writing stops or resumes.
     pub historian_error: Option<String>,
+    /// As in [`Snapshot`].
+    pub alarms_version: u64,
 }
 
 impl From<Snapshot> for LiveBatch {
@@ -183,6 +188,7 @@ impl From<Snapshot> for LiveBatch {
             devices: s.devices,
             tags: s.tags,
             historian_error: s.historian_error,
+            alarms_version: s.alarms_version,
         }
     }
 }
@@ -215,7 +221,12 @@ pub enum EngineTarget {
     /// The engine runs inside the desktop process: use Tauri commands and a channel.
     InProcess { api_url: String },
     /// Another process (`hearth serve`) holds the data dir: use HTTP and WebSocket.
-    Attached { api_url: String, pid: Option<u32> },
+    /// `user` is the OS user running the window: who acknowledges from it.
+    Attached {
+        api_url: String,
+        pid: Option<u32>,
+        user: String,
+    },
 }
 
 /// Where a history answer's buckets were computed from.

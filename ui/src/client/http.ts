@@ -5,6 +5,8 @@ import type {
   ActiveAlarm,
   AlarmMetrics,
   JournalEntry,
+  JournalQuery,
+  ServiceRequest,
   ShelveRequest,
   EngineTarget,
   History,
@@ -16,7 +18,10 @@ import type {
   SimulatorView,
   Snapshot,
 } from "../bindings";
+import { invoke } from "@tauri-apps/api/core";
 import type { EngineClient, LinkState, Unsubscribe } from "./types";
+
+const inDesktop = () => typeof window !== "undefined" && "__TAURI_INTERNALS__" in window;
 
 /** Reconnect delays, ms: quick at first, then at most every 5 s. */
 export function reconnectDelay(attempt: number): number {
@@ -27,6 +32,16 @@ export function wsUrl(base: string): string {
   const u = new URL("/api/live", base);
   u.protocol = u.protocol === "https:" ? "wss:" : "ws:";
   return u.toString();
+}
+
+/** A journal query as URL parameters, leaving out what is not asked. */
+export function journalParams(q: JournalQuery): string {
+  const p = new URLSearchParams({ from: String(q.from), to: String(q.to) });
+  if (q.limit != null) p.set("limit", String(q.limit));
+  if (q.alarm) p.set("alarm", q.alarm);
+  if (q.priority) p.set("priority", q.priority);
+  if (q.state) p.set("state", q.state);
+  return p.toString();
 }
 
 export class HttpClient implements EngineClient {
@@ -55,20 +70,40 @@ export class HttpClient implements EngineClient {
     return (await r.json()) as T;
   }
 
-  alarms(): Promise<ActiveAlarm[]> {
-    return this.get("/api/alarms");
+  /** An operator action carries who did it: the OS user of a desktop window attached to the
+   * engine; a browser names nobody (the engine records it as a browser and its address). */
+  private signed<T extends { user: string }>(req: T): T {
+    return { ...req, user: this.target.kind === "attached" ? this.target.user : "" };
+  }
+
+  alarms(all = false): Promise<ActiveAlarm[]> {
+    return this.get(all ? "/api/alarms?all=true" : "/api/alarms");
   }
 
   ackAlarms(req: AckRequest): Promise<number> {
-    return this.post("/api/alarms/ack", req);
+    return this.post("/api/alarms/ack", this.signed(req));
   }
 
   shelveAlarm(req: ShelveRequest): Promise<number> {
-    return this.post("/api/alarms/shelve", req);
+    return this.post("/api/alarms/shelve", this.signed(req));
   }
 
-  alarmJournal(from: number, to: number): Promise<JournalEntry[]> {
-    return this.get(`/api/alarms/journal?from=${from}&to=${to}`);
+  setAlarmService(req: ServiceRequest): Promise<number> {
+    return this.post("/api/alarms/service", this.signed(req));
+  }
+
+  alarmJournal(q: JournalQuery): Promise<JournalEntry[]> {
+    return this.get(`/api/alarms/journal?${journalParams(q)}`);
+  }
+
+  saveAlarmJournal(q: JournalQuery): Promise<string> {
+    // A desktop window attached to an engine cannot save a download: its shell writes the file.
+    if (inDesktop()) return invoke<string>("alarm_journal_csv", { query: q });
+    const a = document.createElement("a");
+    a.href = `${this.base}/api/alarms/journal.csv?${journalParams(q)}`;
+    a.download = "";
+    a.click();
+    return Promise.resolve("");
   }
 
   alarmMetrics(from: number, to: number): Promise<AlarmMetrics> {

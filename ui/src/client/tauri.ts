@@ -5,6 +5,8 @@ import type {
   ActiveAlarm,
   AlarmMetrics,
   JournalEntry,
+  JournalQuery,
+  ServiceRequest,
   ShelveRequest,
   EngineTarget,
   ExportQuery,
@@ -39,8 +41,8 @@ export class TauriClient implements EngineClient {
     });
   }
 
-  alarms(): Promise<ActiveAlarm[]> {
-    return invoke<ActiveAlarm[]>("alarms");
+  alarms(all = false): Promise<ActiveAlarm[]> {
+    return invoke<ActiveAlarm[]>("alarms", { all });
   }
 
   ackAlarms(req: AckRequest): Promise<number> {
@@ -51,8 +53,16 @@ export class TauriClient implements EngineClient {
     return invoke<number>("alarms_shelve", { req });
   }
 
-  alarmJournal(from: number, to: number): Promise<JournalEntry[]> {
-    return invoke<JournalEntry[]>("alarm_journal", { from, to });
+  setAlarmService(req: ServiceRequest): Promise<number> {
+    return invoke<number>("alarms_service", { req });
+  }
+
+  alarmJournal(q: JournalQuery): Promise<JournalEntry[]> {
+    return invoke<JournalEntry[]>("alarm_journal", { query: q });
+  }
+
+  saveAlarmJournal(q: JournalQuery): Promise<string> {
+    return invoke<string>("alarm_journal_csv", { query: q });
   }
 
   alarmMetrics(from: number, to: number): Promise<AlarmMetrics> {

@@ -4,6 +4,8 @@ import type {
   ActiveAlarm,
   AlarmMetrics,
   JournalEntry,
+  JournalQuery,
+  ServiceRequest,
   ShelveRequest,
   EngineTarget,
   History,
@@ -29,14 +31,20 @@ export interface EngineClient {
   subscribe(onBatch: (b: LiveBatch) => void, onLink: (s: LinkState) => void): Unsubscribe;
   /** One tag over `[from, to)` in equal buckets (raw points or a rollup, the engine picks). */
   history(q: HistoryQuery, signal?: AbortSignal): Promise<History>;
-  /** Alarms that are not normal, highest priority first. */
-  alarms(): Promise<ActiveAlarm[]>;
+  /** Alarms not normal, shelved or out of service, highest priority first; with `all`, every
+   * configured alarm. */
+  alarms(all?: boolean): Promise<ActiveAlarm[]>;
   /** Acknowledge one alarm or all; resolves to how many changed. */
   ackAlarms(req: AckRequest): Promise<number>;
   /** Shelve an alarm (or unshelve: neither minutes nor one-shot). */
   shelveAlarm(req: ShelveRequest): Promise<number>;
-  /** The alarm journal over [from, to), epoch ms. */
-  alarmJournal(from: number, to: number): Promise<JournalEntry[]>;
+  /** Take an alarm out of service (a reason is required) or return it to service. */
+  setAlarmService(req: ServiceRequest): Promise<number>;
+  /** The alarm journal entries a query asks for, oldest first. */
+  alarmJournal(q: JournalQuery): Promise<JournalEntry[]>;
+  /** Save what a journal query asks for as CSV: a download in the browser, a file in Downloads
+   * from the desktop window. Resolves to the file's path when the shell wrote it, else "". */
+  saveAlarmJournal(q: JournalQuery): Promise<string>;
   alarmMetrics(from: number, to: number): Promise<AlarmMetrics>;
   /** The configuration in effect, its validation now, the data dir and the engine. */
   settings(): Promise<SettingsView>;

@@ -1,13 +1,34 @@
 // The Alarms page: the active list (filter, sort, acknowledge one or all visible, shelve with a
-// duration), the journal of the last day, and the alarm-system figures of the last week.
-import { For, Match, Show, Switch, createMemo, createResource, createSignal, onCleanup } from "solid-js";
-import type { ActiveAlarm, PlantInfo } from "../bindings";
+// duration, take out of service and back), the journal queried by time, alarm, priority and state
+// and saved as CSV, and the alarm-system figures of the last week. The list is fetched again
+// when the live stream says the alarms changed, not on a timer.
+import { For, Match, Show, Switch, createMemo, createResource, createSignal } from "solid-js";
+import type { ActiveAlarm, JournalEntry, JournalQuery, PlantInfo, Priority } from "../bindings";
 import type { EngineClient } from "../client";
-import { formatPlantTime, formatValue } from "../format";
+import { formatPlantTime, formatValue, plantLocalToUtc, utcToPlantLocal } from "../format";
 import { type Key, locale, t } from "../i18n";
 import type { Live } from "../state";
 
 type Tab = "active" | "journal" | "metrics";
+/** Which alarms the active list shows: those annunciated, or those silenced one way or another. */
+type View = "annunciated" | "shelved" | "out_of_service" | "suppressed" | "all";
+const VIEWS: View[] = ["annunciated", "shelved", "out_of_service", "suppressed", "all"];
+const inView = (a: ActiveAlarm, v: View): boolean => {
+  switch (v) {
+    case "annunciated":
+      return a.state !== "normal" && !a.shelved && !a.suppressed && !a.out_of_service;
+    case "shelved":
+      return a.shelved;
+    case "out_of_service":
+      return a.out_of_service;
+    case "suppressed":
+      return a.suppressed;
+    case "all":
+      return true;
+  }
+};
+const STATES = ["active_unacked", "active_acked", "returned_unacked", "normal"] as const;
+const JOURNAL_LIMIT = 5000;
 const SHELVE = [
   { key: "15", minutes: 15 },
   { key: "60", minutes: 60 },
@@ -29,7 +50,7 @@ export function Alarms(props: { client: EngineClient; plant: PlantInfo; live: Li
       </div>
       <Switch>
         <Match when={tab() === "active"}>
-          <ActiveList client={props.client} plant={props.plant} />
+          <ActiveList client={props.client} plant={props.plant} live={props.live} />
         </Match>
         <Match when={tab() === "journal"}>
           <JournalView client={props.client} plant={props.plant} now={props.live.live.now_ms} />
@@ -42,25 +63,32 @@ export function Alarms(props: { client: EngineClient; plant: PlantInfo; live: Li
   );
 }
 
-function ActiveList(props: { client: EngineClient; plant: PlantInfo }) {
-  const [list, { refetch }] = createResource(() => props.client.alarms());
-  const timer = setInterval(() => void refetch(), 2000);
-  onCleanup(() => clearInterval(timer));
+function ActiveList(props: { client: EngineClient; plant: PlantInfo; live: Live }) {
+  const [list, { refetch }] = createResource(
+    () => [props.live.live.alarms_version] as const,
+    () => props.client.alarms(true),
+  );
   const [filter, setFilter] = createSignal("");
+  const [view, setView] = createSignal<View>("annunciated");
   const [sort, setSort] = createSignal<"priority" | "time">("priority");
   const [error, setError] = createSignal<string | null>(null);
-  // Goes with the next acknowledgement or shelving, into the journal.
+  // Goes with the next acknowledgement, shelving or change of service, into the journal.
   const [comment, setComment] = createSignal("");
   const rank = { urgent: 0, high: 1, medium: 2, low: 3 } as const;
+  const counts = createMemo(() =>
+    Object.fromEntries(VIEWS.map((v) => [v, (list.latest ?? []).filter((a) => inView(a, v)).length])),
+  );
   const visible = createMemo(() => {
     const q = filter().trim().toLowerCase();
     const rows = (list.latest ?? []).filter(
-      (a) => !q || [a.id, a.message, a.priority, a.state].some((s) => s.toLowerCase().includes(q)),
+      (a) => inView(a, view()) && (!q || [a.id, a.message, a.priority, a.state].some((s) => s.toLowerCase().includes(q))),
     );
     return sort() === "priority"
       ? rows.sort((a, b) => rank[a.priority] - rank[b.priority] || b.since_ms - a.since_ms)
       : rows.sort((a, b) => b.since_ms - a.since_ms);
   });
+  /** The value now, from the live stream (the list itself is only fetched when alarms change). */
+  const valueOf = (a: ActiveAlarm) => (a.tag ? (props.live.live.tags[a.tag]?.value ?? a.value) : a.value);
   const act = async (f: () => Promise<unknown>) => {
     setError(null);
     try {
@@ -71,12 +99,13 @@ function ActiveList(props: { client: EngineClient; plant: PlantInfo }) {
     }
     void refetch();
   };
-  const ack = (a: ActiveAlarm) => act(() => props.client.ackAlarms({ id: a.id, user: "browser", comment: comment() }));
+  const needsAck = (a: ActiveAlarm) =>
+    (a.state === "active_unacked" || a.state === "returned_unacked") && !a.suppressed && !a.shelved && !a.out_of_service;
+  const ack = (a: ActiveAlarm) => act(() => props.client.ackAlarms({ id: a.id, user: "", comment: comment() }));
   const ackVisible = () =>
     act(async () => {
       for (const a of visible()) {
-        if (a.state !== "active_acked" && !a.suppressed && !a.shelved)
-          await props.client.ackAlarms({ id: a.id, user: "browser", comment: comment() });
+        if (needsAck(a)) await props.client.ackAlarms({ id: a.id, user: "", comment: comment() });
       }
     });
   const shelve = (a: ActiveAlarm, how: string) =>
@@ -85,10 +114,18 @@ function ActiveList(props: { client: EngineClient; plant: PlantInfo }) {
         id: a.id,
         minutes: how === "one_shot" || how === "off" ? null : Number(how),
         one_shot: how === "one_shot",
-        user: "browser",
+        user: "",
         comment: comment(),
       }),
     );
+  const service = (a: ActiveAlarm, out: boolean) => {
+    // Out of service has no expiry: the journal must say why.
+    if (out && !comment().trim()) {
+      setError(`${a.id}: ${t("alarms.oos.reason")}`);
+      return;
+    }
+    void act(() => props.client.setAlarmService({ id: a.id, out_of_service: out, user: "", comment: comment() }));
+  };
   return (
     <>
       <div class="alarm-tools">
@@ -98,6 +135,18 @@ function ActiveList(props: { client: EngineClient; plant: PlantInfo }) {
           value={filter()}
           onInput={(e) => setFilter(e.currentTarget.value)}
         />
+        <label>
+          {t("alarms.view")}
+          <select value={view()} onChange={(e) => setView(e.currentTarget.value as View)} data-testid="alarm-view">
+            <For each={VIEWS}>
+              {(v) => (
+                <option value={v}>
+                  {t(`alarms.view.${v}` as Key)} ({counts()[v]})
+                </option>
+              )}
+            </For>
+          </select>
+        </label>
         <label>
           {t("alarms.sort")}
           <select value={sort()} onChange={(e) => setSort(e.currentTarget.value as "priority" | "time")}>
@@ -133,21 +182,35 @@ function ActiveList(props: { client: EngineClient; plant: PlantInfo }) {
         <tbody>
           <For each={visible()} fallback={<tr><td colspan="7" class="note">{t("alarm.none")}</td></tr>}>
             {(a) => (
-              <tr data-alarm={a.id} classList={{ unacked: a.state !== "active_acked", silenced: a.suppressed || a.shelved }}>
+              <tr data-alarm={a.id} classList={{ unacked: needsAck(a), silenced: a.suppressed || a.shelved || a.out_of_service }}>
                 <td>
                   <span class={`chip prio-${a.priority}`}>{t(`alarm.priority.${a.priority}` as Key)}</span>
                 </td>
                 <td>
                   {t(`alarms.state.${a.state}` as Key)}
-                  <Show when={a.shelved}> · {t("alarms.shelved")}</Show>
+                  <Show when={a.shelved}>
+                    {" "}
+                    · {t("alarms.shelved")}
+                    <Show when={a.shelved_until_ms} fallback={<> {t("alarms.shelve.oneShot")}</>}>
+                      {(u) => (
+                        <>
+                          {" "}
+                          {t("alarms.until")} {formatPlantTime(u(), props.plant.time_zone).slice(11, 16)}
+                        </>
+                      )}
+                    </Show>
+                  </Show>
                   <Show when={a.suppressed}> · {t("alarms.suppressed")}</Show>
+                  <Show when={a.out_of_service}> · {t("alarms.oos")}</Show>
                 </td>
                 <td>{a.id}</td>
                 <td title={a.response ?? ""}>{a.message}</td>
-                <td class="num">{a.value === null ? "—" : formatValue(a.value, 1, locale())}</td>
-                <td title={new Date(a.since_ms).toISOString()}>{formatPlantTime(a.since_ms, props.plant.time_zone)}</td>
+                <td class="num">{valueOf(a) == null ? "—" : formatValue(valueOf(a) as number, 1, locale())}</td>
+                <td title={a.since_ms > 0 ? new Date(a.since_ms).toISOString() : ""}>
+                  {a.since_ms > 0 ? formatPlantTime(a.since_ms, props.plant.time_zone) : "—"}
+                </td>
                 <td class="actions">
-                  <Show when={a.state !== "active_acked"}>
+                  <Show when={needsAck(a)}>
                     <button onClick={() => void ack(a)}>{t("alarm.ack")}</button>
                   </Show>
                   <select
@@ -166,6 +229,14 @@ function ActiveList(props: { client: EngineClient; plant: PlantInfo }) {
                       <option value="off">{t("alarms.unshelve")}</option>
                     </Show>
                   </select>
+                  <button
+                    class="quiet"
+                    onClick={() => service(a, !a.out_of_service)}
+                    title={a.out_of_service ? "" : t("alarms.oos.reason")}
+                    data-testid="alarm-service"
+                  >
+                    {a.out_of_service ? t("alarms.oos.return") : t("alarms.oos.take")}
+                  </button>
                 </td>
               </tr>
             )}
@@ -177,38 +248,130 @@ function ActiveList(props: { client: EngineClient; plant: PlantInfo }) {
 }
 
 function JournalView(props: { client: EngineClient; plant: PlantInfo; now: number }) {
-  const to = props.now + 60_000;
-  const [entries] = createResource(() => props.client.alarmJournal(to - 86_400_000, to));
+  const tz = props.plant.time_zone;
+  const [from, setFrom] = createSignal(utcToPlantLocal(props.now - 86_400_000, tz).replace("T", " "));
+  const [to, setTo] = createSignal(utcToPlantLocal(props.now + 60_000, tz).replace("T", " "));
+  const [alarm, setAlarm] = createSignal("");
+  const [priority, setPriority] = createSignal<Priority | "">("");
+  const [state, setState] = createSignal("");
+  const [problem, setProblem] = createSignal<string | null>(null);
+  const [saved, setSaved] = createSignal("");
+  /** The form as a query, or null (with the reason shown) when the times do not read. */
+  const query = (): JournalQuery | null => {
+    const f = plantLocalToUtc(from(), tz);
+    // The end minute is included: 09:00 to 09:00 is that one minute.
+    const t0 = plantLocalToUtc(to(), tz);
+    if (f == null || t0 == null || t0 + 60_000 <= f) {
+      setProblem(t("trends.badRange"));
+      return null;
+    }
+    setProblem(null);
+    return {
+      from: f,
+      to: t0 + 60_000,
+      limit: JOURNAL_LIMIT,
+      alarm: alarm().trim() || null,
+      priority: priority() || null,
+      state: state() || null,
+    };
+  };
+  const [asked, setAsked] = createSignal<JournalQuery | null>(query());
+  const [entries] = createResource(asked, (q) => props.client.alarmJournal(q));
+  const save = async () => {
+    const q = query();
+    if (!q) return;
+    setSaved("");
+    try {
+      const path = await props.client.saveAlarmJournal({ ...q, limit: 100_000 });
+      setSaved(path ? `${t("trends.exported")}: ${path}` : "");
+    } catch (e) {
+      setProblem(e instanceof Error ? e.message : String(e));
+    }
+  };
+  const rows = (): JournalEntry[] => [...(entries.latest ?? [])].reverse();
+  const num = (v: number | null) => (v == null ? "" : formatValue(v, 1, locale()));
   return (
-    <table class="grid" data-testid="alarm-journal">
-      <thead>
-        <tr>
-          <th>{t("trends.time")}</th>
-          <th>{t("alarms.alarm")}</th>
-          <th>{t("alarms.transition")}</th>
-          <th>{t("alarms.priority")}</th>
-          <th>{t("alarms.message")}</th>
-          <th>{t("alarms.user")}</th>
-        </tr>
-      </thead>
-      <tbody>
-        <For each={[...(entries() ?? [])].reverse()}>
-          {(e) => (
-            <tr>
-              <td>{formatPlantTime(e.at_ms, props.plant.time_zone)}</td>
-              <td>{e.alarm}</td>
-              <td>{e.transition}</td>
-              <td>{t(`alarm.priority.${e.priority}` as Key)}</td>
-              <td>{e.message}</td>
-              <td>
-                {e.user ?? ""}
-                <Show when={e.comment}> — {e.comment}</Show>
-              </td>
-            </tr>
-          )}
-        </For>
-      </tbody>
-    </table>
+    <>
+      <form
+        class="alarm-tools journal-query"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const q = query();
+          if (q) setAsked(q);
+        }}
+      >
+        <label>
+          {t("trends.from")}
+          <input class="time" value={from()} onChange={(e) => setFrom(e.currentTarget.value)} placeholder="YYYY-MM-DD HH:MM" data-testid="journal-from" />
+        </label>
+        <label>
+          {t("trends.to")}
+          <input class="time" value={to()} onChange={(e) => setTo(e.currentTarget.value)} placeholder="YYYY-MM-DD HH:MM" data-testid="journal-to" />
+        </label>
+        <input
+          type="search"
+          placeholder={t("alarms.journal.alarm")}
+          value={alarm()}
+          onChange={(e) => setAlarm(e.currentTarget.value)}
+          data-testid="journal-alarm"
+        />
+        <select value={priority()} onChange={(e) => setPriority(e.currentTarget.value as Priority | "")} aria-label={t("alarms.priority")} data-testid="journal-priority">
+          <option value="">{t("alarms.priority")}: {t("alarms.any")}</option>
+          <For each={["urgent", "high", "medium", "low"] as Priority[]}>
+            {(p) => <option value={p}>{t(`alarm.priority.${p}` as Key)}</option>}
+          </For>
+        </select>
+        <select value={state()} onChange={(e) => setState(e.currentTarget.value)} aria-label={t("alarms.state")} data-testid="journal-state">
+          <option value="">{t("alarms.state")}: {t("alarms.any")}</option>
+          <For each={STATES}>{(x) => <option value={x}>{t(`alarms.state.${x}` as Key)}</option>}</For>
+        </select>
+        <button type="submit">{t("trends.show")}</button>
+        <button type="button" onClick={() => void save()} data-testid="journal-csv">
+          {t("alarms.journal.csv")}
+        </button>
+        <Show when={problem()}>{(p) => <span class="error">{p()}</span>}</Show>
+        <Show when={saved()}>
+          <span class="note">{saved()}</span>
+        </Show>
+      </form>
+      <p class="note" data-testid="journal-count">
+        {entries.loading ? t("trends.loading") : `${rows().length} ${t("alarms.journal.entries")}`}
+        <Show when={rows().length >= JOURNAL_LIMIT}> · {t("alarms.journal.limited")}</Show>
+      </p>
+      <table class="grid" data-testid="alarm-journal">
+        <thead>
+          <tr>
+            <th>{t("trends.time")}</th>
+            <th>{t("alarms.alarm")}</th>
+            <th>{t("alarms.transition")}</th>
+            <th>{t("alarms.priority")}</th>
+            <th>{t("devices.value")}</th>
+            <th>{t("alarms.limit")}</th>
+            <th>{t("alarms.message")}</th>
+            <th>{t("alarms.user")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          <For each={rows()} fallback={<tr><td colspan="8" class="note">{t("alarms.journal.none")}</td></tr>}>
+            {(e) => (
+              <tr data-transition={e.transition}>
+                <td>{formatPlantTime(e.at_ms, tz)}</td>
+                <td>{e.alarm}</td>
+                <td>{t(`alarms.tr.${e.transition}` as Key)}</td>
+                <td>{t(`alarm.priority.${e.priority}` as Key)}</td>
+                <td class="num">{num(e.value)}</td>
+                <td class="num">{num(e.limit)}</td>
+                <td>{e.message}</td>
+                <td>
+                  {e.user ?? ""}
+                  <Show when={e.comment}> — {e.comment}</Show>
+                </td>
+              </tr>
+            )}
+          </For>
+        </tbody>
+      </table>
+    </>
   );
 }
 

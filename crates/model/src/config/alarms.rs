@@ -23,6 +23,18 @@ pub enum Priority {
     Urgent,
 }
 
+impl Priority {
+    /// The name the config, the API and the CSV use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Priority::Low => "low",
+            Priority::Medium => "medium",
+            Priority::High => "high",
+            Priority::Urgent => "urgent",
+        }
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawAlarm {
@@ -133,13 +145,21 @@ pub struct AlarmDef {
 }
 
 fn priority(s: &str) -> Option<Priority> {
-    Some(match s {
-        "low" => Priority::Low,
-        "medium" => Priority::Medium,
-        "high" => Priority::High,
-        "urgent" => Priority::Urgent,
-        _ => return None,
-    })
+    [
+        Priority::Low,
+        Priority::Medium,
+        Priority::High,
+        Priority::Urgent,
+    ]
+    .into_iter()
+    .find(|p| p.name() == s)
+}
+
+impl std::str::FromStr for Priority {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Priority, String> {
+        priority(s).ok_or_else(|| format!("`{s}`: one of low, medium, high, urgent"))
+    }
 }
 
 fn seconds(v: f64) -> Option<Duration> {
