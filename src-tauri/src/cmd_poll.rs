@@ -61,7 +61,7 @@ pub fn run(mut config: Config, json: bool) -> Result<i32> {
         }
         samples.sort_by_key(|s| s.tag);
         let all_good =
-            samples.len() == config.tags.len() && samples.iter().all(|s| s.quality.is_good());
+            samples.len() == config.polled_tags().count() && samples.iter().all(|s| s.quality.is_good());
         let tags = samples
             .iter()
             .filter_map(|s| {

@@ -11,7 +11,11 @@ range: [number, number] | null,
 /**
  * Decimal places worth showing, from the tag's scale.
  */
-decimals: number, };
+decimals: number, 
+/**
+ * Computed by Hearth (emissions and energy), not read from the device.
+ */
+derived: boolean, };
 
 export type TagValue = { name: string, device: string, value: number | null, unit: string, quality: Quality, 
 /**

@@ -75,6 +75,7 @@ export function unitSymbol(unit: string): string {
     case "bool":
     case "count":
     case "mode":
+    case "ratio":
       return "";
     default:
       return unit;

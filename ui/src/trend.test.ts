@@ -17,7 +17,7 @@ import {
 } from "./trend";
 
 function tag(name: string, unit: string, description = ""): TagInfo {
-  return { name, device: "furnace", unit, description, poll_group: "fast", range: null, decimals: 1 };
+  return { name, device: "furnace", unit, description, poll_group: "fast", range: null, decimals: 1, derived: false };
 }
 
 function bucket(start_ms: number, v: number | null, good = 1): HistoryBucket {

@@ -256,6 +256,7 @@ impl Engine {
                         .unwrap_or_default(),
                     range: t.range,
                     decimals: t.decimals(),
+                    derived: t.derived.is_some(),
                 })
                 .collect(),
             furnace: FurnaceRoles {
@@ -590,7 +591,22 @@ async fn ingest(engine: Engine, mut rx: mpsc::Receiver<PollReport>, series: Vec<
     let inner = &engine.inner;
     let mut batch: Vec<(SeriesId, Point)> = Vec::new();
     let mut last_append_error = None;
-    while let Some(report) = rx.recv().await {
+    // The config was validated, so its fuel is: a failure here only loses the derived tags.
+    let mut deriver = match hearth_emissions::derive::Deriver::new(&inner.config) {
+        Ok(d) => Some(d),
+        Err(err) => {
+            tracing::error!(%err, "derived emission tags disabled");
+            None
+        }
+    };
+    let mut derived = Vec::new();
+    while let Some(mut report) = rx.recv().await {
+        // Derived tags go with the samples they came from: stored, shown and alarmed alike.
+        if let Some(d) = deriver.as_mut() {
+            derived.clear();
+            d.on_samples(&report.samples, &mut derived);
+            report.samples.extend_from_slice(&derived);
+        }
         batch.clear();
         batch.extend(report.samples.iter().filter_map(|s| {
             Some((

@@ -3,6 +3,7 @@
 //! keeps the latest values, and serves one API to every face: the desktop shell calls it
 //! in-process, `hearth serve` and the CLI reach it over HTTP and WebSocket on loopback.
 
+pub mod accounting;
 pub mod alarm_metrics;
 pub mod alarming;
 pub mod client;

@@ -248,13 +248,65 @@ fn values(c: &Config) -> Vec<SettingValue> {
         e.co2_kg_per_gj.to_string(),
         "kg/GJ",
     ));
-    for (pollutant, limit) in &e.limits {
+    out.push(v(
+        "emissions.co2_route",
+        match e.co2_basis {
+            hearth_model::config::Co2Basis::Composition => "composition",
+            hearth_model::config::Co2Basis::Factor => "factor",
+        }
+        .to_owned(),
+        "",
+    ));
+    out.push(v(
+        "emissions.fuel_composition",
+        e.fuel_composition
+            .iter()
+            .map(|(c, x)| format!("{} {x}", c.name()))
+            .collect::<Vec<_>>()
+            .join(", "),
+        "mol/mol",
+    ));
+    out.push(v(
+        "emissions.min_valid_fraction",
+        e.min_valid_fraction.to_string(),
+        "",
+    ));
+    out.push(v(
+        "emissions.min_valid_hours_per_day",
+        e.min_valid_hours_per_day.to_string(),
+        "h",
+    ));
+    for l in &e.limits {
         out.push(v(
-            &format!("emissions.limits.{pollutant}"),
-            limit.to_string(),
-            "mg/Nm3",
+            &format!(
+                "emissions.limit.{}.{}",
+                l.pollutant.name(),
+                if l.daily { "day" } else { "hour" }
+            ),
+            l.limit_mg_nm3.to_string(),
+            &format!("mg/Nm3 at {} % O2", l.reference_o2_percent),
         ));
     }
+    let n = &c.energy;
+    out.push(v(
+        "energy.theoretical_min_gj_per_t",
+        n.theoretical_min_gj_per_t.to_string(),
+        "GJ/t",
+    ));
+    out.push(v(
+        "energy.benchmark_gj_per_t",
+        n.benchmark_gj_per_t.to_string(),
+        "GJ/t",
+    ));
+    out.push(v(
+        "energy.shifts",
+        n.shifts
+            .iter()
+            .map(|(name, t)| format!("{name} {}", t.format("%H:%M")))
+            .collect::<Vec<_>>()
+            .join(", "),
+        "",
+    ));
     let o = &c.optimiser;
     out.push(v("optimiser.enabled", o.enabled.to_string(), ""));
     out.push(v(

@@ -19,6 +19,8 @@ pub struct TagInfo {
     pub range: Option<(f64, f64)>,
     /// Decimal places worth showing, from the tag's scale.
     pub decimals: u8,
+    /// Computed by Hearth (emissions and energy), not read from the device.
+    pub derived: bool,
 }
 
 /// The latest value of one tag.

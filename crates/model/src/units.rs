@@ -5,7 +5,7 @@
 pub const UNITS: &[&str] = &[
     "degC", "K", "Pa", "kPa", "mbar", "%", "ppm", "mg/Nm3", "Nm3/h", "Nm3", "Sm3/h", "Sm3", "t/h",
     "t", "kg/h", "kg", "MW", "kW", "GJ", "MJ/Nm3", "s", "min", "h", "ms", "count", "bool", "mode",
-    "code",
+    "code", "GJ/t", "kg/t", "ratio",
 ];
 
 pub fn is_known(unit: &str) -> bool {

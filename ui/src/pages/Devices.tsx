@@ -67,7 +67,7 @@ export function Devices(props: { live: Live; plant: PlantInfo }) {
           </tr>
         </thead>
         <tbody>
-          <For each={props.plant.tags}>
+          <For each={props.plant.tags.filter((x) => !x.derived)}>
             {(info) => {
               const v = () => props.live.live.tags[info.name];
               return (

@@ -3,6 +3,7 @@
 //! is wrong, and validation reports all of them at once.
 
 mod alarms;
+mod emissions;
 mod raw;
 mod types;
 mod validate;
@@ -11,6 +12,10 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use alarms::{AlarmDef, AlarmKind, Priority};
+pub use emissions::{
+    Co2Basis, Derived, DerivedInputs, EmissionSettings, EnergySettings, FuelComponent, LimitDef,
+    Pollutant, derived_inputs,
+};
 pub use types::*;
 
 /// One problem in one config file.

@@ -20,7 +20,9 @@ pub struct RawPlantFile {
     #[serde(default)]
     pub alarms: RawAlarms,
     #[serde(default)]
-    pub emissions: RawEmissions,
+    pub emissions: super::emissions::RawEmissions,
+    #[serde(default)]
+    pub energy: super::emissions::RawEnergy,
     #[serde(default)]
     pub optimiser: RawOptimiser,
 }
@@ -320,41 +322,6 @@ pub struct RawAlarms {
     pub flood_threshold_per_10min: Option<u32>,
     #[serde(default)]
     pub alarm: Vec<super::alarms::RawAlarm>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawEmissions {
-    #[serde(default = "default_ref_o2")]
-    pub reference_o2_percent: f64,
-    #[serde(default = "default_lhv")]
-    pub fuel_lhv_mj_per_nm3: f64,
-    #[serde(default = "default_co2_factor")]
-    pub co2_kg_per_gj: f64,
-    /// Permit limits by pollutant, mg/Nm3 dry at the reference O2 (daily averages).
-    #[serde(default)]
-    pub limits: IndexMap<String, f64>,
-}
-
-impl Default for RawEmissions {
-    fn default() -> Self {
-        RawEmissions {
-            reference_o2_percent: default_ref_o2(),
-            fuel_lhv_mj_per_nm3: default_lhv(),
-            co2_kg_per_gj: default_co2_factor(),
-            limits: IndexMap::new(),
-        }
-    }
-}
-
-fn default_ref_o2() -> f64 {
-    3.0
-}
-fn default_lhv() -> f64 {
-    35.8
-}
-fn default_co2_factor() -> f64 {
-    56.1
 }
 
 #[derive(Debug, Deserialize)]

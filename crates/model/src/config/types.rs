@@ -134,7 +134,8 @@ pub struct Config {
     pub historian: HistorianSettings,
     pub server: ServerSettings,
     pub alarms: AlarmSettings,
-    pub emissions: EmissionSettings,
+    pub emissions: super::emissions::EmissionSettings,
+    pub energy: super::emissions::EnergySettings,
     pub optimiser: OptimiserSettings,
 }
 
@@ -151,9 +152,16 @@ impl Config {
         self.devices.iter().find(|d| d.name == name)
     }
 
-    /// Tags of one device, in config order.
+    /// The tags a device's poller reads, in config order (derived tags are computed, not read).
     pub fn device_tags(&self, device: usize) -> impl Iterator<Item = &Tag> {
-        self.tags.iter().filter(move |t| t.device == device)
+        self.tags
+            .iter()
+            .filter(move |t| t.device == device && t.derived.is_none())
+    }
+
+    /// Tags read from devices (all but the derived ones).
+    pub fn polled_tags(&self) -> impl Iterator<Item = &Tag> {
+        self.tags.iter().filter(|t| t.derived.is_none())
     }
 }
 
@@ -240,6 +248,8 @@ pub struct Tag {
     pub sensor_fault_flag: Option<TagId>,
     pub description: String,
     pub writable: bool,
+    /// Computed by Hearth from other tags (emissions and energy), not read from a device.
+    pub derived: Option<super::emissions::Derived>,
 }
 
 impl Tag {
@@ -271,7 +281,20 @@ impl Tag {
             sensor_fault_flag: None,
             description: String::new(),
             writable: false,
+            derived: None,
         }
+    }
+
+    /// Where an unsigned counter of this type wraps, in engineering units (a totaliser's
+    /// rollover); None for anything else.
+    pub fn counter_rollover(&self) -> Option<f64> {
+        let bits = match self.data_type {
+            DataType::Uint16 => 16,
+            DataType::Uint32 => 32,
+            DataType::Uint64 => 64,
+            _ => return None,
+        };
+        Some(2f64.powi(bits) * self.scale.abs())
     }
 
     /// The quality of a decoded engineering value: a failed sensor first, then the range.
@@ -300,6 +323,9 @@ impl Tag {
 
     /// Decimal places worth showing, from the scale: x0.1 shows one, x0.01 two.
     pub fn decimals(&self) -> u8 {
+        if let Some(d) = self.derived {
+            return d.decimals();
+        }
         if matches!(self.data_type, DataType::Float32 | DataType::Float64) {
             // Large flows read better whole; small quantities keep a decimal.
             return match self.range {
@@ -364,14 +390,6 @@ pub struct ServerSettings {
 pub struct AlarmSettings {
     pub flood_threshold_per_10min: u32,
     pub definitions: Vec<super::alarms::AlarmDef>,
-}
-
-#[derive(Debug, Clone)]
-pub struct EmissionSettings {
-    pub reference_o2_percent: f64,
-    pub fuel_lhv_mj_per_nm3: f64,
-    pub co2_kg_per_gj: f64,
-    pub limits: Vec<(String, f64)>,
 }
 
 #[derive(Debug, Clone)]

@@ -363,37 +363,15 @@ pub(super) fn load(path: &Path) -> Result<Config, ConfigErrors> {
             ),
         }
     }
-    let e = &raw.emissions;
-    if !(0.0..21.0).contains(&e.reference_o2_percent) {
-        errors.push(
-            file,
-            "emissions.reference_o2_percent",
-            format!("{} % is outside 0 to 21", e.reference_o2_percent),
-        );
-    }
-    if !(e.fuel_lhv_mj_per_nm3 > 0.0 && e.fuel_lhv_mj_per_nm3 < 200.0) {
-        errors.push(
-            file,
-            "emissions.fuel_lhv_mj_per_nm3",
-            format!("{} is not a plausible heating value", e.fuel_lhv_mj_per_nm3),
-        );
-    }
-    if !(e.co2_kg_per_gj > 0.0 && e.co2_kg_per_gj < 200.0) {
-        errors.push(
-            file,
-            "emissions.co2_kg_per_gj",
-            format!("{} is not a plausible emission factor", e.co2_kg_per_gj),
-        );
-    }
-    for (k, v) in &e.limits {
-        if !(*v > 0.0 && v.is_finite()) {
-            errors.push(
-                file,
-                format!("emissions.limits.{k}"),
-                format!("{v} must be a positive number"),
-            );
-        }
-    }
+    let emissions = super::emissions::check_emissions(file, &raw.emissions, &tags, &mut |f, k, m| {
+        errors.push(f, k, m)
+    });
+    let energy = super::emissions::check_energy(file, &raw.energy, &mut |f, k, m| errors.push(f, k, m));
+    let derived = super::emissions::derived_tags(file, &tags, &furnace, &emissions, &mut |f, k, m| {
+        errors.push(f, k, m)
+    });
+    let mut tags = tags;
+    tags.extend(derived);
     let o = &raw.optimiser;
     for (k, v) in [
         ("gas_price_per_nm3", o.gas_price_per_nm3),
@@ -441,12 +419,8 @@ pub(super) fn load(path: &Path) -> Result<Config, ConfigErrors> {
             flood_threshold_per_10min: raw.alarms.flood_threshold_per_10min.unwrap_or(10),
             definitions: alarm_defs,
         },
-        emissions: EmissionSettings {
-            reference_o2_percent: e.reference_o2_percent,
-            fuel_lhv_mj_per_nm3: e.fuel_lhv_mj_per_nm3,
-            co2_kg_per_gj: e.co2_kg_per_gj,
-            limits: e.limits.iter().map(|(k, v)| (k.clone(), *v)).collect(),
-        },
+        emissions,
+        energy,
         optimiser: OptimiserSettings {
             enabled: o.enabled,
             gas_price_per_nm3: o.gas_price_per_nm3,
@@ -655,6 +629,7 @@ fn check_tag(
         sensor_fault_flag: None,
         description: t.description,
         writable: t.writable,
+        derived: None,
     })
 }
 
