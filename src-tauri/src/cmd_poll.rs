@@ -60,8 +60,8 @@ pub fn run(mut config: Config, json: bool) -> Result<i32> {
             s.stop().await;
         }
         samples.sort_by_key(|s| s.tag);
-        let all_good =
-            samples.len() == config.polled_tags().count() && samples.iter().all(|s| s.quality.is_good());
+        let all_good = samples.len() == config.polled_tags().count()
+            && samples.iter().all(|s| s.quality.is_good());
         let tags = samples
             .iter()
             .filter_map(|s| {

@@ -217,7 +217,10 @@ mod tests {
         let open = hour_average(&hour(0, 10, 120.0, 0), &r, H / 2);
         assert_eq!((open.validity, open.value), (Validity::Open, Some(120.0)));
         // Nothing at all.
-        assert_eq!(hour_average(&hour(0, 0, 0.0, 0), &r, H).validity, Validity::Invalid);
+        assert_eq!(
+            hour_average(&hour(0, 0, 0.0, 0), &r, H).validity,
+            Validity::Invalid
+        );
     }
 
     #[test]
@@ -225,7 +228,14 @@ mod tests {
         // 5 s samples over an hour; 10 minutes flagged, 60 samples bad.
         let samples = (0..720).map(|i| {
             let ts = i * 5_000;
-            (ts, if (100..160).contains(&i) { None } else { Some(200.0) })
+            (
+                ts,
+                if (100..160).contains(&i) {
+                    None
+                } else {
+                    Some(200.0)
+                },
+            )
         });
         let flagged = |ts: i64| (1_200_000..1_800_000).contains(&ts);
         let h = HourStats::from_samples(0, H, 5_000, samples, flagged);
@@ -255,7 +265,10 @@ mod tests {
         let mean = valid.iter().sum::<f64>() / valid.len() as f64;
         assert_eq!(d.validity, Validity::Valid);
         assert!((d.value.unwrap_or(0.0) - mean).abs() < 1e-9);
-        assert_eq!((d.counted, d.expected, d.excluded, d.invalid), (20, 24, 1, 3));
+        assert_eq!(
+            (d.counted, d.expected, d.excluded, d.invalid),
+            (20, 24, 1, 3)
+        );
     }
 
     #[test]
@@ -265,7 +278,10 @@ mod tests {
             .map(|i| hour_average(&hour(i * H, 700, 100.0, 0), &r, 100 * H))
             .collect();
         let d = day_average(0, 24 * H, &hours, &r);
-        assert_eq!((d.validity, d.value, d.invalid), (Validity::Invalid, None, 7));
+        assert_eq!(
+            (d.validity, d.value, d.invalid),
+            (Validity::Invalid, None, 7)
+        );
     }
 
     #[test]
@@ -275,6 +291,9 @@ mod tests {
             .map(|i| hour_average(&hour(i * H, 700, 100.0, 0), &r, 100 * H))
             .collect();
         let d = day_average(0, 23 * H, &hours, &r);
-        assert_eq!((d.expected, d.invalid, d.validity), (23, 0, Validity::Valid));
+        assert_eq!(
+            (d.expected, d.invalid, d.validity),
+            (23, 0, Validity::Valid)
+        );
     }
 }

@@ -21,7 +21,13 @@ const MIN_THROUGHPUT_T_H: f64 = 1.0;
 
 /// The share of the fuel's energy (LHV) left in the furnace, %: what the flue gas does not
 /// carry out, crediting what the preheated air brought in. Per Nm3 of fuel.
-pub fn available_heat_percent(s: &Stoichiometry, lambda: f64, lhv_mj_per_nm3: f64, exit_c: f64, air_c: f64) -> f64 {
+pub fn available_heat_percent(
+    s: &Stoichiometry,
+    lambda: f64,
+    lhv_mj_per_nm3: f64,
+    exit_c: f64,
+    air_c: f64,
+) -> f64 {
     let out = s.wet_flue_gas_at(lambda) * C_FLUE_GAS * (exit_c - AMBIENT_C);
     let back = s.air * lambda * C_AIR * (air_c - AMBIENT_C);
     100.0 * (1.0 - (out - back) / (lhv_mj_per_nm3 * 1000.0))
@@ -108,7 +114,9 @@ impl Deriver {
                 co: f.co,
                 throughput: f.throughput,
                 stack_flow: e.stack_flow,
-                exit: e.exit_temperature.or_else(|| f.zones.first().map(|z| z.temperature)),
+                exit: e
+                    .exit_temperature
+                    .or_else(|| f.zones.first().map(|z| z.temperature)),
                 air_preheat: f.air_preheat_temperature,
             },
             stoich,
@@ -215,8 +223,14 @@ impl Deriver {
             Derived::CoMg => self.mg(Pollutant::Co),
             Derived::NoxRef => at_reference_o2(self.mg(Pollutant::Nox)?, o2()?, self.ref_o2),
             Derived::CoRef => at_reference_o2(self.mg(Pollutant::Co)?, o2()?, self.ref_o2),
-            Derived::NoxRate => Some(mass_rate_kg_h(self.mg(Pollutant::Nox)?, self.flue_gas_dry()?)),
-            Derived::CoRate => Some(mass_rate_kg_h(self.mg(Pollutant::Co)?, self.flue_gas_dry()?)),
+            Derived::NoxRate => Some(mass_rate_kg_h(
+                self.mg(Pollutant::Nox)?,
+                self.flue_gas_dry()?,
+            )),
+            Derived::CoRate => Some(mass_rate_kg_h(
+                self.mg(Pollutant::Co)?,
+                self.flue_gas_dry()?,
+            )),
             Derived::Co2Rate => Some(self.fuel()? * self.co2_kg_per_nm3),
             Derived::SpecificEnergy => self.per_tonne(Some(self.fuel()? * self.lhv / 1000.0)),
             Derived::Co2Intensity => self.per_tonne(Some(self.fuel()? * self.co2_kg_per_nm3)),
@@ -261,9 +275,16 @@ mod tests {
 
     #[test]
     fn the_worst_quality_wins() {
-        let q = [Quality::Good, Quality::UncertainStale, Quality::BadSensorFailure];
+        let q = [
+            Quality::Good,
+            Quality::UncertainStale,
+            Quality::BadSensorFailure,
+        ];
         assert_eq!(worst(q.into_iter()), Quality::BadSensorFailure);
-        assert_eq!(worst([Quality::Good, Quality::UncertainStale].into_iter()), Quality::UncertainStale);
+        assert_eq!(
+            worst([Quality::Good, Quality::UncertainStale].into_iter()),
+            Quality::UncertainStale
+        );
         assert_eq!(worst([Quality::Good].into_iter()), Quality::Good);
     }
 }

@@ -86,7 +86,15 @@ pub struct EnergyBasis {
 
 impl EnergyBasis {
     /// The KPIs of a period from what the fuel (Nm3) and production (t) totalisers advanced by.
-    pub fn kpi(&self, start_ms: i64, end_ms: i64, label: &str, fuel_nm3: f64, production_t: f64, readings: u32) -> EnergyKpi {
+    pub fn kpi(
+        &self,
+        start_ms: i64,
+        end_ms: i64,
+        label: &str,
+        fuel_nm3: f64,
+        production_t: f64,
+        readings: u32,
+    ) -> EnergyKpi {
         let energy_gj = fuel_nm3 * self.lhv_mj_per_nm3 / 1000.0;
         let co2_kg = self.co2.kg(fuel_nm3, self.lhv_mj_per_nm3);
         // A few tonnes over an hour of hold is noise, not a specific energy.
@@ -102,7 +110,9 @@ impl EnergyBasis {
             co2_kg,
             gj_per_t,
             kg_co2_per_t: per_t(co2_kg),
-            efficiency_vs_theoretical: gj_per_t.filter(|g| *g > 0.0).map(|g| self.theoretical_min_gj_per_t / g),
+            efficiency_vs_theoretical: gj_per_t
+                .filter(|g| *g > 0.0)
+                .map(|g| self.theoretical_min_gj_per_t / g),
             above_benchmark: gj_per_t.map(|g| g / self.benchmark_gj_per_t - 1.0),
             readings,
         }
@@ -160,7 +170,10 @@ mod tests {
             benchmark_gj_per_t: 1.40,
         };
         let k = basis.kpi(0, 1, "hold", 3_000.0, 0.0, 2);
-        assert_eq!((k.gj_per_t, k.kg_co2_per_t, k.above_benchmark), (None, None, None));
+        assert_eq!(
+            (k.gj_per_t, k.kg_co2_per_t, k.above_benchmark),
+            (None, None, None)
+        );
         assert!(k.energy_gj > 0.0);
     }
 }

@@ -3,7 +3,6 @@
 //! the CO2 it releases. Pure methane gives the domain reference's 9.52, 10.52 and 8.52 Nm3 per
 //! Nm3 and 1.96 kg CO2 per Nm3.
 
-
 /// O2 in dry air, by volume.
 pub const O2_IN_AIR: f64 = 0.21;
 /// Molar volume of an ideal gas at 0 C and 101.325 kPa, Nm3 per kmol.
@@ -164,7 +163,7 @@ mod tests {
             (Component::Co2, 0.01),
             (Component::N2, 0.01),
         ])
-        .expect("valid");
+        .unwrap_or_else(|e| panic!("{e}"));
         // O2: 0.93*2 + 0.04*3.5 + 0.01*5 = 2.05 -> air 9.762; CO2: 0.93+0.08+0.03+0.01 = 1.05
         assert!((gas.air - 9.762).abs() < 0.001, "{gas:?}");
         assert!((gas.co2_nm3 - 1.05).abs() < 1e-9);

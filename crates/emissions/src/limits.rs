@@ -44,7 +44,12 @@ pub struct Standing {
 
 /// How a day stands: its hours so far (closed ones with their validity, the running one open)
 /// and `hours_in_day` (23, 24 or 25).
-pub fn day_standing(limit: &PermitLimit, day: &Average, hours: &[Average], hours_in_day: u32) -> Standing {
+pub fn day_standing(
+    limit: &PermitLimit,
+    day: &Average,
+    hours: &[Average],
+    hours_in_day: u32,
+) -> Standing {
     let closed: Vec<f64> = hours
         .iter()
         .filter(|h| h.validity == Validity::Valid)
@@ -54,7 +59,10 @@ pub fn day_standing(limit: &PermitLimit, day: &Average, hours: &[Average], hours
     let recent = running
         .and_then(|h| h.value)
         .or_else(|| closed.last().copied());
-    let done = hours.iter().filter(|h| h.validity != Validity::Open).count() as u32;
+    let done = hours
+        .iter()
+        .filter(|h| h.validity != Validity::Open)
+        .count() as u32;
     let left = hours_in_day.saturating_sub(done);
     let sum: f64 = closed.iter().sum();
     let n = closed.len() as f64;
@@ -70,7 +78,9 @@ pub fn day_standing(limit: &PermitLimit, day: &Average, hours: &[Average], hours
 
 /// How an hour stands; an open hour projects its running mean.
 pub fn hour_standing(limit: &PermitLimit, hour: &Average) -> Standing {
-    let projected = (hour.validity == Validity::Open).then_some(hour.value).flatten();
+    let projected = (hour.validity == Validity::Open)
+        .then_some(hour.value)
+        .flatten();
     standing(limit, hour, projected, None, false)
 }
 
@@ -126,7 +136,9 @@ mod tests {
     #[test]
     fn a_day_running_hot_is_flagged_before_it_closes() {
         // Twelve hours at 190, the running hour at 230: the rest at 230 ends the day at 210.
-        let mut hours: Vec<Average> = (0..12).map(|i| avg(i, Some(190.0), Validity::Valid)).collect();
+        let mut hours: Vec<Average> = (0..12)
+            .map(|i| avg(i, Some(190.0), Validity::Valid))
+            .collect();
         hours.push(avg(12, Some(230.0), Validity::Open));
         let day = avg(0, Some(193.0), Validity::Open);
         let s = day_standing(&nox_daily(), &day, &hours, 24);
@@ -139,9 +151,16 @@ mod tests {
 
     #[test]
     fn a_day_running_below_its_limit_is_not_flagged() {
-        let mut hours: Vec<Average> = (0..20).map(|i| avg(i, Some(150.0), Validity::Valid)).collect();
+        let mut hours: Vec<Average> = (0..20)
+            .map(|i| avg(i, Some(150.0), Validity::Valid))
+            .collect();
         hours.push(avg(20, Some(160.0), Validity::Open));
-        let s = day_standing(&nox_daily(), &avg(0, Some(150.0), Validity::Open), &hours, 24);
+        let s = day_standing(
+            &nox_daily(),
+            &avg(0, Some(150.0), Validity::Open),
+            &hours,
+            24,
+        );
         assert!(!s.heading_over);
         assert!(s.headroom.is_some_and(|h| h > 200.0));
     }
@@ -156,7 +175,10 @@ mod tests {
 
     #[test]
     fn an_open_hour_over_its_limit_is_heading_over() {
-        let limit = PermitLimit { period: LimitPeriod::Hour, ..nox_daily() };
+        let limit = PermitLimit {
+            period: LimitPeriod::Hour,
+            ..nox_daily()
+        };
         assert!(hour_standing(&limit, &avg(0, Some(250.0), Validity::Open)).heading_over);
         assert!(!hour_standing(&limit, &avg(0, Some(150.0), Validity::Open)).heading_over);
         assert!(hour_standing(&limit, &avg(0, Some(250.0), Validity::Valid)).exceeded);

@@ -3,7 +3,10 @@
 //! one 25 (its repeated hour appears twice, told apart by the UTC offset). A local time the clock
 //! skips (a shift change inside the spring gap) starts at the moment the clock jumps.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Timelike, Utc};
+use chrono::{
+    DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Timelike,
+    Utc,
+};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -75,7 +78,11 @@ impl ShiftPattern {
     pub fn three_eights() -> ShiftPattern {
         let at = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap_or_default();
         ShiftPattern {
-            shifts: vec![("A".into(), at(0)), ("B".into(), at(8)), ("C".into(), at(16))],
+            shifts: vec![
+                ("A".into(), at(0)),
+                ("B".into(), at(8)),
+                ("C".into(), at(16)),
+            ],
         }
     }
 
@@ -108,7 +115,10 @@ pub fn resolve(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
 }
 
 fn offset_of(tz: Tz, at: DateTime<Utc>) -> String {
-    let secs = tz.offset_from_utc_datetime(&at.naive_utc()).fix().local_minus_utc();
+    let secs = tz
+        .offset_from_utc_datetime(&at.naive_utc())
+        .fix()
+        .local_minus_utc();
     let sign = if secs < 0 { '-' } else { '+' };
     let m = secs.abs() / 60;
     format!("{sign}{:02}:{:02}", m / 60, m % 60)
@@ -260,7 +270,13 @@ pub fn shifts(tz: Tz, pattern: &ShiftPattern, from_ms: i64, to_ms: i64) -> Vec<P
 }
 
 /// The periods of a kind starting in `[from_ms, to_ms)`.
-pub fn periods(kind: PeriodKind, tz: Tz, pattern: &ShiftPattern, from_ms: i64, to_ms: i64) -> Vec<Period> {
+pub fn periods(
+    kind: PeriodKind,
+    tz: Tz,
+    pattern: &ShiftPattern,
+    from_ms: i64,
+    to_ms: i64,
+) -> Vec<Period> {
     match kind {
         PeriodKind::Hour => hours(tz, from_ms, to_ms),
         PeriodKind::Shift => shifts(tz, pattern, from_ms, to_ms),
@@ -286,12 +302,15 @@ mod tests {
     use super::*;
 
     fn utc(s: &str) -> i64 {
-        DateTime::parse_from_rfc3339(s).map(|t| t.timestamp_millis()).unwrap_or(0)
+        DateTime::parse_from_rfc3339(s)
+            .map(|t| t.timestamp_millis())
+            .unwrap_or(0)
     }
 
     #[test]
     fn a_day_in_shanghai_starts_at_16_utc_the_day_before() {
-        let d = parse_day(chrono_tz::Asia::Shanghai, "2026-11-28").expect("a date");
+        let d =
+            parse_day(chrono_tz::Asia::Shanghai, "2026-11-28").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(d.start_ms, utc("2026-11-27T16:00:00Z"));
         assert_eq!(d.hours(), 24.0);
         assert_eq!(d.utc_offset, "+08:00");
@@ -300,8 +319,8 @@ mod tests {
     #[test]
     fn dst_days_have_23_and_25_hours() {
         let tz = chrono_tz::Europe::Berlin;
-        let spring = parse_day(tz, "2026-03-29").expect("a date");
-        let autumn = parse_day(tz, "2026-10-25").expect("a date");
+        let spring = parse_day(tz, "2026-03-29").unwrap_or_else(|e| panic!("{e}"));
+        let autumn = parse_day(tz, "2026-10-25").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(spring.hours(), 23.0);
         assert_eq!(autumn.hours(), 25.0);
         let h = hours(tz, autumn.start_ms, autumn.end_ms);
@@ -322,7 +341,7 @@ mod tests {
     #[test]
     fn hours_follow_the_local_clock_in_a_half_hour_zone() {
         let tz = chrono_tz::Asia::Kolkata;
-        let d = parse_day(tz, "2026-11-28").expect("a date");
+        let d = parse_day(tz, "2026-11-28").unwrap_or_else(|e| panic!("{e}"));
         let h = hours(tz, d.start_ms, d.end_ms);
         assert_eq!(h.len(), 24);
         assert_eq!(h[0].label, "2026-11-28 00:00");
@@ -332,13 +351,18 @@ mod tests {
     #[test]
     fn shifts_tile_the_days_and_a_night_shift_belongs_to_the_day_it_starts() {
         let tz = chrono_tz::Asia::Shanghai;
-        let at = |h| NaiveTime::from_hms_opt(h, 0, 0).expect("a time");
-        let p = ShiftPattern::new(vec![("day".into(), at(8)), ("night".into(), at(20))]).expect("valid");
-        let d = parse_day(tz, "2026-11-28").expect("a date");
+        let at = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap_or_else(|| panic!("a time"));
+        let p = ShiftPattern::new(vec![("day".into(), at(8)), ("night".into(), at(20))])
+            .unwrap_or_else(|e| panic!("{e}"));
+        let d = parse_day(tz, "2026-11-28").unwrap_or_else(|e| panic!("{e}"));
         let s = shifts(tz, &p, d.start_ms, d.end_ms);
         let labels: Vec<&str> = s.iter().map(|p| p.label.as_str()).collect();
         assert_eq!(labels, ["2026-11-28 day", "2026-11-28 night"]);
-        assert_eq!(s[1].end_ms, utc("2026-11-29T00:00:00Z"), "night runs to 08:00 local");
+        assert_eq!(
+            s[1].end_ms,
+            utc("2026-11-29T00:00:00Z"),
+            "night runs to 08:00 local"
+        );
         assert!(s.iter().all(|p| p.hours() == 12.0));
     }
 
@@ -346,21 +370,28 @@ mod tests {
     fn a_shift_over_the_spring_gap_is_an_hour_short_and_one_over_the_autumn_repeat_an_hour_long() {
         let tz = chrono_tz::Europe::Berlin;
         let p = ShiftPattern::three_eights();
-        let spring = parse_day(tz, "2026-03-29").expect("a date");
+        let spring = parse_day(tz, "2026-03-29").unwrap_or_else(|e| panic!("{e}"));
         let s = shifts(tz, &p, spring.start_ms, spring.end_ms);
         let h: Vec<f64> = s.iter().map(Period::hours).collect();
         assert_eq!(h, [7.0, 8.0, 8.0]);
-        let autumn = parse_day(tz, "2026-10-25").expect("a date");
-        let h: Vec<f64> = shifts(tz, &p, autumn.start_ms, autumn.end_ms).iter().map(Period::hours).collect();
+        let autumn = parse_day(tz, "2026-10-25").unwrap_or_else(|e| panic!("{e}"));
+        let h: Vec<f64> = shifts(tz, &p, autumn.start_ms, autumn.end_ms)
+            .iter()
+            .map(Period::hours)
+            .collect();
         assert_eq!(h, [9.0, 8.0, 8.0]);
     }
 
     #[test]
     fn a_shift_starting_inside_the_gap_starts_when_the_clock_jumps() {
         let tz = chrono_tz::Europe::Berlin;
-        let at = |h, m| NaiveTime::from_hms_opt(h, m, 0).expect("a time");
-        let p = ShiftPattern::new(vec![("early".into(), at(2, 30)), ("late".into(), at(14, 30))]).expect("valid");
-        let spring = parse_day(tz, "2026-03-29").expect("a date");
+        let at = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap_or_else(|| panic!("a time"));
+        let p = ShiftPattern::new(vec![
+            ("early".into(), at(2, 30)),
+            ("late".into(), at(14, 30)),
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+        let spring = parse_day(tz, "2026-03-29").unwrap_or_else(|e| panic!("{e}"));
         let s = shifts(tz, &p, spring.start_ms, spring.end_ms);
         assert_eq!(s[0].label, "2026-03-29 early");
         // 03:00 CEST = 01:00 UTC.
@@ -370,20 +401,29 @@ mod tests {
     #[test]
     fn months_follow_the_plant_calendar() {
         let tz = chrono_tz::Europe::Berlin;
-        let m = parse_month(tz, "2026-10").expect("a month");
+        let m = parse_month(tz, "2026-10").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(m.start_ms, utc("2026-09-30T22:00:00Z"));
         assert_eq!(m.end_ms, utc("2026-10-31T23:00:00Z"));
         assert_eq!(m.hours(), 31.0 * 24.0 + 1.0);
         assert!(parse_month(tz, "2026-13").is_err());
         assert!(parse_month(tz, "November").is_err());
-        let all = periods(PeriodKind::Month, tz, &ShiftPattern::three_eights(), m.start_ms, m.end_ms + 1);
-        assert_eq!(all.iter().map(|p| p.label.as_str()).collect::<Vec<_>>(), ["2026-10", "2026-11"]);
+        let all = periods(
+            PeriodKind::Month,
+            tz,
+            &ShiftPattern::three_eights(),
+            m.start_ms,
+            m.end_ms + 1,
+        );
+        assert_eq!(
+            all.iter().map(|p| p.label.as_str()).collect::<Vec<_>>(),
+            ["2026-10", "2026-11"]
+        );
     }
 
     #[test]
     fn days_cover_a_month_without_gaps() {
         let tz = chrono_tz::Europe::Berlin;
-        let m = parse_month(tz, "2026-03").expect("a month");
+        let m = parse_month(tz, "2026-03").unwrap_or_else(|e| panic!("{e}"));
         let d = days(tz, m.start_ms, m.end_ms);
         assert_eq!(d.len(), 31);
         assert!(d.windows(2).all(|w| w[0].end_ms == w[1].start_ms));

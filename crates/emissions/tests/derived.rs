@@ -17,8 +17,16 @@ fn config() -> Config {
 }
 
 fn sample(c: &Config, name: &str, value: f64, quality: Quality) -> Sample {
-    let tag = c.tag_by_name(name).map(|t| t.id).unwrap_or_else(|| panic!("no tag {name}"));
-    Sample { tag, ts: Timestamp(1_000), value: Some(value), quality }
+    let tag = c
+        .tag_by_name(name)
+        .map(|t| t.id)
+        .unwrap_or_else(|| panic!("no tag {name}"));
+    Sample {
+        tag,
+        ts: Timestamp(1_000),
+        value: Some(value),
+        quality,
+    }
 }
 
 fn reference_poll(c: &Config, o2_quality: Quality) -> Vec<Sample> {
@@ -56,7 +64,10 @@ fn value_of(d: &[(String, Option<f64>, Quality)], name: &str) -> f64 {
 }
 
 fn close(got: f64, want: f64, name: &str) {
-    assert!(((got - want) / want).abs() < 1e-3, "{name}: {got} against {want} by hand");
+    assert!(
+        ((got - want) / want).abs() < 1e-3,
+        "{name}: {got} against {want} by hand"
+    );
 }
 
 #[test]
@@ -73,14 +84,22 @@ fn every_derived_tag_matches_the_hand_computation() {
     let nox_mg = 100.0 * 2.0525;
     close(value_of(&d, "air_ratio"), lambda, "air_ratio");
     close(value_of(&d, "fuel_flow"), fuel, "fuel_flow");
-    close(value_of(&d, "firing_rate"), fuel * 35.8 / 3600.0, "firing_rate");
+    close(
+        value_of(&d, "firing_rate"),
+        fuel * 35.8 / 3600.0,
+        "firing_rate",
+    );
     close(value_of(&d, "flue_gas_dry"), flue, "flue_gas_dry");
     close(value_of(&d, "nox_mg"), nox_mg, "nox_mg");
     // At 3 % O2 the reference O2 changes nothing.
     close(value_of(&d, "nox_ref"), nox_mg, "nox_ref");
     close(value_of(&d, "nox_rate"), nox_mg * flue * 1e-6, "nox_rate");
     close(value_of(&d, "co_mg"), 20.0 * 1.2497, "co_mg");
-    close(value_of(&d, "co_rate"), 20.0 * 1.2497 * flue * 1e-6, "co_rate");
+    close(
+        value_of(&d, "co_rate"),
+        20.0 * 1.2497 * flue * 1e-6,
+        "co_rate",
+    );
     // The factor route: 12 000 Nm3/h x 35.8 MJ/Nm3 x 56.1 kg/GJ.
     close(value_of(&d, "co2_rate"), 24_100.56, "co2_rate");
     close(value_of(&d, "specific_energy"), 1.432, "specific_energy");
@@ -88,7 +107,11 @@ fn every_derived_tag_matches_the_hand_computation() {
     // Available heat with 1000 C leaving and 450 C air, by the section 2 formula.
     let out = (10.52 + 9.52 * (lambda - 1.0)) * 1.5 * 980.0;
     let back = 9.52 * lambda * 1.33 * 430.0;
-    close(value_of(&d, "available_heat"), 100.0 * (1.0 - (out - back) / 35_800.0), "available_heat");
+    close(
+        value_of(&d, "available_heat"),
+        100.0 * (1.0 - (out - back) / 35_800.0),
+        "available_heat",
+    );
 }
 
 #[test]
@@ -96,10 +119,23 @@ fn a_bad_o2_reading_spoils_what_depends_on_it_and_nothing_else() {
     let c = config();
     let d = derived(&c, Quality::BadSensorFailure);
     let q = |name: &str| d.iter().find(|(n, _, _)| n == name).map(|(_, _, q)| *q);
-    for name in ["air_ratio", "nox_ref", "nox_rate", "co_ref", "flue_gas_dry", "available_heat"] {
+    for name in [
+        "air_ratio",
+        "nox_ref",
+        "nox_rate",
+        "co_ref",
+        "flue_gas_dry",
+        "available_heat",
+    ] {
         assert_eq!(q(name), Some(Quality::BadSensorFailure), "{name}");
     }
-    for name in ["nox_mg", "co_mg", "fuel_flow", "co2_rate", "specific_energy"] {
+    for name in [
+        "nox_mg",
+        "co_mg",
+        "fuel_flow",
+        "co2_rate",
+        "specific_energy",
+    ] {
         assert_eq!(q(name), Some(Quality::Good), "{name}");
     }
 }
@@ -112,13 +148,21 @@ fn a_derived_tag_is_computed_only_when_its_trigger_arrives() {
     d.on_samples(&reference_poll(&c, Quality::Good), &mut out);
     out.clear();
     // A fast poll without the analysers: the firing figures, not the NOx ones.
-    d.on_samples(&[sample(&c, "zone1_fuel", 4_100.0, Quality::Good)], &mut out);
+    d.on_samples(
+        &[sample(&c, "zone1_fuel", 4_100.0, Quality::Good)],
+        &mut out,
+    );
     let names: Vec<String> = out
         .iter()
         .filter_map(|s| c.tag(s.tag).map(|t| t.name.clone()))
         .collect();
     assert!(names.contains(&"fuel_flow".to_owned()), "{names:?}");
-    assert!(!names.iter().any(|n| n.starts_with("nox") || n.starts_with("co_")), "{names:?}");
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.starts_with("nox") || n.starts_with("co_")),
+        "{names:?}"
+    );
     let fuel = out
         .iter()
         .find(|s| c.tag(s.tag).is_some_and(|t| t.name == "fuel_flow"))

@@ -170,7 +170,11 @@ fn limit(c: &Config, p: Pollutant, daily: bool) -> Option<PermitLimit> {
         .find(|l| l.pollutant == p && l.daily == daily)
         .map(|l| PermitLimit {
             pollutant: p,
-            period: if daily { LimitPeriod::Day } else { LimitPeriod::Hour },
+            period: if daily {
+                LimitPeriod::Day
+            } else {
+                LimitPeriod::Hour
+            },
             limit_mg_nm3: l.limit_mg_nm3,
             reference_o2_percent: l.reference_o2_percent,
         })
@@ -205,7 +209,12 @@ impl Flags {
         Ok(Flags(
             points
                 .iter()
-                .map(|p| (p.ts.0, p.quality.is_good() && p.value.is_some_and(|v| v != 0.0)))
+                .map(|p| {
+                    (
+                        p.ts.0,
+                        p.quality.is_good() && p.value.is_some_and(|v| v != 0.0),
+                    )
+                })
                 .collect(),
         ))
     }
@@ -217,7 +226,12 @@ impl Flags {
 }
 
 /// Hour statistics for consecutive hours from one pass over the points.
-fn hour_stats(points: &[Point], hours: &[Period], interval_ms: i64, flags: &Flags) -> Vec<HourStats> {
+fn hour_stats(
+    points: &[Point],
+    hours: &[Period],
+    interval_ms: i64,
+    flags: &Flags,
+) -> Vec<HourStats> {
     hours
         .iter()
         .map(|h| {
@@ -293,7 +307,8 @@ impl Totals {
 }
 
 fn energy_basis(c: &Config) -> EnergyBasis {
-    let s = Stoichiometry::of(&c.emissions.fuel_composition).unwrap_or_else(|_| Stoichiometry::methane());
+    let s = Stoichiometry::of(&c.emissions.fuel_composition)
+        .unwrap_or_else(|_| Stoichiometry::methane());
     EnergyBasis {
         lhv_mj_per_nm3: c.emissions.fuel_lhv_mj_per_nm3,
         co2: co2_route(c, &s),
@@ -338,8 +353,8 @@ fn pollutant_day(
             .count() as u32;
     }
     let hour_limit = limit(c, *p, false);
-    let day_standing = limit(c, *p, true)
-        .map(|l| limits::day_standing(&l, &d, &begun, hours.len() as u32));
+    let day_standing =
+        limit(c, *p, true).map(|l| limits::day_standing(&l, &d, &begun, hours.len() as u32));
     Ok(PollutantDay {
         pollutant: *p,
         tag: tag.clone(),
@@ -365,7 +380,12 @@ fn pollutant_day(
 }
 
 /// A plant day: every pollutant by the hour and for the day, energy by hour, shift and day.
-pub fn day_report(h: &dyn Historian, c: &Config, day: &Period, now_ms: i64) -> Result<DayReport, EngineError> {
+pub fn day_report(
+    h: &dyn Historian,
+    c: &Config,
+    day: &Period,
+    now_ms: i64,
+) -> Result<DayReport, EngineError> {
     let flags = Flags::read(h, c, day.start_ms, day.end_ms)?;
     let pollutants = pollutants(c)
         .iter()
@@ -395,7 +415,12 @@ pub fn day_report(h: &dyn Historian, c: &Config, day: &Period, now_ms: i64) -> R
 }
 
 /// A plant month: each pollutant's daily averages against the daily limit, energy by day.
-pub fn month_report(h: &dyn Historian, c: &Config, month: &Period, now_ms: i64) -> Result<MonthReport, EngineError> {
+pub fn month_report(
+    h: &dyn Historian,
+    c: &Config,
+    month: &Period,
+    now_ms: i64,
+) -> Result<MonthReport, EngineError> {
     let tz = c.plant.time_zone;
     let days = periods::days(tz, month.start_ms, month.end_ms);
     let flags = Flags::read(h, c, month.start_ms, month.end_ms)?;
@@ -417,7 +442,8 @@ pub fn month_report(h: &dyn Historian, c: &Config, month: &Period, now_ms: i64) 
             pollutant: p.0,
             tag: p.1.clone(),
             limit: limit(c, p.0, true),
-            mean_of_valid_days: (!valid.is_empty()).then(|| valid.iter().sum::<f64>() / valid.len() as f64),
+            mean_of_valid_days: (!valid.is_empty())
+                .then(|| valid.iter().sum::<f64>() / valid.len() as f64),
             valid_days: count(Validity::Valid),
             invalid_days: count(Validity::Invalid),
             excluded_days: count(Validity::Excluded),
@@ -449,4 +475,21 @@ pub fn month_report(h: &dyn Historian, c: &Config, month: &Period, now_ms: i64) 
         energy_month: totals.kpi(&b, month),
         computed_ms: now_ms,
     })
+}
+
+/// Which day or month a report is of: `2026-11-28`, `2026-11`, or none for the current one.
+pub fn day_period(c: &Config, date: Option<&str>, now_ms: i64) -> Result<Period, EngineError> {
+    let tz = c.plant.time_zone;
+    match date.filter(|d| !d.is_empty()) {
+        None => Ok(periods::day_of(tz, now_ms)),
+        Some(d) => periods::parse_day(tz, d).map_err(|e| EngineError::BadQuery(e.to_string())),
+    }
+}
+
+pub fn month_period(c: &Config, month: Option<&str>, now_ms: i64) -> Result<Period, EngineError> {
+    let tz = c.plant.time_zone;
+    match month.filter(|m| !m.is_empty()) {
+        None => Ok(periods::month_of(tz, now_ms)),
+        Some(m) => periods::parse_month(tz, m).map_err(|e| EngineError::BadQuery(e.to_string())),
+    }
 }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
 use hearth_acquisition::{DevicePoller, PollReport};
-use hearth_historian::{Historian, HistorianError, Point, SeriesId, SledHistorian};
+use hearth_historian::{Historian, HistorianError, SledHistorian};
 use hearth_model::api::{
     EngineStatus, FurnaceRoles, History, HistoryPoint, LiveBatch, PlantInfo, Snapshot, TagInfo,
     ZoneRoles,
@@ -20,6 +20,7 @@ use crate::alarming::{AckRequest, ActiveAlarm, AlarmTable};
 use crate::datadir::{DataDir, DataDirError, EngineInfo, dir_size};
 use crate::history::{ExportQuery, HistoryQuery, PointsQuery, QueryError};
 use crate::live::LiveTable;
+use crate::recording::Recorder;
 use crate::settings::SettingsView;
 use crate::simulator::{SimControl, SimulatorCommand, SimulatorError, SimulatorView};
 
@@ -51,6 +52,9 @@ pub enum EngineError {
     },
     #[error(transparent)]
     Journal(#[from] crate::journal::JournalError),
+    /// A request that cannot be answered as asked (a date that is not one).
+    #[error("{0}")]
+    BadQuery(String),
     #[error("{0}")]
     Internal(String),
 }
@@ -139,8 +143,7 @@ impl Engine {
                 }),
         );
 
-        let names: Vec<&str> = config.tags.iter().map(|t| t.name.as_str()).collect();
-        let series = historian.series(&names)?;
+        let recorder = Recorder::new(&config, historian.clone())?;
 
         let (tx, _) = broadcast::channel(256);
         let inner = Arc::new(Inner {
@@ -168,7 +171,7 @@ impl Engine {
             ));
         }
         drop(report_tx);
-        let ingest = tokio::spawn(ingest(engine.clone(), report_rx, series));
+        let ingest = tokio::spawn(ingest(engine.clone(), report_rx, recorder));
         let flusher = tokio::spawn(flush_loop(
             historian.clone(),
             config.historian.flush_interval,
@@ -480,6 +483,38 @@ impl Engine {
             .map_err(EngineError::from)
     }
 
+    /// The emissions and energy of a plant day (`YYYY-MM-DD`, default today).
+    pub async fn emissions_day(
+        &self,
+        date: Option<String>,
+    ) -> Result<crate::accounting::DayReport, EngineError> {
+        let h = self.historian()?;
+        let c = self.inner.config.clone();
+        let now = self.inner.clock.now().0;
+        tokio::task::spawn_blocking(move || {
+            let day = crate::accounting::day_period(&c, date.as_deref(), now)?;
+            crate::accounting::day_report(h.as_ref(), &c, &day, now)
+        })
+        .await
+        .map_err(|e| EngineError::Internal(e.to_string()))?
+    }
+
+    /// The emissions and energy of a plant month (`YYYY-MM`, default this month).
+    pub async fn emissions_month(
+        &self,
+        month: Option<String>,
+    ) -> Result<crate::accounting::MonthReport, EngineError> {
+        let h = self.historian()?;
+        let c = self.inner.config.clone();
+        let now = self.inner.clock.now().0;
+        tokio::task::spawn_blocking(move || {
+            let m = crate::accounting::month_period(&c, month.as_deref(), now)?;
+            crate::accounting::month_report(h.as_ref(), &c, &m, now)
+        })
+        .await
+        .map_err(|e| EngineError::Internal(e.to_string()))?
+    }
+
     /// The configuration in effect, the file's validation now, the data dir and this engine.
     pub async fn settings(&self) -> SettingsView {
         let config = self.inner.config.clone();
@@ -587,40 +622,12 @@ fn loopback(host: &str) -> std::net::IpAddr {
     }
 }
 
-async fn ingest(engine: Engine, mut rx: mpsc::Receiver<PollReport>, series: Vec<SeriesId>) {
+async fn ingest(engine: Engine, mut rx: mpsc::Receiver<PollReport>, mut recorder: Recorder) {
     let inner = &engine.inner;
-    let mut batch: Vec<(SeriesId, Point)> = Vec::new();
     let mut last_append_error = None;
-    // The config was validated, so its fuel is: a failure here only loses the derived tags.
-    let mut deriver = match hearth_emissions::derive::Deriver::new(&inner.config) {
-        Ok(d) => Some(d),
-        Err(err) => {
-            tracing::error!(%err, "derived emission tags disabled");
-            None
-        }
-    };
-    let mut derived = Vec::new();
     while let Some(mut report) = rx.recv().await {
         // Derived tags go with the samples they came from: stored, shown and alarmed alike.
-        if let Some(d) = deriver.as_mut() {
-            derived.clear();
-            d.on_samples(&report.samples, &mut derived);
-            report.samples.extend_from_slice(&derived);
-        }
-        batch.clear();
-        batch.extend(report.samples.iter().filter_map(|s| {
-            Some((
-                *series.get(s.tag.index())?,
-                Point {
-                    ts: s.ts,
-                    value: s.value,
-                    quality: s.quality,
-                },
-            ))
-        }));
-        let appended = engine
-            .historian()
-            .and_then(|h| h.append(&batch).map_err(EngineError::from));
+        let appended = recorder.record(&mut report.samples);
         if let Err(err) = appended {
             // While the disk is full this repeats every poll: say it once a minute.
             let now = std::time::Instant::now();

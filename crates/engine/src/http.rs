@@ -11,7 +11,7 @@ use axum::{Json, Router};
 use tokio::net::TcpListener;
 use tokio::sync::{broadcast, watch};
 
-use crate::engine::{Engine, UiAssets};
+use crate::engine::{Engine, EngineError, UiAssets};
 use crate::history::{ExportQuery, HistoryQuery, PointsQuery, QueryError};
 use crate::simulator::{SimulatorCommand, SimulatorError};
 
@@ -52,6 +52,8 @@ pub(crate) async fn serve(
         .route("/api/alarms/service", axum::routing::post(alarms_service))
         .route("/api/alarms/journal.csv", get(alarm_journal_csv))
         .route("/api/alarms/metrics", get(alarm_metrics))
+        .route("/api/emissions/day", get(emissions_day))
+        .route("/api/emissions/month", get(emissions_month))
         .route(
             "/api/simulator/{device}",
             get(simulator).post(simulator_command),
@@ -272,6 +274,38 @@ async fn alarm_journal_csv(
         )
             .into_response(),
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct ReportQuery {
+    #[serde(default)]
+    date: Option<String>,
+    #[serde(default)]
+    month: Option<String>,
+}
+
+fn engine_error(e: EngineError) -> Response {
+    let code = match e {
+        EngineError::BadQuery(_) => StatusCode::BAD_REQUEST,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    (code, e.to_string()).into_response()
+}
+
+/// A plant day's emissions and energy (`?date=YYYY-MM-DD`, default today).
+async fn emissions_day(State(s): State<AppState>, Query(q): Query<ReportQuery>) -> Response {
+    match s.engine.emissions_day(q.date).await {
+        Ok(r) => Json(r).into_response(),
+        Err(e) => engine_error(e),
+    }
+}
+
+/// A plant month's (`?month=YYYY-MM`, default this month).
+async fn emissions_month(State(s): State<AppState>, Query(q): Query<ReportQuery>) -> Response {
+    match s.engine.emissions_month(q.month).await {
+        Ok(r) => Json(r).into_response(),
+        Err(e) => engine_error(e),
     }
 }
 

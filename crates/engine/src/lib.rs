@@ -14,6 +14,7 @@ mod http;
 pub mod journal;
 mod live;
 pub mod offline;
+pub mod recording;
 pub mod settings;
 pub mod simulator;
 

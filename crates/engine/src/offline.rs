@@ -87,3 +87,27 @@ fn with_journal(
     let journal = crate::journal::Journal::open(&dir)?;
     Ok(read(&journal)?)
 }
+
+/// A day's emissions report from a data dir no engine runs on.
+pub fn emissions_day(
+    config: &Config,
+    data_dir: &Path,
+    date: Option<&str>,
+    now_ms: i64,
+) -> Result<crate::accounting::DayReport, EngineError> {
+    let (_lock, h) = open_historian(config, data_dir)?;
+    let day = crate::accounting::day_period(config, date, now_ms)?;
+    crate::accounting::day_report(&h, config, &day, now_ms)
+}
+
+/// A month's emissions report from a data dir no engine runs on.
+pub fn emissions_month(
+    config: &Config,
+    data_dir: &Path,
+    month: Option<&str>,
+    now_ms: i64,
+) -> Result<crate::accounting::MonthReport, EngineError> {
+    let (_lock, h) = open_historian(config, data_dir)?;
+    let m = crate::accounting::month_period(config, month, now_ms)?;
+    crate::accounting::month_report(&h, config, &m, now_ms)
+}

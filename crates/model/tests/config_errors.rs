@@ -541,40 +541,110 @@ fn emission_settings_are_checked_key_by_key() {
             s.replacen(from, to, 1)
         }
     };
-    let c = Case::new(edit("fuel_composition = { ch4 = 1.0 }", "fuel_composition = { ch4 = 0.9, xe = 0.1 }"), same);
-    c.expect("plant.toml", "emissions.fuel_composition.xe", "unknown component");
-    c.expect("plant.toml", "emissions.fuel_composition", "add up to 0.9000");
-    let c = Case::new(edit("co2_route = \"factor\"", "co2_route = \"guess\""), same);
-    c.expect("plant.toml", "emissions.co2_route", "\"factor\" or \"composition\"");
-    let c = Case::new(edit("min_valid_hours_per_day = 18", "min_valid_hours_per_day = 30"), same);
-    c.expect("plant.toml", "emissions.min_valid_hours_per_day", "outside 1 to 24");
+    let c = Case::new(
+        edit(
+            "fuel_composition = { ch4 = 1.0 }",
+            "fuel_composition = { ch4 = 0.9, xe = 0.1 }",
+        ),
+        same,
+    );
+    c.expect(
+        "plant.toml",
+        "emissions.fuel_composition.xe",
+        "unknown component",
+    );
+    c.expect(
+        "plant.toml",
+        "emissions.fuel_composition",
+        "add up to 0.9000",
+    );
+    let c = Case::new(
+        edit("co2_route = \"factor\"", "co2_route = \"guess\""),
+        same,
+    );
+    c.expect(
+        "plant.toml",
+        "emissions.co2_route",
+        "\"factor\" or \"composition\"",
+    );
+    let c = Case::new(
+        edit(
+            "min_valid_hours_per_day = 18",
+            "min_valid_hours_per_day = 30",
+        ),
+        same,
+    );
+    c.expect(
+        "plant.toml",
+        "emissions.min_valid_hours_per_day",
+        "outside 1 to 24",
+    );
     let c = Case::new(edit("pollutant = \"co\"", "pollutant = \"so2\""), same);
-    c.expect("plant.toml", "emissions.limit[1].pollutant", "one of nox, co");
+    c.expect(
+        "plant.toml",
+        "emissions.limit[1].pollutant",
+        "one of nox, co",
+    );
     let c = Case::new(edit("average = \"day\"", "average = \"week\""), same);
-    c.expect("plant.toml", "emissions.limit[0].average", "\"hour\" or \"day\"");
-    let c = Case::new(edit("# stack_flow = \"stack_flow\"", "stack_flow = \"zone1_temp\""), same);
+    c.expect(
+        "plant.toml",
+        "emissions.limit[0].average",
+        "\"hour\" or \"day\"",
+    );
+    let c = Case::new(
+        edit(
+            "# stack_flow = \"stack_flow\"",
+            "stack_flow = \"zone1_temp\"",
+        ),
+        same,
+    );
     c.expect("plant.toml", "emissions.stack_flow", "in degC, not Nm3/h");
-    let c = Case::new(edit("# flag_tag = \"startup\"", "flag_tag = \"startup\""), same);
+    let c = Case::new(
+        edit("# flag_tag = \"startup\"", "flag_tag = \"startup\""),
+        same,
+    );
     c.expect("plant.toml", "emissions.flag_tag", "names no tag `startup`");
-    let c = Case::new(edit("shifts = { A = \"00:00\", B = \"08:00\", C = \"16:00\" }", "shifts = { A = \"00:00\", B = \"8 am\", C = \"00:00\" }"), same);
+    let c = Case::new(
+        edit(
+            "shifts = { A = \"00:00\", B = \"08:00\", C = \"16:00\" }",
+            "shifts = { A = \"00:00\", B = \"8 am\", C = \"00:00\" }",
+        ),
+        same,
+    );
     c.expect("plant.toml", "energy.shifts.B", "not a time (HH:MM)");
-    c.expect("plant.toml", "energy.shifts.C", "another shift starts at 00:00");
+    c.expect(
+        "plant.toml",
+        "energy.shifts.C",
+        "another shift starts at 00:00",
+    );
 }
 
 #[test]
 fn derived_tags_follow_the_roles_and_never_take_a_measured_tags_name() {
     let c = Config::load(&repo_config().join("plant.toml")).unwrap_or_else(|e| panic!("{e}"));
-    let derived: Vec<&str> = c.tags.iter().filter(|t| t.derived.is_some()).map(|t| t.name.as_str()).collect();
-    assert!(derived.contains(&"nox_ref") && derived.contains(&"co2_rate"), "{derived:?}");
+    let derived: Vec<&str> = c
+        .tags
+        .iter()
+        .filter(|t| t.derived.is_some())
+        .map(|t| t.name.as_str())
+        .collect();
+    assert!(
+        derived.contains(&"nox_ref") && derived.contains(&"co2_rate"),
+        "{derived:?}"
+    );
     // Derived tags are numbered after the measured ones and never polled.
     assert!(c.tags.iter().enumerate().all(|(i, t)| t.id.index() == i));
     assert!(c.device_tags(0).all(|t| t.derived.is_none()));
     assert_eq!(c.polled_tags().count() + derived.len(), c.tags.len());
     // A measured tag named like a derived one is a clash, said so.
-    let clash = Case::new(same, |s| s.replacen("[tags.flue_temp]", "[tags.nox_ref]", 1));
+    let clash = Case::new(same, |s| {
+        s.replacen("[tags.flue_temp]", "[tags.nox_ref]", 1)
+    });
     let errors = clash.errors();
     assert!(
-        errors.iter().any(|e| e.key == "emissions" && e.message.contains("`nox_ref` clashes")),
+        errors
+            .iter()
+            .any(|e| e.key == "emissions" && e.message.contains("`nox_ref` clashes")),
         "{errors:?}"
     );
     // Without a NOx analyser there are no NOx figures.

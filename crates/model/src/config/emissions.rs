@@ -248,7 +248,13 @@ impl Derived {
     pub fn decimals(self) -> u8 {
         match self {
             Derived::AirRatio | Derived::SpecificEnergy => 3,
-            Derived::FuelFlow | Derived::FlueGasDry | Derived::NoxMg | Derived::NoxRef | Derived::CoMg | Derived::CoRef | Derived::Co2Rate => 0,
+            Derived::FuelFlow
+            | Derived::FlueGasDry
+            | Derived::NoxMg
+            | Derived::NoxRef
+            | Derived::CoMg
+            | Derived::CoRef
+            | Derived::Co2Rate => 0,
             _ => 1,
         }
     }
@@ -356,22 +362,39 @@ fn default_benchmark() -> f64 {
 type Push<'a> = dyn FnMut(&Path, String, String) + 'a;
 
 /// Check `[emissions]`; tag names are looked up in `tags`.
-pub(super) fn check_emissions(file: &Path, e: &RawEmissions, tags: &[Tag], push: &mut Push<'_>) -> EmissionSettings {
+pub(super) fn check_emissions(
+    file: &Path,
+    e: &RawEmissions,
+    tags: &[Tag],
+    push: &mut Push<'_>,
+) -> EmissionSettings {
     let mut err = |k: &str, m: String| push(file, format!("emissions.{k}"), m);
     if !(0.0..21.0).contains(&e.reference_o2_percent) {
-        err("reference_o2_percent", format!("{} % is outside 0 to 21", e.reference_o2_percent));
+        err(
+            "reference_o2_percent",
+            format!("{} % is outside 0 to 21", e.reference_o2_percent),
+        );
     }
     if !(e.fuel_lhv_mj_per_nm3 > 0.0 && e.fuel_lhv_mj_per_nm3 < 200.0) {
-        err("fuel_lhv_mj_per_nm3", format!("{} is not a plausible heating value", e.fuel_lhv_mj_per_nm3));
+        err(
+            "fuel_lhv_mj_per_nm3",
+            format!("{} is not a plausible heating value", e.fuel_lhv_mj_per_nm3),
+        );
     }
     if !(e.co2_kg_per_gj > 0.0 && e.co2_kg_per_gj < 200.0) {
-        err("co2_kg_per_gj", format!("{} is not a plausible emission factor", e.co2_kg_per_gj));
+        err(
+            "co2_kg_per_gj",
+            format!("{} is not a plausible emission factor", e.co2_kg_per_gj),
+        );
     }
     let co2_basis = match e.co2_route.as_deref() {
         None | Some("factor") => Co2Basis::Factor,
         Some("composition") => Co2Basis::Composition,
         Some(other) => {
-            err("co2_route", format!("`{other}`: \"factor\" or \"composition\""));
+            err(
+                "co2_route",
+                format!("`{other}`: \"factor\" or \"composition\""),
+            );
             Co2Basis::Factor
         }
     };
@@ -382,7 +405,10 @@ pub(super) fn check_emissions(file: &Path, e: &RawEmissions, tags: &[Tag], push:
             for (k, x) in map {
                 match FuelComponent::ALL.into_iter().find(|c| c.name() == k) {
                     Some(_) if !(x.is_finite() && (0.0..=1.0).contains(x)) => {
-                        err(&format!("fuel_composition.{k}"), format!("{x} is not a mole fraction (0 to 1)"));
+                        err(
+                            &format!("fuel_composition.{k}"),
+                            format!("{x} is not a mole fraction (0 to 1)"),
+                        );
                     }
                     Some(c) => fuel_composition.push((c, *x)),
                     None => err(
@@ -396,7 +422,10 @@ pub(super) fn check_emissions(file: &Path, e: &RawEmissions, tags: &[Tag], push:
             }
             let total: f64 = fuel_composition.iter().map(|(_, x)| x).sum();
             if (total - 1.0).abs() > 0.005 {
-                err("fuel_composition", format!("the fractions add up to {total:.4}, not 1"));
+                err(
+                    "fuel_composition",
+                    format!("the fractions add up to {total:.4}, not 1"),
+                );
             }
             let burns = fuel_composition
                 .iter()
@@ -407,16 +436,29 @@ pub(super) fn check_emissions(file: &Path, e: &RawEmissions, tags: &[Tag], push:
         }
     }
     if !(e.min_valid_fraction > 0.0 && e.min_valid_fraction <= 1.0) {
-        err("min_valid_fraction", format!("{} is outside 0 to 1", e.min_valid_fraction));
+        err(
+            "min_valid_fraction",
+            format!("{} is outside 0 to 1", e.min_valid_fraction),
+        );
     }
     if !(1..=24).contains(&e.min_valid_hours_per_day) {
-        err("min_valid_hours_per_day", format!("{} is outside 1 to 24", e.min_valid_hours_per_day));
+        err(
+            "min_valid_hours_per_day",
+            format!("{} is outside 1 to 24", e.min_valid_hours_per_day),
+        );
     }
     let mut lookup = |key: &str, name: &Option<String>, unit: Option<&str>| -> Option<TagId> {
         let name = name.as_deref().filter(|n| !n.is_empty())?;
         match tags.iter().find(|t| t.name == name) {
             Some(t) if unit.is_some_and(|u| u != t.unit) => {
-                err(key, format!("`{name}` is in {}, not {}", t.unit, unit.unwrap_or_default()));
+                err(
+                    key,
+                    format!(
+                        "`{name}` is in {}, not {}",
+                        t.unit,
+                        unit.unwrap_or_default()
+                    ),
+                );
                 None
             }
             Some(t) => Some(t.id),
@@ -428,7 +470,11 @@ pub(super) fn check_emissions(file: &Path, e: &RawEmissions, tags: &[Tag], push:
     };
     let flag_tag = lookup("flag_tag", &e.flag_tag, None);
     let stack_flow = lookup("stack_flow", &e.stack_flow, Some("Nm3/h"));
-    let exit_temperature = lookup("furnace_exit_temperature", &e.furnace_exit_temperature, Some("degC"));
+    let exit_temperature = lookup(
+        "furnace_exit_temperature",
+        &e.furnace_exit_temperature,
+        Some("degC"),
+    );
     let mut limits = Vec::new();
     for (i, l) in e.limit.iter().enumerate() {
         let key = |k: &str| format!("limit[{i}].{k}");
@@ -448,15 +494,27 @@ pub(super) fn check_emissions(file: &Path, e: &RawEmissions, tags: &[Tag], push:
             }
         };
         if !(l.limit_mg_nm3 > 0.0 && l.limit_mg_nm3.is_finite()) {
-            err(&key("limit_mg_nm3"), format!("{} must be a positive number", l.limit_mg_nm3));
+            err(
+                &key("limit_mg_nm3"),
+                format!("{} must be a positive number", l.limit_mg_nm3),
+            );
         }
         let reference_o2_percent = l.reference_o2_percent.unwrap_or(e.reference_o2_percent);
         if !(0.0..21.0).contains(&reference_o2_percent) {
-            err(&key("reference_o2_percent"), format!("{reference_o2_percent} % is outside 0 to 21"));
+            err(
+                &key("reference_o2_percent"),
+                format!("{reference_o2_percent} % is outside 0 to 21"),
+            );
         }
         if let (Some(pollutant), Some(daily)) = (pollutant, daily) {
-            if limits.iter().any(|x: &LimitDef| x.pollutant == pollutant && x.daily == daily) {
-                err(&key("pollutant"), format!("a second {} limit for the same average", pollutant.name()));
+            if limits
+                .iter()
+                .any(|x: &LimitDef| x.pollutant == pollutant && x.daily == daily)
+            {
+                err(
+                    &key("pollutant"),
+                    format!("a second {} limit for the same average", pollutant.name()),
+                );
             }
             limits.push(LimitDef {
                 pollutant,
@@ -485,19 +543,28 @@ pub(super) fn check_emissions(file: &Path, e: &RawEmissions, tags: &[Tag], push:
 pub(super) fn check_energy(file: &Path, e: &RawEnergy, push: &mut Push<'_>) -> EnergySettings {
     let mut err = |k: &str, m: String| push(file, format!("energy.{k}"), m);
     if !(e.theoretical_min_gj_per_t > 0.0 && e.theoretical_min_gj_per_t < 10.0) {
-        err("theoretical_min_gj_per_t", format!("{} is not plausible", e.theoretical_min_gj_per_t));
+        err(
+            "theoretical_min_gj_per_t",
+            format!("{} is not plausible", e.theoretical_min_gj_per_t),
+        );
     }
     if !(e.benchmark_gj_per_t >= e.theoretical_min_gj_per_t && e.benchmark_gj_per_t < 20.0) {
         err(
             "benchmark_gj_per_t",
-            format!("{} must be at least the theoretical minimum and below 20", e.benchmark_gj_per_t),
+            format!(
+                "{} must be at least the theoretical minimum and below 20",
+                e.benchmark_gj_per_t
+            ),
         );
     }
     let mut shifts = Vec::new();
     match &e.shifts {
         None => {
             for (n, h) in [("A", 0), ("B", 8), ("C", 16)] {
-                shifts.push((n.to_owned(), NaiveTime::from_hms_opt(h, 0, 0).unwrap_or_default()));
+                shifts.push((
+                    n.to_owned(),
+                    NaiveTime::from_hms_opt(h, 0, 0).unwrap_or_default(),
+                ));
             }
         }
         Some(map) if map.is_empty() => err("shifts", "at least one shift".into()),
@@ -505,10 +572,16 @@ pub(super) fn check_energy(file: &Path, e: &RawEnergy, push: &mut Push<'_>) -> E
             for (name, at) in map {
                 match NaiveTime::parse_from_str(at, "%H:%M") {
                     Ok(t) if shifts.iter().any(|(_, s)| *s == t) => {
-                        err(&format!("shifts.{name}"), format!("another shift starts at {at}"));
+                        err(
+                            &format!("shifts.{name}"),
+                            format!("another shift starts at {at}"),
+                        );
                     }
                     Ok(t) => shifts.push((name.clone(), t)),
-                    Err(_) => err(&format!("shifts.{name}"), format!("`{at}` is not a time (HH:MM)")),
+                    Err(_) => err(
+                        &format!("shifts.{name}"),
+                        format!("`{at}` is not a time (HH:MM)"),
+                    ),
                 }
             }
         }
@@ -545,7 +618,9 @@ pub fn derived_inputs(d: Derived, f: &Furnace, e: &EmissionSettings) -> Option<D
         Some(s) => vec![Some(s)],
         None => vec![f.o2],
     };
-    let exit = e.exit_temperature.or_else(|| f.zones.first().map(|z| z.temperature));
+    let exit = e
+        .exit_temperature
+        .or_else(|| f.zones.first().map(|z| z.temperature));
     match d {
         Derived::AirRatio => with(f.o2?, &[f.o2], &[]),
         Derived::FuelFlow | Derived::FiringRate | Derived::Co2Rate => with(first_fuel, &[], &fuels),
@@ -556,8 +631,12 @@ pub fn derived_inputs(d: Derived, f: &Furnace, e: &EmissionSettings) -> Option<D
         Derived::CoMg => with(f.co?, &[f.co], &[]),
         Derived::CoRef => with(f.co?, &[f.co, f.o2], &[]),
         Derived::CoRate => with(f.co?, &[&[f.co, f.o2][..], &flue[..]].concat(), &fuels),
-        Derived::SpecificEnergy | Derived::Co2Intensity => with(first_fuel, &[f.throughput], &fuels),
-        Derived::AvailableHeat => with(first_fuel, &[f.o2, exit, f.air_preheat_temperature], &fuels),
+        Derived::SpecificEnergy | Derived::Co2Intensity => {
+            with(first_fuel, &[f.throughput], &fuels)
+        }
+        Derived::AvailableHeat => {
+            with(first_fuel, &[f.o2, exit, f.air_preheat_temperature], &fuels)
+        }
     }
 }
 
@@ -587,7 +666,10 @@ pub(super) fn derived_tags(
             push(
                 file,
                 "emissions".into(),
-                format!("the derived tag `{}` clashes with a measured tag of that name: rename it", d.name()),
+                format!(
+                    "the derived tag `{}` clashes with a measured tag of that name: rename it",
+                    d.name()
+                ),
             );
             continue;
         }

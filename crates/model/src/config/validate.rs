@@ -363,14 +363,16 @@ pub(super) fn load(path: &Path) -> Result<Config, ConfigErrors> {
             ),
         }
     }
-    let emissions = super::emissions::check_emissions(file, &raw.emissions, &tags, &mut |f, k, m| {
-        errors.push(f, k, m)
-    });
-    let energy = super::emissions::check_energy(file, &raw.energy, &mut |f, k, m| errors.push(f, k, m));
-    let derived = super::emissions::derived_tags(file, &tags, &furnace, &emissions, &mut |f, k, m| {
-        errors.push(f, k, m)
-    });
-    let mut tags = tags;
+    let emissions =
+        super::emissions::check_emissions(file, &raw.emissions, &tags, &mut |f, k, m| {
+            errors.push(f, k, m)
+        });
+    let energy =
+        super::emissions::check_energy(file, &raw.energy, &mut |f, k, m| errors.push(f, k, m));
+    let derived =
+        super::emissions::derived_tags(file, &tags, &furnace, &emissions, &mut |f, k, m| {
+            errors.push(f, k, m)
+        });
     tags.extend(derived);
     let o = &raw.optimiser;
     for (k, v) in [
