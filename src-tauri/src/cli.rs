@@ -130,6 +130,22 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// The emissions and energy report of a plant day or month, as CSV or PDF: through the
+    /// running engine when there is one, from the data dir otherwise.
+    Report {
+        /// A plant day, YYYY-MM-DD.
+        #[arg(long, conflicts_with = "month", value_name = "DATE")]
+        day: Option<String>,
+        /// A plant month, YYYY-MM.
+        #[arg(long, value_name = "MONTH")]
+        month: Option<String>,
+        /// Where to write it; `.pdf` makes a PDF, anything else CSV [default: CSV to stdout]
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// The PDF's language: en or zh-CN.
+        #[arg(long, default_value = "en")]
+        lang: String,
+    },
     /// The active alarms of the running engine. `journal` and `metrics` read what was recorded,
     /// through the running engine when there is one, from the data dir otherwise.
     Alarms {
@@ -294,6 +310,23 @@ pub fn run(cli: Cli) -> Result<i32> {
                     out: out.clone(),
                 },
             )
+        }
+        Some(Command::Report {
+            day,
+            month,
+            out,
+            lang,
+        }) => {
+            logging::init_stderr("error");
+            crate::cmd_report::run(
+                &cli.load_config()?,
+                &cli.data_dir()?,
+                day.as_deref(),
+                month.as_deref(),
+                out.as_deref(),
+                &lang,
+            )?;
+            Ok(0)
         }
         Some(Command::Alarms { what }) => {
             logging::init_stderr("error");

@@ -13,6 +13,7 @@ mod cmd_check;
 mod cmd_history;
 mod cmd_poll;
 mod cmd_probe;
+mod cmd_report;
 mod cmd_serve;
 mod cmd_status;
 mod defaults;

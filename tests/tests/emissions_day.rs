@@ -23,6 +23,7 @@ use hearth_model::{Quality, Sample, Timestamp};
 use hearth_sim::{Signal, SimSettings, Simulation};
 
 const HOUR: i64 = 3_600_000;
+const DAY: &str = "2026-10-14";
 
 /// What a poll reads: the register's resolution, as the PLC would hold it.
 fn as_read(t: &hearth_model::config::Tag, v: f64) -> f64 {
@@ -33,19 +34,17 @@ fn as_read(t: &hearth_model::config::Tag, v: f64) -> f64 {
     }
 }
 
-#[test]
-fn a_simulated_day_averages_like_brute_force_over_its_raw_history() -> Result<()> {
+/// A plant day of the simulator recorded into `dir/historian`, with the analyser faults above.
+fn record_day(dir: &std::path::Path) -> Result<(Config, periods::Period, Arc<SledHistorian>)> {
     let config = Config::load(&default_config()).map_err(|e| anyhow::anyhow!("{e}"))?;
     let tz = config.plant.time_zone;
-    let day = periods::parse_day(tz, "2026-11-20")?;
-    let dir = tempfile::tempdir()?;
+    let day = periods::parse_day(tz, DAY)?;
     let historian: Arc<SledHistorian> = Arc::new(SledHistorian::open(
-        &dir.path().join("historian"),
+        &dir.join("historian"),
         historian_options(&config),
     )?);
     let mut recorder = Recorder::new(&config, historian.clone())?;
     let mut sim = Simulation::new(SimSettings::typical(11, day.start_ms));
-
     let polled: Vec<(&hearth_model::config::Tag, Signal, i64)> = config
         .polled_tags()
         .filter_map(|t| {
@@ -90,6 +89,13 @@ fn a_simulated_day_averages_like_brute_force_over_its_raw_history() -> Result<()
         started.elapsed().as_secs_f64()
     );
 
+    Ok((config, day, historian))
+}
+
+#[test]
+fn a_simulated_day_averages_like_brute_force_over_its_raw_history() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let (config, day, historian) = record_day(dir.path())?;
     let report = day_report(historian.as_ref(), &config, &day, day.end_ms + 1)?;
     let nox_day = report
         .pollutants
@@ -162,5 +168,117 @@ fn a_simulated_day_averages_like_brute_force_over_its_raw_history() -> Result<()
     assert!((hours_fuel - e.fuel_nm3).abs() < 1e-6 * e.fuel_nm3.max(1.0));
     assert!((shifts_fuel - e.fuel_nm3).abs() < 1e-6 * e.fuel_nm3.max(1.0));
     assert_eq!(report.energy_shifts.len(), 3);
+    Ok(())
+}
+
+/// `pdftotext -layout FILE -`: what a reader of the PDF sees.
+fn pdf_text(path: &std::path::Path) -> Result<String> {
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(path)
+        .arg("-")
+        .output()
+        .context("pdftotext (poppler-utils) is not installed: scripts/test installs it")?;
+    anyhow::ensure!(
+        out.status.success(),
+        "pdftotext failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Ok(String::from_utf8(out.stdout)?)
+}
+
+#[test]
+fn hearth_report_writes_the_day_as_pdf_in_english_and_chinese_and_the_month_as_csv() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let (config, day, historian) = record_day(dir.path())?;
+    let expected = day_report(historian.as_ref(), &config, &day, day.end_ms + 1)?;
+    drop(historian);
+    let nox = expected
+        .pollutants
+        .iter()
+        .find(|p| p.pollutant == Pollutant::Nox)
+        .and_then(|p| p.day.value)
+        .context("no NOx average")?;
+    let gj_t = expected.energy_day.gj_per_t.context("no GJ/t")?;
+    let cfg = default_config();
+    let common = [
+        "--config",
+        cfg.to_str().unwrap_or_default(),
+        "--data-dir",
+        dir.path().to_str().unwrap_or_default(),
+    ];
+
+    for (lang, title, words) in [
+        (
+            "en",
+            "Daily emissions and energy report",
+            ["within the limit", "Valid hours", "invalid"],
+        ),
+        ("zh-CN", "排放与能耗日报", ["达标", "有效小时", "无效"]),
+    ] {
+        let pdf = dir.path().join(format!("day-{lang}.pdf"));
+        let (code, _, err) = hearth_e2e::hearth(
+            &[
+                &[
+                    "report",
+                    "--day",
+                    DAY,
+                    "--lang",
+                    lang,
+                    "--out",
+                    pdf.to_str().unwrap_or_default(),
+                ][..],
+                &common[..],
+            ]
+            .concat(),
+        )?;
+        assert_eq!(code, 0, "{err}");
+        // HEARTH_KEEP_REPORTS=DIR keeps the PDFs to look at.
+        if let Some(keep) = std::env::var_os("HEARTH_KEEP_REPORTS") {
+            std::fs::copy(
+                &pdf,
+                std::path::Path::new(&keep).join(format!("report-day-{lang}.pdf")),
+            )?;
+        }
+        let text = pdf_text(&pdf)?;
+        assert!(text.contains(title), "{lang}: no title in\n{text}");
+        for w in words {
+            assert!(text.contains(w), "{lang}: no `{w}` in\n{text}");
+        }
+        // The figures, as computed from the history.
+        assert!(
+            text.contains(&format!("{nox:.1}")),
+            "{lang}: no NOx {nox:.1} in\n{text}"
+        );
+        assert!(
+            text.contains(&format!("{gj_t:.3}")),
+            "{lang}: no {gj_t:.3} GJ/t in\n{text}"
+        );
+        assert!(
+            text.contains("3 % O2") && text.contains("35.8 MJ/Nm3"),
+            "{lang}: no basis in\n{text}"
+        );
+        assert!(text.contains(DAY) && text.contains("Asia/Shanghai"));
+    }
+
+    // The month as CSV: the recorded day valid, the other 30 days without data, invalid.
+    let (code, out, err) =
+        hearth_e2e::hearth(&[&["report", "--month", "2026-10"][..], &common[..]].concat())?;
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("# nox: 1 valid days, 30 invalid, 0 excluded, 0 over the limit; 721 invalid or missing hours"), "{out}");
+    let row = out
+        .lines()
+        .find(|l| l.starts_with(&format!("day,{DAY},")))
+        .context("no row for the day")?;
+    let cells: Vec<&str> = row.split(',').collect();
+    assert_eq!(cells.get(4), Some(&"valid"), "{row}");
+    let got: f64 = cells.get(3).context("no NOx cell")?.parse()?;
+    assert!((got - nox).abs() < 0.051, "{row}");
+
+    // Bad input says what is wrong.
+    let (code, _, err) =
+        hearth_e2e::hearth(&[&["report", "--month", "2026-13"][..], &common[..]].concat())?;
+    assert_ne!(code, 0);
+    assert!(err.contains("2026-13") && err.contains("YYYY-MM"), "{err}");
     Ok(())
 }

@@ -137,6 +137,19 @@ impl EngineClient {
         )
     }
 
+    /// A plant day's emissions and energy (`YYYY-MM-DD`; empty for today).
+    pub fn emissions_day(&self, date: &str) -> Result<crate::accounting::DayReport, ClientError> {
+        self.get_with("/api/emissions/day", &[("date", date.to_owned())])
+    }
+
+    /// A plant month's (`YYYY-MM`; empty for this month).
+    pub fn emissions_month(
+        &self,
+        month: &str,
+    ) -> Result<crate::accounting::MonthReport, ClientError> {
+        self.get_with("/api/emissions/month", &[("month", month.to_owned())])
+    }
+
     pub fn points(&self, q: &PointsQuery) -> Result<Vec<HistoryPoint>, ClientError> {
         self.get_with(
             "/api/points",

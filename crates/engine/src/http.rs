@@ -54,6 +54,7 @@ pub(crate) async fn serve(
         .route("/api/alarms/metrics", get(alarm_metrics))
         .route("/api/emissions/day", get(emissions_day))
         .route("/api/emissions/month", get(emissions_month))
+        .route("/api/emissions/report", get(emissions_report))
         .route(
             "/api/simulator/{device}",
             get(simulator).post(simulator_command),
@@ -306,6 +307,59 @@ async fn emissions_month(State(s): State<AppState>, Query(q): Query<ReportQuery>
     match s.engine.emissions_month(q.month).await {
         Ok(r) => Json(r).into_response(),
         Err(e) => engine_error(e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct ReportFile {
+    /// `day` or `month`.
+    period: String,
+    /// `YYYY-MM-DD` or `YYYY-MM`; the current one when absent.
+    #[serde(default)]
+    of: Option<String>,
+    /// `csv` or `pdf`.
+    format: String,
+    #[serde(default)]
+    lang: Option<String>,
+}
+
+/// A report as a file to download: `?period=day|month&of=...&format=csv|pdf&lang=en|zh-CN`.
+async fn emissions_report(State(s): State<AppState>, Query(q): Query<ReportFile>) -> Response {
+    let lang = q.lang.unwrap_or_else(|| "en".into());
+    let made = match q.period.as_str() {
+        "day" => s
+            .engine
+            .emissions_day(q.of)
+            .await
+            .map(crate::report_file::Report::Day),
+        "month" => s
+            .engine
+            .emissions_month(q.of)
+            .await
+            .map(crate::report_file::Report::Month),
+        other => Err(EngineError::BadQuery(format!(
+            "period `{other}`: day or month"
+        ))),
+    };
+    let report = match made {
+        Ok(r) => r,
+        Err(e) => return engine_error(e),
+    };
+    let file = tokio::task::spawn_blocking(move || report.render(&q.format, &lang)).await;
+    match file {
+        Ok(Ok(f)) => (
+            [
+                (header::CONTENT_TYPE, f.content_type.to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{}\"", f.name),
+                ),
+            ],
+            f.bytes,
+        )
+            .into_response(),
+        Ok(Err(e)) => engine_error(e),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
     }
 }
 

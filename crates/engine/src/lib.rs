@@ -15,6 +15,9 @@ pub mod journal;
 mod live;
 pub mod offline;
 pub mod recording;
+pub mod report_csv;
+pub mod report_file;
+pub mod report_pdf;
 pub mod settings;
 pub mod simulator;
 
