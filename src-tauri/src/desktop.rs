@@ -182,6 +182,9 @@ pub fn run(config: Config, data_dir: PathBuf, engine_url: Option<String>) -> Res
             alarms_shelve,
             alarms_service,
             alarm_journal_csv,
+            emissions_day,
+            emissions_month,
+            save_report,
             alarm_journal,
             alarm_metrics
         ])
@@ -507,6 +510,83 @@ fn os_user() -> String {
     std::env::var("USER")
         .or_else(|_| std::env::var("LOGNAME"))
         .unwrap_or_else(|_| "desktop".into())
+}
+
+/// A plant day's emissions and energy (`YYYY-MM-DD`; today when absent).
+#[tauri::command]
+async fn emissions_day(
+    state: tauri::State<'_, Desktop>,
+    date: Option<String>,
+) -> Result<hearth_engine::accounting::DayReport, String> {
+    let engine = engine_of(&state)?.clone();
+    engine.emissions_day(date).await.map_err(|e| e.to_string())
+}
+
+/// A plant month's (`YYYY-MM`; this month when absent).
+#[tauri::command]
+async fn emissions_month(
+    state: tauri::State<'_, Desktop>,
+    month: Option<String>,
+) -> Result<hearth_engine::accounting::MonthReport, String> {
+    let engine = engine_of(&state)?.clone();
+    engine
+        .emissions_month(month)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// Save a report (`period` day or month, `of` which one, `format` csv or pdf, `lang`) in the
+/// Downloads folder, from this engine or the attached one. Returns the path.
+#[tauri::command]
+async fn save_report(
+    state: tauri::State<'_, Desktop>,
+    period: String,
+    of: Option<String>,
+    format: String,
+    lang: String,
+) -> Result<String, String> {
+    use hearth_engine::report_file::Report;
+    let report = match &state.engine {
+        Some(e) => match period.as_str() {
+            "day" => e.emissions_day(of).await.map(Report::Day),
+            "month" => e.emissions_month(of).await.map(Report::Month),
+            other => return Err(format!("period `{other}`: day or month")),
+        }
+        .map_err(|e| e.to_string())?,
+        None => {
+            let url = match &state.target {
+                EngineTarget::InProcess { api_url } | EngineTarget::Attached { api_url, .. } => {
+                    api_url.clone()
+                }
+            };
+            let of = of.unwrap_or_default();
+            tauri::async_runtime::spawn_blocking(move || {
+                let c = hearth_engine::client::EngineClient::new(&url);
+                match period.as_str() {
+                    "day" => c
+                        .emissions_day(&of)
+                        .map(Report::Day)
+                        .map_err(|e| e.to_string()),
+                    "month" => c
+                        .emissions_month(&of)
+                        .map(Report::Month)
+                        .map_err(|e| e.to_string()),
+                    other => Err(format!("period `{other}`: day or month")),
+                }
+            })
+            .await
+            .map_err(|e| e.to_string())??
+        }
+    };
+    let dir = downloads()?;
+    tauri::async_runtime::spawn_blocking(move || {
+        let file = report.render(&format, &lang).map_err(|e| e.to_string())?;
+        crate::export_file::save(&dir, &file.name, &file.bytes)
+            .map(|p| p.display().to_string())
+            .map_err(|e| format!("{e:#}"))
+    })
+    .await
+    .map_err(|e| e.to_string())?
 }
 
 /// Alarm-system figures over a window.

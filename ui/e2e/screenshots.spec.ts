@@ -18,6 +18,7 @@ test("a screenshot of each page", async ({ page, request }) => {
   const shots: [string, string, () => Promise<void>][] = [
     ["overview", "/#overview", () => expect(page.locator('.reading[data-tag="zone1_temp"]').first()).toHaveAttribute("data-quality", "Good")],
     ["alarms", "/#alarms", () => expect(page.getByTestId("alarm-list")).toBeVisible()],
+    ["emissions", "/#emissions", () => expect(page.getByTestId("emissions-hours")).toBeVisible()],
     ["trends", "/#trends", () => expect(page.getByTestId("trend-plot").locator("canvas")).toBeVisible()],
     ["devices", "/#devices", () => expect(page.locator('tr[data-device="furnace"] td.state')).toHaveText("connected")],
     ["simulator", "/#simulator", () => expect(page.locator('tr[data-fault="10"]')).toBeVisible()],

@@ -7,15 +7,17 @@ import { formatPlantTime, formatUtc } from "./format";
 import { type Key, type Locale, catalogues, locale, setLocale, t } from "./i18n";
 import { Alarms } from "./pages/Alarms";
 import { Devices } from "./pages/Devices";
+import { Emissions } from "./pages/Emissions";
 import { Overview } from "./pages/Overview";
 import { Settings } from "./pages/Settings";
 import { Simulator } from "./pages/Simulator";
 import { Trends } from "./pages/Trends";
+import { parseRoute } from "./route";
 import { type Live, createLive } from "./state";
 import { PRIORITIES, summarise } from "./alarms";
 
-type Page = "overview" | "alarms" | "trends" | "devices" | "simulator" | "settings";
-const PAGES: Page[] = ["overview", "alarms", "trends", "devices", "simulator", "settings"];
+type Page = "overview" | "alarms" | "emissions" | "trends" | "devices" | "simulator" | "settings";
+const PAGES: Page[] = ["overview", "alarms", "emissions", "trends", "devices", "simulator", "settings"];
 
 /** The pages this engine has: the Simulator page only when a device is the bundled simulator. */
 function pagesFor(plant: PlantInfo): Page[] {
@@ -31,7 +33,7 @@ async function start(): Promise<{ client: EngineClient; plant: PlantInfo; live: 
 
 export function App() {
   const [app] = createResource(start);
-  const [page, setPage] = createSignal<Page>((location.hash.slice(1) as Page) || "overview");
+  const [page, setPage] = createSignal<Page>((parseRoute(location.hash).page as Page) || "overview");
   const [closing, setClosing] = createSignal(false);
   if (inDesktop()) onCloseRequested(() => setClosing(true));
   onCleanup(() => app()?.live.stop());
@@ -41,7 +43,7 @@ export function App() {
   };
   // The browser's back and forward buttons, and links to a page, move between pages too.
   const onHash = () => {
-    const p = location.hash.slice(1) as Page;
+    const p = parseRoute(location.hash).page as Page;
     if (PAGES.includes(p)) setPage(p);
   };
   window.addEventListener("hashchange", onHash);
@@ -93,6 +95,9 @@ export function App() {
                   </Match>
                   <Match when={page() === "alarms"}>
                     <Alarms client={a().client} plant={a().plant} live={a().live} />
+                  </Match>
+                  <Match when={page() === "emissions"}>
+                    <Emissions client={a().client} plant={a().plant} live={a().live} />
                   </Match>
                   <Match when={page() === "trends"}>
                     <Trends client={a().client} live={a().live} plant={a().plant} />

@@ -356,6 +356,151 @@ alarm: string | null, priority: Priority | null,
  */
 state: string | null, };
 
+export type Pollutant = "nox" | "co";
+
+export type PeriodKind = "hour" | "shift" | "day" | "month";
+
+export type Period = { kind: PeriodKind, start_ms: number, end_ms: number, 
+/**
+ * `2026-11-28 08:00` (hour), `2026-11-28 B` (shift), `2026-11-28` (day), `2026-11` (month).
+ */
+label: string, 
+/**
+ * The UTC offset at the start, `+08:00`: tells apart the two 01:00 hours of an autumn DST day.
+ */
+utc_offset: string, };
+
+export type Validity = "valid" | "invalid" | "excluded" | "open";
+
+export type Average = { start_ms: number, end_ms: number, 
+/**
+ * Only when valid (an hour or day still open carries its running value).
+ */
+value: number | null, validity: Validity, 
+/**
+ * Hours: good samples and expected samples. Days: valid hours and hours in the day.
+ */
+counted: number, expected: number, 
+/**
+ * Hours: flagged samples. Days: excluded hours.
+ */
+excluded: number, 
+/**
+ * Days: invalid hours (too few samples, or none at all).
+ */
+invalid: number, };
+
+export type EnergyKpi = { start_ms: number, end_ms: number, label: string, 
+/**
+ * Nm3 (0 C).
+ */
+fuel_nm3: number, 
+/**
+ * GJ, LHV.
+ */
+energy_gj: number, production_t: number, co2_kg: number, 
+/**
+ * None without production (a furnace on hold burns fuel for no tonnes).
+ */
+gj_per_t: number | null, kg_co2_per_t: number | null, 
+/**
+ * Theoretical minimum over actual: the furnace's efficiency against physics.
+ */
+efficiency_vs_theoretical: number | null, 
+/**
+ * Actual over the benchmark minus one: +0.12 is 12 % more energy per tonne than best practice.
+ */
+above_benchmark: number | null, 
+/**
+ * Readings of the totalisers that went into it (both need at least two).
+ */
+readings: number, };
+
+export type LimitPeriod = "hour" | "day";
+
+export type PermitLimit = { pollutant: Pollutant, period: LimitPeriod, 
+/**
+ * mg/Nm3, dry, at `reference_o2_percent`.
+ */
+limit_mg_nm3: number, reference_o2_percent: number, };
+
+export type Standing = { limit: PermitLimit, average: Average, 
+/**
+ * A closed, valid average above the limit.
+ */
+exceeded: boolean, 
+/**
+ * Open periods: the average the period ends with if the rest goes as the last hour did.
+ */
+projected: number | null, 
+/**
+ * Open periods: the most the rest of the period may average and still comply (None when
+ * it cannot: the hours so far already break the limit whatever follows).
+ */
+headroom: number | null, 
+/**
+ * Open and projected over the limit: warn now, while something can still be done.
+ */
+heading_over: boolean, };
+
+export type Basis = { reference_o2_percent: number, fuel_lhv_mj_per_nm3: number, 
+/**
+ * `factor` or `composition`.
+ */
+co2_route: string, 
+/**
+ * kg CO2 per Nm3 of fuel, whichever route.
+ */
+co2_kg_per_nm3: number, co2_kg_per_gj: number, 
+/**
+ * `ch4 0.93, c2h6 0.04...`
+ */
+fuel_composition: string, min_valid_fraction: number, min_valid_hours_per_day: number, theoretical_min_gj_per_t: number, benchmark_gj_per_t: number, 
+/**
+ * "Nm3 at 0 C and 101.325 kPa, dry; energy on the LHV basis"
+ */
+volumes: string, time_zone: string, };
+
+export type HourAverage = { period: Period, average: Average, 
+/**
+ * Over the hourly limit (closed and valid), or heading over it (open).
+ */
+over: boolean, };
+
+export type PollutantDay = { pollutant: Pollutant, 
+/**
+ * The derived tag the averages are of (`nox_ref`).
+ */
+tag: string, hours: Array<HourAverage>, day: Average, 
+/**
+ * Against the daily limit, when the permit has one.
+ */
+day_standing: Standing | null, 
+/**
+ * The hourly limit, when the permit has one (each hour's `over` says where it was broken).
+ */
+hour_limit: PermitLimit | null, };
+
+export type DayReport = { plant: string, period: Period, basis: Basis, pollutants: Array<PollutantDay>, energy_hours: Array<EnergyKpi>, energy_shifts: Array<EnergyKpi>, energy_day: EnergyKpi, 
+/**
+ * When it was computed, epoch ms (a day still running changes).
+ */
+computed_ms: number, };
+
+export type DayAverage = { period: Period, average: Average, standing: Standing | null, };
+
+export type PollutantMonth = { pollutant: Pollutant, tag: string, days: Array<DayAverage>, limit: PermitLimit | null, 
+/**
+ * Mean of the valid days.
+ */
+mean_of_valid_days: number | null, valid_days: number, invalid_days: number, excluded_days: number, exceeded_days: number, 
+/**
+ * Hours over the month that were invalid or missing.
+ */
+invalid_hours: number, excluded_hours: number, };
+
+export type MonthReport = { plant: string, period: Period, basis: Basis, pollutants: Array<PollutantMonth>, energy_days: Array<EnergyKpi>, energy_month: EnergyKpi, computed_ms: number, };
+
 export type AlarmCount = { alarm: string, count: number, };
 
 export type AlarmMetrics = { from_ms: number, to_ms: number, 

@@ -4,8 +4,10 @@ import type {
   AckRequest,
   ActiveAlarm,
   AlarmMetrics,
+  DayReport,
   JournalEntry,
   JournalQuery,
+  MonthReport,
   ServiceRequest,
   ShelveRequest,
   EngineTarget,
@@ -19,7 +21,7 @@ import type {
   Snapshot,
 } from "../bindings";
 import { invoke } from "@tauri-apps/api/core";
-import type { EngineClient, LinkState, Unsubscribe } from "./types";
+import type { EngineClient, LinkState, ReportRequest, Unsubscribe } from "./types";
 
 const inDesktop = () => typeof window !== "undefined" && "__TAURI_INTERNALS__" in window;
 
@@ -108,6 +110,23 @@ export class HttpClient implements EngineClient {
 
   alarmMetrics(from: number, to: number): Promise<AlarmMetrics> {
     return this.get(`/api/alarms/metrics?from=${from}&to=${to}`);
+  }
+
+  emissionsDay(date?: string): Promise<DayReport> {
+    return this.get(`/api/emissions/day${date ? `?date=${encodeURIComponent(date)}` : ""}`);
+  }
+
+  emissionsMonth(month?: string): Promise<MonthReport> {
+    return this.get(`/api/emissions/month${month ? `?month=${encodeURIComponent(month)}` : ""}`);
+  }
+
+  saveReport(r: ReportRequest): Promise<string> {
+    if (inDesktop()) return invoke<string>("save_report", { ...r });
+    const a = document.createElement("a");
+    a.href = `${this.base}/api/emissions/report?${new URLSearchParams({ ...r }).toString()}`;
+    a.download = "";
+    a.click();
+    return Promise.resolve("");
   }
 
   settings(): Promise<SettingsView> {

@@ -4,8 +4,10 @@ import type {
   AckRequest,
   ActiveAlarm,
   AlarmMetrics,
+  DayReport,
   JournalEntry,
   JournalQuery,
+  MonthReport,
   ServiceRequest,
   ShelveRequest,
   EngineTarget,
@@ -19,7 +21,7 @@ import type {
   SimulatorView,
   Snapshot,
 } from "../bindings";
-import type { EngineClient, LinkState, Unsubscribe } from "./types";
+import type { EngineClient, LinkState, ReportRequest, Unsubscribe } from "./types";
 
 export class TauriClient implements EngineClient {
   constructor(readonly target: EngineTarget) {}
@@ -67,6 +69,18 @@ export class TauriClient implements EngineClient {
 
   alarmMetrics(from: number, to: number): Promise<AlarmMetrics> {
     return invoke<AlarmMetrics>("alarm_metrics", { from, to });
+  }
+
+  emissionsDay(date?: string): Promise<DayReport> {
+    return invoke<DayReport>("emissions_day", { date: date ?? null });
+  }
+
+  emissionsMonth(month?: string): Promise<MonthReport> {
+    return invoke<MonthReport>("emissions_month", { month: month ?? null });
+  }
+
+  saveReport(r: ReportRequest): Promise<string> {
+    return invoke<string>("save_report", { ...r });
   }
 
   settings(): Promise<SettingsView> {

@@ -3,8 +3,10 @@ import type {
   AckRequest,
   ActiveAlarm,
   AlarmMetrics,
+  DayReport,
   JournalEntry,
   JournalQuery,
+  MonthReport,
   ServiceRequest,
   ShelveRequest,
   EngineTarget,
@@ -19,6 +21,14 @@ import type {
 } from "../bindings";
 
 export type Unsubscribe = () => void;
+
+export interface ReportRequest {
+  period: "day" | "month";
+  /** `YYYY-MM-DD` or `YYYY-MM`. */
+  of: string;
+  format: "csv" | "pdf";
+  lang: string;
+}
 
 export type LinkState = "connecting" | "live" | "lost";
 
@@ -46,6 +56,13 @@ export interface EngineClient {
    * from the desktop window. Resolves to the file's path when the shell wrote it, else "". */
   saveAlarmJournal(q: JournalQuery): Promise<string>;
   alarmMetrics(from: number, to: number): Promise<AlarmMetrics>;
+  /** A plant day's emissions and energy (`YYYY-MM-DD`; today when absent). */
+  emissionsDay(date?: string): Promise<DayReport>;
+  /** A plant month's (`YYYY-MM`; this month when absent). */
+  emissionsMonth(month?: string): Promise<MonthReport>;
+  /** Save a report as CSV or PDF: a download in the browser, a file in Downloads from the
+   * desktop window (resolves to its path, else ""). */
+  saveReport(r: ReportRequest): Promise<string>;
   /** The configuration in effect, its validation now, the data dir and the engine. */
   settings(): Promise<SettingsView>;
   /** What a simulator device is doing. */

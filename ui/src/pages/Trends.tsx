@@ -9,6 +9,7 @@ import { type EngineClient, inDesktop } from "../client";
 import { exportToDownloads } from "../client/tauri";
 import { formatPlantTime, plantLocalToUtc, unitSymbol, utcToPlantLocal } from "../format";
 import { t } from "../i18n";
+import { parseRoute, trendRequest } from "../route";
 import type { Live } from "../state";
 import {
   PRESETS,
@@ -40,12 +41,17 @@ const HMS = uPlot.fmtDate("{HH}:{mm}:{ss}");
 export function Trends(props: { client: EngineClient; plant: PlantInfo; live: Live }) {
   const info = props.live.info;
   const zone = props.plant.furnace.zones[0];
-  const [tags, setTags] = createSignal<string[]>(zone ? [zone.temperature, zone.setpoint] : []);
-  const [preset, setPreset] = createSignal<PresetKey | null>("1h");
+  // A link from another page (an hour of the Emissions page) says what to show.
+  const asked = trendRequest(parseRoute(location.hash));
+  const [tags, setTags] = createSignal<string[]>(
+    asked ? asked.tags.filter((n) => n in info) : zone ? [zone.temperature, zone.setpoint] : [],
+  );
+  const [preset, setPreset] = createSignal<PresetKey | null>(asked ? null : "1h");
   // The same window again (live mode while plant time stands still) is not a new load.
-  const [win, setWin] = createSignal<Window>(presetWindow("1h", props.live.live.now_ms), {
-    equals: (a, b) => a.from === b.from && a.to === b.to,
-  });
+  const [win, setWin] = createSignal<Window>(
+    asked ? { from: asked.from, to: asked.to } : presetWindow("1h", props.live.live.now_ms),
+    { equals: (a, b) => a.from === b.from && a.to === b.to },
+  );
   const [query, setQuery] = createSignal("");
   const [loading, setLoading] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
