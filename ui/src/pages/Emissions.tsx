@@ -344,7 +344,13 @@ function DayView(props: { report: DayReport; tz: string }) {
                 {(s) => (
                   <div class="note" classList={{ bad: s().exceeded, warn: s().heading_over }}>
                     {t("alarms.limit")} {n(s().limit.limit_mg_nm3, 0)} ·{" "}
-                    {s().exceeded ? t("emissions.state.over") : s().heading_over ? t("emissions.state.heading") : t("emissions.state.ok")}
+                    {s().exceeded
+                      ? t("emissions.state.over")
+                      : s().heading_over
+                        ? t("emissions.state.heading")
+                        : s().projected != null
+                          ? `${t("emissions.state.sofar")} ${n(s().projected, 0)}`
+                          : t("emissions.state.ok")}
                   </div>
                 )}
               </Show>
