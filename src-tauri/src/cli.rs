@@ -324,7 +324,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 day.as_deref(),
                 month.as_deref(),
                 out.as_deref(),
-                &lang,
+                lang,
             )?;
             Ok(0)
         }

@@ -169,7 +169,7 @@ impl AlarmTable {
         };
         match d.kind {
             AlarmKind::BadQuality => Some(quality.is_bad()),
-            AlarmKind::CommsLoss { .. } => None,
+            AlarmKind::CommsLoss { .. } | AlarmKind::Permit { .. } => None,
             _ if quality.is_bad() => None,
             AlarmKind::Hi { limit: l } | AlarmKind::HiHi { limit: l } => {
                 Some(limit(LimitKind::High, l).abnormal(value?, a.condition()))
@@ -398,7 +398,8 @@ impl AlarmTable {
             AlarmKind::Hi { limit }
             | AlarmKind::HiHi { limit }
             | AlarmKind::Lo { limit }
-            | AlarmKind::LoLo { limit } => Some(limit),
+            | AlarmKind::LoLo { limit }
+            | AlarmKind::Permit { limit, .. } => Some(limit),
             AlarmKind::DeviationHigh { setpoint, by } => {
                 Some((*self.last.get(setpoint.index())?)? + by)
             }
@@ -406,6 +407,38 @@ impl AlarmTable {
                 Some((*self.last.get(setpoint.index())?)? - by)
             }
             _ => None,
+        }
+    }
+
+    /// The permit alarms: (index, pollutant, daily).
+    pub(crate) fn permits(&self) -> Vec<(usize, hearth_model::config::Pollutant, bool)> {
+        self.defs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| match d.kind {
+                AlarmKind::Permit {
+                    pollutant, daily, ..
+                } => Some((i, pollutant, daily)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// A condition judged outside the samples (a permit average heading over its limit).
+    pub(crate) fn judge(
+        &mut self,
+        i: usize,
+        abnormal: bool,
+        now: i64,
+        out: &mut Vec<(usize, Transition)>,
+    ) {
+        let mut buf = Vec::new();
+        if let Some(a) = self.alarms.get_mut(i) {
+            a.update(abnormal, now, &mut buf);
+        }
+        for t in buf {
+            self.note_raised(i, &t);
+            out.push((i, t));
         }
     }
 

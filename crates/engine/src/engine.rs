@@ -172,6 +172,10 @@ impl Engine {
         }
         drop(report_tx);
         let ingest = tokio::spawn(ingest(engine.clone(), report_rx, recorder));
+        tasks.push(tokio::spawn(permit_watch(
+            engine.clone(),
+            shutdown_rx.clone(),
+        )));
         let flusher = tokio::spawn(flush_loop(
             historian.clone(),
             config.historian.flush_interval,
@@ -657,6 +661,77 @@ async fn ingest(engine: Engine, mut rx: mpsc::Receiver<PollReport>, mut recorder
         };
         // No subscribers is fine: nobody is watching.
         let _ = inner.tx.send(live_batch);
+    }
+}
+
+/// The permit alarms: each limit's running average judged against it twice a minute. The day's
+/// (or hour's) average heading over the limit raises its alarm while the period is still open.
+async fn permit_watch(engine: Engine, mut shutdown: watch::Receiver<bool>) {
+    if engine
+        .inner
+        .alarms
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .permits()
+        .is_empty()
+    {
+        return;
+    }
+    // The first judgement once the first samples are in, then twice a minute.
+    let first = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    let mut tick = tokio::time::interval_at(first, std::time::Duration::from_secs(30));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = shutdown.wait_for(|s| *s) => break,
+        }
+        match engine.emissions_day(None).await {
+            Ok(report) => judge_permits(&engine.inner, &report),
+            Err(err) => tracing::warn!(%err, "permit limits not judged"),
+        }
+    }
+}
+
+/// Judge every permit alarm on a day's accounting; transitions journaled like any others.
+pub(crate) fn judge_permits(inner: &Inner, report: &crate::accounting::DayReport) {
+    let now = inner.clock.now().0;
+    let mut transitions = Vec::new();
+    let mut table = inner.alarms.lock().unwrap_or_else(|p| p.into_inner());
+    for (i, pollutant, daily) in table.permits() {
+        let Some(p) = report.pollutants.iter().find(|p| p.pollutant == pollutant) else {
+            continue;
+        };
+        let abnormal = if daily {
+            p.day_standing
+                .as_ref()
+                .is_some_and(|s| s.heading_over || s.exceeded)
+        } else {
+            // The hour running now, or the one just closed over its limit.
+            p.hours
+                .iter()
+                .rev()
+                .find(|h| {
+                    h.average.validity != hearth_emissions::averaging::Validity::Invalid
+                        && h.period.start_ms <= now
+                })
+                .is_some_and(|h| h.over)
+        };
+        table.judge(i, abnormal, now, &mut transitions);
+    }
+    let entries: Vec<_> = transitions
+        .iter()
+        .map(|(i, t)| {
+            tracing::info!(alarm = table.id(*i), transition = ?t.kind, "permit alarm");
+            table.entry(*i, t, None, None)
+        })
+        .collect();
+    drop(table);
+    if !entries.is_empty() {
+        inner.alarms_changed();
+    }
+    if let Err(err) = inner.journal.append(&entries) {
+        tracing::error!(%err, "alarm journal not written");
     }
 }
 

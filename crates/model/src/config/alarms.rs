@@ -99,6 +99,13 @@ pub enum AlarmKind {
     CommsLoss {
         device: usize,
     },
+    /// A permit limit's average heading over it before its period closes (or over it): made
+    /// by Hearth from each `[[emissions.limit]]`, judged by the emissions accounting.
+    Permit {
+        pollutant: super::emissions::Pollutant,
+        daily: bool,
+        limit: f64,
+    },
 }
 
 impl AlarmKind {
@@ -114,6 +121,8 @@ impl AlarmKind {
             AlarmKind::Digital { .. } => "digital",
             AlarmKind::BadQuality => "bad_quality",
             AlarmKind::CommsLoss { .. } => "comms_loss",
+            AlarmKind::Permit { daily: true, .. } => "permit_day",
+            AlarmKind::Permit { daily: false, .. } => "permit_hour",
         }
     }
 
@@ -479,4 +488,52 @@ fn check_order(
             }
         }
     }
+}
+
+/// An alarm for each permit limit whose concentration is accounted (its derived tag exists):
+/// raised when the running average heads over the limit, before the period closes.
+pub(super) fn permit_alarms(limits: &[super::emissions::LimitDef], tags: &[Tag]) -> Vec<AlarmDef> {
+    use super::emissions::{Derived, Pollutant};
+    let mut out = Vec::new();
+    for l in limits {
+        let derived = match l.pollutant {
+            Pollutant::Nox => Derived::NoxRef,
+            Pollutant::Co => Derived::CoRef,
+        };
+        let Some(tag) = tags.iter().find(|t| t.derived == Some(derived)) else {
+            continue;
+        };
+        let (period, kind) = if l.daily {
+            ("daily", "permit_day")
+        } else {
+            ("hourly", "permit_hour")
+        };
+        let name = match l.pollutant {
+            Pollutant::Nox => "NOx",
+            Pollutant::Co => "CO",
+        };
+        out.push(AlarmDef {
+            id: format!("{}.{kind}", tag.name),
+            tag: Some(tag.id),
+            kind: AlarmKind::Permit {
+                pollutant: l.pollutant,
+                daily: l.daily,
+                limit: l.limit_mg_nm3,
+            },
+            priority: Priority::High,
+            deadband: 0.0,
+            on_delay: Duration::ZERO,
+            off_delay: Duration::ZERO,
+            realarm: None,
+            message: format!(
+                "{name} {period} average heading over its permit limit ({} mg/Nm3 at {} % O2)",
+                l.limit_mg_nm3, l.reference_o2_percent
+            ),
+            response: Some(
+                "Lower NOx or CO now (excess air, firing, zone temperatures as the process allows); the Emissions page shows the most the rest of the period may average.".into(),
+            ),
+            suppressed_by: Vec::new(),
+        });
+    }
+    out
 }

@@ -396,6 +396,19 @@ pub(super) fn load(path: &Path) -> Result<Config, ConfigErrors> {
         &devices,
         &mut |f, k, m| errors.push(f, k, m),
     );
+    let mut alarm_defs = alarm_defs;
+    let permits = super::alarms::permit_alarms(&emissions.limits, &tags);
+    for p in permits {
+        if alarm_defs.iter().any(|d| d.id == p.id) {
+            errors.push(
+                file,
+                "alarms",
+                format!("`{}` is Hearth's own permit alarm: use another id", p.id),
+            );
+        } else {
+            alarm_defs.push(p);
+        }
+    }
 
     if !errors.list.is_empty() {
         return Err(ConfigErrors(errors.list));
