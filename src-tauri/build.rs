@@ -24,6 +24,8 @@ fn main() {
             "emissions_day",
             "emissions_month",
             "save_report",
+            "add_emission_mark",
+            "withdraw_emission_mark",
             "alarm_journal",
             "alarm_metrics",
         ]),

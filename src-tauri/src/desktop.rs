@@ -185,6 +185,8 @@ pub fn run(config: Config, data_dir: PathBuf, engine_url: Option<String>) -> Res
             emissions_day,
             emissions_month,
             save_report,
+            add_emission_mark,
+            withdraw_emission_mark,
             alarm_journal,
             alarm_metrics
         ])
@@ -587,6 +589,30 @@ async fn save_report(
     })
     .await
     .map_err(|e| e.to_string())?
+}
+
+/// Mark a period as start-up, shutdown or calibration, as the OS user running the window.
+#[tauri::command]
+fn add_emission_mark(
+    state: tauri::State<'_, Desktop>,
+    mut req: hearth_engine::marks::MarkRequest,
+) -> Result<hearth_engine::marks::Mark, String> {
+    req.user = os_user();
+    engine_of(&state)?
+        .add_emission_mark(&req)
+        .map_err(|e| e.to_string())
+}
+
+/// Withdraw a mark, as the OS user running the window.
+#[tauri::command]
+fn withdraw_emission_mark(
+    state: tauri::State<'_, Desktop>,
+    mut req: hearth_engine::marks::WithdrawRequest,
+) -> Result<hearth_engine::marks::Mark, String> {
+    req.user = os_user();
+    engine_of(&state)?
+        .withdraw_emission_mark(&req)
+        .map_err(|e| e.to_string())
 }
 
 /// Alarm-system figures over a window.

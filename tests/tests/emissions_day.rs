@@ -96,7 +96,13 @@ fn record_day(dir: &std::path::Path) -> Result<(Config, periods::Period, Arc<Sle
 fn a_simulated_day_averages_like_brute_force_over_its_raw_history() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let (config, day, historian) = record_day(dir.path())?;
-    let report = day_report(historian.as_ref(), &config, &day, day.end_ms + 1)?;
+    let report = day_report(
+        historian.as_ref(),
+        &config,
+        &day,
+        Vec::new(),
+        day.end_ms + 1,
+    )?;
     let nox_day = report
         .pollutants
         .iter()
@@ -191,7 +197,13 @@ fn pdf_text(path: &std::path::Path) -> Result<String> {
 fn hearth_report_writes_the_day_as_pdf_in_english_and_chinese_and_the_month_as_csv() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let (config, day, historian) = record_day(dir.path())?;
-    let expected = day_report(historian.as_ref(), &config, &day, day.end_ms + 1)?;
+    let expected = day_report(
+        historian.as_ref(),
+        &config,
+        &day,
+        Vec::new(),
+        day.end_ms + 1,
+    )?;
     drop(historian);
     let nox = expected
         .pollutants
@@ -280,5 +292,89 @@ fn hearth_report_writes_the_day_as_pdf_in_english_and_chinese_and_the_month_as_c
         hearth_e2e::hearth(&[&["report", "--month", "2026-13"][..], &common[..]].concat())?;
     assert_ne!(code, 0);
     assert!(err.contains("2026-13") && err.contains("YYYY-MM"), "{err}");
+    Ok(())
+}
+
+#[test]
+fn a_marked_calibration_is_left_out_of_the_average_and_said_in_the_report() -> Result<()> {
+    use hearth_engine::marks::{MarkKind, MarkRequest, Marks, WithdrawRequest};
+    let dir = tempfile::tempdir()?;
+    let (config, day, historian) = record_day(dir.path())?;
+    let marks = Marks::open(&dir.path().join("emissions"))?;
+    // 40 minutes of hour 12: most of the hour, so the hour is excluded, not invalid.
+    let from = day.start_ms + 12 * HOUR;
+    let cal = marks.add(
+        &MarkRequest {
+            kind: MarkKind::Calibration,
+            from_ms: from,
+            to_ms: from + 2_400_000,
+            reason: "NOx analyser span gas".into(),
+            user: "li".into(),
+        },
+        day.end_ms,
+    )?;
+    // A mark made by mistake and withdrawn counts for nothing.
+    let wrong = marks.add(
+        &MarkRequest {
+            kind: MarkKind::Startup,
+            from_ms: day.start_ms + 15 * HOUR,
+            to_ms: day.start_ms + 16 * HOUR,
+            reason: "wrong day".into(),
+            user: "li".into(),
+        },
+        day.end_ms,
+    )?;
+    marks.withdraw(
+        &WithdrawRequest {
+            id: wrong.id,
+            reason: "marked by mistake".into(),
+            user: "wang".into(),
+        },
+        day.end_ms,
+    )?;
+    let all = marks.overlapping(day.start_ms, day.end_ms)?;
+    let report = day_report(historian.as_ref(), &config, &day, all, day.end_ms + 1)?;
+    let nox = report
+        .pollutants
+        .iter()
+        .find(|p| p.pollutant == Pollutant::Nox)
+        .context("no NOx")?;
+    let validity: Vec<Validity> = nox.hours.iter().map(|h| h.average.validity).collect();
+    assert_eq!(validity[12], Validity::Excluded, "{validity:?}");
+    assert_eq!(
+        validity[15],
+        Validity::Valid,
+        "a withdrawn mark excludes nothing: {validity:?}"
+    );
+    assert_eq!(
+        (nox.day.counted, nox.day.invalid, nox.day.excluded),
+        (22, 1, 1)
+    );
+    // Brute force without hours 5 (analyser out) and 12 (calibration).
+    let raw = historian.range("nox_ref", Timestamp(day.start_ms), Timestamp(day.end_ms))?;
+    let mut sums = [(0u32, 0.0f64); 24];
+    for p in raw.iter().filter(|p| p.quality.is_good()) {
+        let h = ((p.ts.0 - day.start_ms) / HOUR) as usize;
+        sums[h].0 += 1;
+        sums[h].1 += p.value.unwrap_or(0.0);
+    }
+    let means: Vec<f64> = (0..24)
+        .filter(|h| ![5, 12].contains(h))
+        .map(|h| sums[h].1 / f64::from(sums[h].0))
+        .collect();
+    let brute = means.iter().sum::<f64>() / means.len() as f64;
+    let got = nox.day.value.context("no NOx average")?;
+    assert!(
+        ((got - brute) / brute).abs() < 0.01,
+        "{got} against {brute}"
+    );
+    // The report says what was marked, and what was withdrawn.
+    let csv = hearth_engine::report_csv::day_csv(&report);
+    assert!(csv.contains("# Marked Calibration 2026-10-14 12:00 to 2026-10-14 12:40 by li: NOx analyser span gas\n"), "{csv}");
+    assert!(
+        csv.contains("(withdrawn by wang: marked by mistake)"),
+        "{csv}"
+    );
+    assert_eq!(report.marks.iter().filter(|m| m.id == cal.id).count(), 1);
     Ok(())
 }

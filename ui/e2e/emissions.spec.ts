@@ -44,6 +44,24 @@ test("the emissions page shows the month and today, links to the raw trend, and 
   const pdfBytes = readFileSync(await (await pdf).path());
   expect(pdfBytes.subarray(0, 5).toString()).toBe("%PDF-");
 
+  // Mark a calibration on the day: refused without a reason, then kept with who and why.
+  const marks = page.getByTestId("emission-marks");
+  await page.getByTestId("mark-kind").selectOption("calibration");
+  await page.getByTestId("mark-from").fill("00:00");
+  await page.getByTestId("mark-to").fill("00:10");
+  await page.getByTestId("add-mark").click();
+  await expect(marks.locator(".error")).toContainText("reason");
+  await page.getByTestId("mark-reason").fill("NOx analyser span gas");
+  await page.getByTestId("add-mark").click();
+  const row = marks.locator("tr", { hasText: "NOx analyser span gas" });
+  await expect(row).toContainText("browser@127.0.0.1");
+  await expect(row).toContainText(`${day} 00:00 → ${day} 00:10`);
+  const listed = (await (await request.get(`/api/emissions/day?date=${day}`)).json()) as { marks: { reason: string; withdrawn: unknown }[] };
+  expect(listed.marks.find((m) => m.reason === "NOx analyser span gas")?.withdrawn).toBeNull();
+  await page.getByTestId("mark-reason").fill("the wrong ten minutes");
+  await row.getByTestId("withdraw-mark").click();
+  await expect(row).toContainText("withdrawn by browser@127.0.0.1: the wrong ten minutes");
+
   // Drill down to the raw trend of the day's NOx.
   await view.locator('[data-pollutant="nox"]').getByRole("link", { name: "Raw trend" }).click();
   await expect(page.locator('[data-page="trends"]')).toHaveClass(/active/);

@@ -443,6 +443,24 @@ headroom: number | null,
  */
 heading_over: boolean, };
 
+export type MarkKind = "startup" | "shutdown" | "calibration";
+
+export type Withdrawal = { user: string, at_ms: number, reason: string, };
+
+export type Mark = { id: number, kind: MarkKind, from_ms: number, to_ms: number, reason: string, user: string, 
+/**
+ * When it was marked, epoch ms.
+ */
+at_ms: number, 
+/**
+ * Withdrawn: by whom, when and why.
+ */
+withdrawn: Withdrawal | null, };
+
+export type MarkRequest = { kind: MarkKind, from_ms: number, to_ms: number, reason: string, user: string, };
+
+export type WithdrawRequest = { id: number, reason: string, user: string, };
+
 export type Basis = { reference_o2_percent: number, fuel_lhv_mj_per_nm3: number, 
 /**
  * `factor` or `composition`.
@@ -483,6 +501,10 @@ hour_limit: PermitLimit | null, };
 
 export type DayReport = { plant: string, period: Period, basis: Basis, pollutants: Array<PollutantDay>, energy_hours: Array<EnergyKpi>, energy_shifts: Array<EnergyKpi>, energy_day: EnergyKpi, 
 /**
+ * Engineers' marks overlapping the day (withdrawn ones shown as such).
+ */
+marks: Array<Mark>, 
+/**
  * When it was computed, epoch ms (a day still running changes).
  */
 computed_ms: number, };
@@ -499,7 +521,7 @@ mean_of_valid_days: number | null, valid_days: number, invalid_days: number, exc
  */
 invalid_hours: number, excluded_hours: number, };
 
-export type MonthReport = { plant: string, period: Period, basis: Basis, pollutants: Array<PollutantMonth>, energy_days: Array<EnergyKpi>, energy_month: EnergyKpi, computed_ms: number, };
+export type MonthReport = { plant: string, period: Period, basis: Basis, pollutants: Array<PollutantMonth>, energy_days: Array<EnergyKpi>, energy_month: EnergyKpi, marks: Array<Mark>, computed_ms: number, };
 
 export type AlarmCount = { alarm: string, count: number, };
 

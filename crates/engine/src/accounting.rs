@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::engine::EngineError;
+use crate::marks::Mark;
 
 /// The basis every figure is stated on, printed with every report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -70,6 +71,8 @@ pub struct DayReport {
     pub energy_hours: Vec<EnergyKpi>,
     pub energy_shifts: Vec<EnergyKpi>,
     pub energy_day: EnergyKpi,
+    /// Engineers' marks overlapping the day (withdrawn ones shown as such).
+    pub marks: Vec<Mark>,
     /// When it was computed, epoch ms (a day still running changes).
     pub computed_ms: i64,
 }
@@ -106,6 +109,7 @@ pub struct MonthReport {
     pub pollutants: Vec<PollutantMonth>,
     pub energy_days: Vec<EnergyKpi>,
     pub energy_month: EnergyKpi,
+    pub marks: Vec<Mark>,
     pub computed_ms: i64,
 }
 
@@ -196,18 +200,32 @@ fn pollutants(c: &Config) -> Vec<(Pollutant, String, i64)> {
         .collect()
 }
 
-/// `flagged(ts)`: the flag tag's value (held from its last sample) is nonzero.
-struct Flags(Vec<(i64, bool)>);
+/// `flagged(ts)`: the flag tag's value (held from its last sample) is nonzero, or an engineer's
+/// mark in effect covers `ts`.
+struct Flags {
+    plc: Vec<(i64, bool)>,
+    marked: Vec<(i64, i64)>,
+}
 
 impl Flags {
-    fn read(h: &dyn Historian, c: &Config, from: i64, to: i64) -> Result<Flags, EngineError> {
+    fn read(
+        h: &dyn Historian,
+        c: &Config,
+        from: i64,
+        to: i64,
+        marks: &[Mark],
+    ) -> Result<Flags, EngineError> {
+        let marked = crate::marks::in_effect(marks);
         let Some(tag) = c.emissions.flag_tag.and_then(|t| c.tag(t)) else {
-            return Ok(Flags(Vec::new()));
+            return Ok(Flags {
+                plc: Vec::new(),
+                marked,
+            });
         };
         // From a little before, so the state at `from` is known.
         let points = h.range(&tag.name, Timestamp(from - 3_600_000), Timestamp(to))?;
-        Ok(Flags(
-            points
+        Ok(Flags {
+            plc: points
                 .iter()
                 .map(|p| {
                     (
@@ -216,12 +234,14 @@ impl Flags {
                     )
                 })
                 .collect(),
-        ))
+            marked,
+        })
     }
 
     fn at(&self, ts: i64) -> bool {
-        let i = self.0.partition_point(|(t, _)| *t <= ts);
-        i > 0 && self.0.get(i - 1).is_some_and(|(_, f)| *f)
+        let i = self.plc.partition_point(|(t, _)| *t <= ts);
+        (i > 0 && self.plc.get(i - 1).is_some_and(|(_, f)| *f))
+            || self.marked.iter().any(|(a, b)| (*a..*b).contains(&ts))
     }
 }
 
@@ -384,9 +404,10 @@ pub fn day_report(
     h: &dyn Historian,
     c: &Config,
     day: &Period,
+    marks: Vec<Mark>,
     now_ms: i64,
 ) -> Result<DayReport, EngineError> {
-    let flags = Flags::read(h, c, day.start_ms, day.end_ms)?;
+    let flags = Flags::read(h, c, day.start_ms, day.end_ms, &marks)?;
     let pollutants = pollutants(c)
         .iter()
         .map(|p| pollutant_day(h, c, p, day, &flags, now_ms))
@@ -410,6 +431,7 @@ pub fn day_report(
         energy_hours,
         energy_shifts,
         energy_day: totals.kpi(&b, day),
+        marks,
         computed_ms: now_ms,
     })
 }
@@ -419,11 +441,12 @@ pub fn month_report(
     h: &dyn Historian,
     c: &Config,
     month: &Period,
+    marks: Vec<Mark>,
     now_ms: i64,
 ) -> Result<MonthReport, EngineError> {
     let tz = c.plant.time_zone;
     let days = periods::days(tz, month.start_ms, month.end_ms);
-    let flags = Flags::read(h, c, month.start_ms, month.end_ms)?;
+    let flags = Flags::read(h, c, month.start_ms, month.end_ms, &marks)?;
     let mut rows = Vec::new();
     for p in pollutants(c) {
         let mut out = Vec::new();
@@ -473,6 +496,7 @@ pub fn month_report(
         pollutants: rows,
         energy_days: days.iter().map(|d| totals.kpi(&b, d)).collect(),
         energy_month: totals.kpi(&b, month),
+        marks,
         computed_ms: now_ms,
     })
 }

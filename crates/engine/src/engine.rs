@@ -52,6 +52,8 @@ pub enum EngineError {
     },
     #[error(transparent)]
     Journal(#[from] crate::journal::JournalError),
+    #[error(transparent)]
+    Marks(#[from] crate::marks::MarkError),
     /// A request that cannot be answered as asked (a date that is not one).
     #[error("{0}")]
     BadQuery(String),
@@ -74,6 +76,7 @@ pub(crate) struct Inner {
     /// Bumped on every alarm transition; carried by snapshots and live batches.
     alarms_version: std::sync::atomic::AtomicU64,
     journal: crate::journal::Journal,
+    marks: crate::marks::Marks,
 }
 
 impl Inner {
@@ -158,6 +161,7 @@ impl Engine {
             alarms: std::sync::Mutex::new(AlarmTable::new(&config)),
             alarms_version: std::sync::atomic::AtomicU64::new(0),
             journal: crate::journal::Journal::open(&opts.data_dir.join("alarms"))?,
+            marks: crate::marks::Marks::open(&opts.data_dir.join("emissions"))?,
         });
         let engine = Engine { inner };
         let (shutdown, shutdown_rx) = watch::channel(false);
@@ -487,17 +491,48 @@ impl Engine {
             .map_err(EngineError::from)
     }
 
+    /// The engineers' marks overlapping `[from_ms, to_ms)`, withdrawn ones included.
+    pub fn emission_marks(
+        &self,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> Result<Vec<crate::marks::Mark>, EngineError> {
+        Ok(self.inner.marks.overlapping(from_ms, to_ms)?)
+    }
+
+    /// Mark a period as start-up, shutdown or calibration; on disk before this returns.
+    pub fn add_emission_mark(
+        &self,
+        req: &crate::marks::MarkRequest,
+    ) -> Result<crate::marks::Mark, EngineError> {
+        let m = self.inner.marks.add(req, self.inner.clock.now().0)?;
+        tracing::info!(id = m.id, kind = ?m.kind, from = m.from_ms, to = m.to_ms, user = %m.user, "emissions period marked");
+        Ok(m)
+    }
+
+    /// Withdraw a mark (kept in the log as withdrawn).
+    pub fn withdraw_emission_mark(
+        &self,
+        req: &crate::marks::WithdrawRequest,
+    ) -> Result<crate::marks::Mark, EngineError> {
+        let m = self.inner.marks.withdraw(req, self.inner.clock.now().0)?;
+        tracing::info!(id = m.id, user = %req.user, "emissions mark withdrawn");
+        Ok(m)
+    }
+
     /// The emissions and energy of a plant day (`YYYY-MM-DD`, default today).
     pub async fn emissions_day(
         &self,
         date: Option<String>,
     ) -> Result<crate::accounting::DayReport, EngineError> {
         let h = self.historian()?;
-        let c = self.inner.config.clone();
+        let inner = self.inner.clone();
         let now = self.inner.clock.now().0;
         tokio::task::spawn_blocking(move || {
-            let day = crate::accounting::day_period(&c, date.as_deref(), now)?;
-            crate::accounting::day_report(h.as_ref(), &c, &day, now)
+            let c = &inner.config;
+            let day = crate::accounting::day_period(c, date.as_deref(), now)?;
+            let marks = inner.marks.overlapping(day.start_ms, day.end_ms)?;
+            crate::accounting::day_report(h.as_ref(), c, &day, marks, now)
         })
         .await
         .map_err(|e| EngineError::Internal(e.to_string()))?
@@ -509,11 +544,13 @@ impl Engine {
         month: Option<String>,
     ) -> Result<crate::accounting::MonthReport, EngineError> {
         let h = self.historian()?;
-        let c = self.inner.config.clone();
+        let inner = self.inner.clone();
         let now = self.inner.clock.now().0;
         tokio::task::spawn_blocking(move || {
-            let m = crate::accounting::month_period(&c, month.as_deref(), now)?;
-            crate::accounting::month_report(h.as_ref(), &c, &m, now)
+            let c = &inner.config;
+            let m = crate::accounting::month_period(c, month.as_deref(), now)?;
+            let marks = inner.marks.overlapping(m.start_ms, m.end_ms)?;
+            crate::accounting::month_report(h.as_ref(), c, &m, marks, now)
         })
         .await
         .map_err(|e| EngineError::Internal(e.to_string()))?

@@ -56,6 +56,14 @@ pub(crate) async fn serve(
         .route("/api/emissions/month", get(emissions_month))
         .route("/api/emissions/report", get(emissions_report))
         .route(
+            "/api/emissions/marks",
+            get(emission_marks).post(add_emission_mark),
+        )
+        .route(
+            "/api/emissions/marks/withdraw",
+            axum::routing::post(withdraw_emission_mark),
+        )
+        .route(
             "/api/simulator/{device}",
             get(simulator).post(simulator_command),
         )
@@ -321,6 +329,47 @@ struct ReportFile {
     format: String,
     #[serde(default)]
     lang: Option<String>,
+}
+
+/// Engineers' marks overlapping a window.
+async fn emission_marks(State(s): State<AppState>, Query(q): Query<Window>) -> Response {
+    match s.engine.emission_marks(q.from, q.to) {
+        Ok(m) => Json(m).into_response(),
+        Err(e) => engine_error(e),
+    }
+}
+
+fn mark_error(e: EngineError) -> Response {
+    match e {
+        EngineError::Marks(crate::marks::MarkError::Refused(why)) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, why).into_response()
+        }
+        other => engine_error(other),
+    }
+}
+
+async fn add_emission_mark(
+    State(s): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    Json(mut req): Json<crate::marks::MarkRequest>,
+) -> Response {
+    req.user = operator(&req.user, peer);
+    match s.engine.add_emission_mark(&req) {
+        Ok(m) => Json(m).into_response(),
+        Err(e) => mark_error(e),
+    }
+}
+
+async fn withdraw_emission_mark(
+    State(s): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    Json(mut req): Json<crate::marks::WithdrawRequest>,
+) -> Response {
+    req.user = operator(&req.user, peer);
+    match s.engine.withdraw_emission_mark(&req) {
+        Ok(m) => Json(m).into_response(),
+        Err(e) => mark_error(e),
+    }
 }
 
 /// A report as a file to download: `?period=day|month&of=...&format=csv|pdf&lang=en|zh-CN`.

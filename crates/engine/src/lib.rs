@@ -13,6 +13,7 @@ pub mod history;
 mod http;
 pub mod journal;
 mod live;
+pub mod marks;
 pub mod offline;
 pub mod recording;
 pub mod report_csv;

@@ -97,7 +97,8 @@ pub fn emissions_day(
 ) -> Result<crate::accounting::DayReport, EngineError> {
     let (_lock, h) = open_historian(config, data_dir)?;
     let day = crate::accounting::day_period(config, date, now_ms)?;
-    crate::accounting::day_report(&h, config, &day, now_ms)
+    let marks = marks_in(data_dir, day.start_ms, day.end_ms)?;
+    crate::accounting::day_report(&h, config, &day, marks, now_ms)
 }
 
 /// A month's emissions report from a data dir no engine runs on.
@@ -109,5 +110,19 @@ pub fn emissions_month(
 ) -> Result<crate::accounting::MonthReport, EngineError> {
     let (_lock, h) = open_historian(config, data_dir)?;
     let m = crate::accounting::month_period(config, month, now_ms)?;
-    crate::accounting::month_report(&h, config, &m, now_ms)
+    let marks = marks_in(data_dir, m.start_ms, m.end_ms)?;
+    crate::accounting::month_report(&h, config, &m, marks, now_ms)
+}
+
+/// The marks of a data dir over a window (none when nobody ever marked anything).
+fn marks_in(
+    data_dir: &Path,
+    from_ms: i64,
+    to_ms: i64,
+) -> Result<Vec<crate::marks::Mark>, EngineError> {
+    let dir = data_dir.join("emissions");
+    if !dir.exists() {
+        return Ok(Vec::new());
+    }
+    Ok(crate::marks::Marks::open(&dir)?.overlapping(from_ms, to_ms)?)
 }

@@ -59,6 +59,35 @@ fn header(out: &mut String, title: &str, plant: &str, p: &Period, b: &Basis, lim
     }
 }
 
+/// The engineers' marks, each on a `#` line (withdrawn ones said so: they do not count).
+fn mark_lines(out: &mut String, marks: &[crate::marks::Mark], tz: &str) {
+    let tz: chrono_tz::Tz = tz.parse().unwrap_or(chrono_tz::UTC);
+    let local = |ms: i64| {
+        chrono::DateTime::from_timestamp_millis(ms)
+            .map(|t| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_default()
+    };
+    for m in marks {
+        let _ = writeln!(
+            out,
+            "# Marked {:?} {} to {} by {}: {}{}",
+            m.kind,
+            local(m.from_ms),
+            local(m.to_ms),
+            m.user,
+            m.reason.replace('\n', " "),
+            m.withdrawn
+                .as_ref()
+                .map(|w| format!(
+                    " (withdrawn by {}: {})",
+                    w.user,
+                    w.reason.replace('\n', " ")
+                ))
+                .unwrap_or_default()
+        );
+    }
+}
+
 fn pollutant_cells(a: Option<&Average>) -> String {
     match a {
         Some(a) => format!(
@@ -150,6 +179,7 @@ pub fn day_csv(r: &DayReport) -> String {
         &r.basis,
         &limits,
     );
+    mark_lines(&mut out, &r.marks, &r.basis.time_zone);
     let names: Vec<&str> = r.pollutants.iter().map(|p| p.pollutant.name()).collect();
     columns(&mut out, &names);
     for (i, k) in r.energy_hours.iter().enumerate() {
@@ -212,6 +242,7 @@ pub fn month_csv(r: &MonthReport) -> String {
             p.excluded_hours
         );
     }
+    mark_lines(&mut out, &r.marks, &r.basis.time_zone);
     let names: Vec<&str> = r.pollutants.iter().map(|p| p.pollutant.name()).collect();
     columns(&mut out, &names);
     for (i, k) in r.energy_days.iter().enumerate() {

@@ -91,6 +91,8 @@ struct Words {
     rules: &'static str,
     benchmark: &'static str,
     computed: &'static str,
+    marked: &'static str,
+    withdrawn: &'static str,
     none: &'static str,
     page: &'static str,
 }
@@ -125,6 +127,8 @@ const EN: Words = Words {
     rules: "Validity rules",
     benchmark: "Benchmarks",
     computed: "Computed",
+    marked: "Marked periods, left out of the averages",
+    withdrawn: "withdrawn",
     none: "no data",
     page: "page",
 };
@@ -159,6 +163,8 @@ const ZH: Words = Words {
     rules: "有效性规则",
     benchmark: "能耗基准",
     computed: "生成时间",
+    marked: "标记时段（不计入均值）",
+    withdrawn: "已撤销",
     none: "无数据",
     page: "页",
 };
@@ -409,6 +415,38 @@ fn basis_lines(pen: &mut Pen<'_, '_>, w: &Words, b: &Basis) {
     );
 }
 
+fn mark_lines(pen: &mut Pen<'_, '_>, w: &Words, marks: &[crate::marks::Mark], tz: &str) {
+    if marks.is_empty() {
+        return;
+    }
+    let tz: chrono_tz::Tz = tz.parse().unwrap_or(chrono_tz::UTC);
+    let local = |ms: i64| {
+        chrono::DateTime::from_timestamp_millis(ms)
+            .map(|t| t.with_timezone(&tz).format("%m-%d %H:%M").to_string())
+            .unwrap_or_default()
+    };
+    pen.gap(4.0);
+    pen.line(10.0, w.marked);
+    for m in marks {
+        pen.line(
+            8.0,
+            &format!(
+                "{:?} {} – {}, {}: {}{}",
+                m.kind,
+                local(m.from_ms),
+                local(m.to_ms),
+                m.user,
+                m.reason,
+                if m.withdrawn.is_some() {
+                    format!(" ({})", w.withdrawn)
+                } else {
+                    String::new()
+                }
+            ),
+        );
+    }
+}
+
 fn energy_rows(ks: &[EnergyKpi]) -> Vec<Vec<String>> {
     ks.iter()
         .map(|k| {
@@ -559,6 +597,7 @@ pub fn day_pdf(r: &DayReport, lang: &str) -> Result<Vec<u8>, PdfError> {
         pen.table(&ENERGY_X, &ENERGY_HEADER, &energy_rows(&ks), 8.0);
         pen.gap(8.0);
         basis_lines(&mut pen, w, &r.basis);
+        mark_lines(&mut pen, w, &r.marks, &r.basis.time_zone);
         footer(&mut pen, w, 1);
         // The surface writes the page's content when it goes.
         drop(pen);
@@ -691,6 +730,7 @@ pub fn month_pdf(r: &MonthReport, lang: &str) -> Result<Vec<u8>, PdfError> {
         );
         pen.gap(8.0);
         basis_lines(&mut pen, w, &r.basis);
+        mark_lines(&mut pen, w, &r.marks, &r.basis.time_zone);
         footer(&mut pen, w, 1);
         // The surface writes the page's content when it goes.
         drop(pen);

@@ -7,7 +7,10 @@ import type {
   DayReport,
   JournalEntry,
   JournalQuery,
+  Mark,
+  MarkRequest,
   MonthReport,
+  WithdrawRequest,
   ServiceRequest,
   ShelveRequest,
   EngineTarget,
@@ -118,6 +121,14 @@ export class HttpClient implements EngineClient {
 
   emissionsMonth(month?: string): Promise<MonthReport> {
     return this.get(`/api/emissions/month${month ? `?month=${encodeURIComponent(month)}` : ""}`);
+  }
+
+  addEmissionMark(req: MarkRequest): Promise<Mark> {
+    return this.post("/api/emissions/marks", this.signed(req));
+  }
+
+  withdrawEmissionMark(req: WithdrawRequest): Promise<Mark> {
+    return this.post("/api/emissions/marks/withdraw", this.signed(req));
   }
 
   saveReport(r: ReportRequest): Promise<string> {

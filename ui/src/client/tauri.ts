@@ -7,7 +7,10 @@ import type {
   DayReport,
   JournalEntry,
   JournalQuery,
+  Mark,
+  MarkRequest,
   MonthReport,
+  WithdrawRequest,
   ServiceRequest,
   ShelveRequest,
   EngineTarget,
@@ -77,6 +80,14 @@ export class TauriClient implements EngineClient {
 
   emissionsMonth(month?: string): Promise<MonthReport> {
     return invoke<MonthReport>("emissions_month", { month: month ?? null });
+  }
+
+  addEmissionMark(req: MarkRequest): Promise<Mark> {
+    return invoke<Mark>("add_emission_mark", { req });
+  }
+
+  withdrawEmissionMark(req: WithdrawRequest): Promise<Mark> {
+    return invoke<Mark>("withdraw_emission_mark", { req });
   }
 
   saveReport(r: ReportRequest): Promise<string> {

@@ -6,7 +6,10 @@ import type {
   DayReport,
   JournalEntry,
   JournalQuery,
+  Mark,
+  MarkRequest,
   MonthReport,
+  WithdrawRequest,
   ServiceRequest,
   ShelveRequest,
   EngineTarget,
@@ -60,6 +63,10 @@ export interface EngineClient {
   emissionsDay(date?: string): Promise<DayReport>;
   /** A plant month's (`YYYY-MM`; this month when absent). */
   emissionsMonth(month?: string): Promise<MonthReport>;
+  /** Mark a period as start-up, shutdown or calibration (excluded from the averages, audited). */
+  addEmissionMark(req: MarkRequest): Promise<Mark>;
+  /** Withdraw a mark; it stays on record as withdrawn. */
+  withdrawEmissionMark(req: WithdrawRequest): Promise<Mark>;
   /** Save a report as CSV or PDF: a download in the browser, a file in Downloads from the
    * desktop window (resolves to its path, else ""). */
   saveReport(r: ReportRequest): Promise<string>;

@@ -3,10 +3,10 @@
 // benchmark; a day drills down to its hours (and from there to the raw trend). The day still
 // running shows where its average is heading. Reports are saved as PDF or CSV from here.
 import { For, Show, createMemo, createResource, createSignal } from "solid-js";
-import type { DayReport, EnergyKpi, MonthReport, PlantInfo, Validity } from "../bindings";
+import type { DayReport, EnergyKpi, Mark, MarkKind, MonthReport, PlantInfo, Validity } from "../bindings";
 import type { EngineClient } from "../client";
 import { dayClass, monthGrid, pollutantLabel, shiftMonth } from "../emissions";
-import { formatPlantTime, formatValue } from "../format";
+import { formatPlantTime, formatValue, plantLocalToUtc } from "../format";
 import { type Key, locale, t } from "../i18n";
 import { parseRoute, trendLink } from "../route";
 import type { Live } from "../state";
@@ -19,8 +19,8 @@ export function Emissions(props: { client: EngineClient; plant: PlantInfo; live:
   const route = parseRoute(location.hash);
   const [day, setDay] = createSignal(route.params.get("day") ?? today());
   const [month, setMonth] = createSignal(route.params.get("month") ?? day().slice(0, 7));
-  const [monthReport] = createResource(month, (m) => props.client.emissionsMonth(m));
-  const [dayReport] = createResource(day, (d) => props.client.emissionsDay(d));
+  const [monthReport, { refetch: refetchMonth }] = createResource(month, (m) => props.client.emissionsMonth(m));
+  const [dayReport, { refetch: refetchDay }] = createResource(day, (d) => props.client.emissionsDay(d));
   const [note, setNote] = createSignal("");
   const pick = (d: string) => {
     setDay(d);
@@ -88,7 +88,19 @@ export function Emissions(props: { client: EngineClient; plant: PlantInfo; live:
           </div>
         )}
       </Show>
-      <Show when={dayReport.latest}>{(r) => <DayView report={r()} tz={tz} />}</Show>
+      <Show when={dayReport.latest}>
+        {(r) => (
+          <DayView
+            report={r()}
+            tz={tz}
+            client={props.client}
+            onChanged={() => {
+              void refetchDay();
+              void refetchMonth();
+            }}
+          />
+        )}
+      </Show>
     </section>
   );
 }
@@ -309,11 +321,103 @@ function EnergyTrend(props: { days: EnergyKpi[]; report: MonthReport; selected: 
   );
 }
 
+/** The day's marked periods (start-up, shutdown, calibration), and marking another. */
+function MarksPanel(props: { report: DayReport; tz: string; client: EngineClient; onChanged: () => void }) {
+  const [kind, setKind] = createSignal<MarkKind>("calibration");
+  const [from, setFrom] = createSignal("");
+  const [to, setTo] = createSignal("");
+  const [reason, setReason] = createSignal("");
+  const [error, setError] = createSignal<string | null>(null);
+  const date = () => props.report.period.label;
+  const at = (hm: string): number | null =>
+    hm.trim() === "24:00" ? props.report.period.end_ms : plantLocalToUtc(`${date()} ${hm.trim()}`, props.tz);
+  const act = async (f: () => Promise<unknown>) => {
+    setError(null);
+    try {
+      await f();
+      setReason("");
+      props.onChanged();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+  const mark = () => {
+    const a = at(from());
+    const b = at(to());
+    if (a == null || b == null || b <= a) return setError(t("emissions.marks.badTimes"));
+    if (!reason().trim()) return setError(t("emissions.marks.reasonNeeded"));
+    void act(() => props.client.addEmissionMark({ kind: kind(), from_ms: a, to_ms: b, reason: reason(), user: "" }));
+  };
+  const withdraw = (m: Mark) => {
+    if (!reason().trim()) return setError(t("emissions.marks.reasonNeeded"));
+    void act(() => props.client.withdrawEmissionMark({ id: m.id, reason: reason(), user: "" }));
+  };
+  const hm = (ms: number) => formatPlantTime(ms, props.tz).slice(0, 16);
+  return (
+    <div class="panel marks" data-testid="emission-marks">
+      <h3>{t("emissions.marks.title")}</h3>
+      <p class="note">{t("emissions.marks.about")}</p>
+      <table class="grid">
+        <tbody>
+          <For each={props.report.marks} fallback={<tr><td class="note">{t("emissions.marks.none")}</td></tr>}>
+            {(m) => (
+              <tr classList={{ faint: m.withdrawn != null }} data-mark={m.id}>
+                <td>{t(`emissions.marks.${m.kind}` as Key)}</td>
+                <td>
+                  {hm(m.from_ms)} → {hm(m.to_ms)}
+                </td>
+                <td>{m.reason}</td>
+                <td class="note">
+                  {m.user} · {hm(m.at_ms)}
+                </td>
+                <td>
+                  <Show
+                    when={m.withdrawn}
+                    fallback={
+                      <button onClick={() => withdraw(m)} data-testid="withdraw-mark">
+                        {t("emissions.marks.withdraw")}
+                      </button>
+                    }
+                  >
+                    {(w) => (
+                      <span class="note">
+                        {t("emissions.marks.withdrawn")} {w().user}: {w().reason}
+                      </span>
+                    )}
+                  </Show>
+                </td>
+              </tr>
+            )}
+          </For>
+        </tbody>
+      </table>
+      <div class="alarm-tools">
+        <select value={kind()} onChange={(e) => setKind(e.currentTarget.value as MarkKind)} data-testid="mark-kind">
+          <For each={["startup", "shutdown", "calibration"] as MarkKind[]}>{(k) => <option value={k}>{t(`emissions.marks.${k}` as Key)}</option>}</For>
+        </select>
+        <input class="time short" placeholder="HH:MM" value={from()} onChange={(e) => setFrom(e.currentTarget.value)} data-testid="mark-from" />
+        <input class="time short" placeholder="HH:MM" value={to()} onChange={(e) => setTo(e.currentTarget.value)} data-testid="mark-to" />
+        <input
+          class="comment"
+          placeholder={t("emissions.marks.reason")}
+          value={reason()}
+          onInput={(e) => setReason(e.currentTarget.value)}
+          data-testid="mark-reason"
+        />
+        <button onClick={mark} data-testid="add-mark">
+          {t("emissions.marks.add")}
+        </button>
+        <Show when={error()}>{(e) => <span class="error">{e()}</span>}</Show>
+      </div>
+    </div>
+  );
+}
+
 function validityText(v: Validity): string {
   return t(`emissions.validity.${v}` as Key);
 }
 
-function DayView(props: { report: DayReport; tz: string }) {
+function DayView(props: { report: DayReport; tz: string; client: EngineClient; onChanged: () => void }) {
   const r = () => props.report;
   const trend = (tag: string, from: number, to: number) => trendLink([tag, "o2"], from, to);
   return (
@@ -438,6 +542,7 @@ function DayView(props: { report: DayReport; tz: string }) {
           </For>
         </tbody>
       </table>
+      <MarksPanel report={r()} tz={props.tz} client={props.client} onChanged={props.onChanged} />
       <h3>{t("emissions.shifts")}</h3>
       <table class="grid" data-testid="emissions-shifts">
         <thead>
