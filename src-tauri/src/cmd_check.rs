@@ -10,12 +10,14 @@ pub fn run(path: &Path) -> i32 {
     match Config::load(path) {
         Ok(c) => {
             println!(
-                "{}: valid ({} device{}, {} tags, {} zones, time zone {})",
+                "{}: valid ({} device{}, {} tags read and {} derived, {} zones, {} alarms, time zone {})",
                 path.display(),
                 c.devices.len(),
                 if c.devices.len() == 1 { "" } else { "s" },
-                c.tags.len(),
+                c.polled_tags().count(),
+                c.tags.len() - c.polled_tags().count(),
                 c.furnace.zones.len(),
+                c.alarms.definitions.len(),
                 c.plant.time_zone.name()
             );
             0

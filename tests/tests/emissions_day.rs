@@ -12,26 +12,31 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use hearth_e2e::default_config;
+use hearth_e2e::replay::{Fault, record};
 use hearth_emissions::averaging::Validity;
 use hearth_emissions::periods;
 use hearth_engine::accounting::day_report;
 use hearth_engine::history::historian_options;
 use hearth_engine::recording::Recorder;
 use hearth_historian::{Historian, SledHistorian};
-use hearth_model::config::{Config, DataType, Pollutant};
-use hearth_model::{Quality, Sample, Timestamp};
-use hearth_sim::{Signal, SimSettings, Simulation};
+use hearth_model::config::{Config, Pollutant};
+use hearth_model::{Quality, Timestamp};
 
 const HOUR: i64 = 3_600_000;
 const DAY: &str = "2026-10-14";
 
-/// What a poll reads: the register's resolution, as the PLC would hold it.
-fn as_read(t: &hearth_model::config::Tag, v: f64) -> f64 {
-    match t.data_type {
-        DataType::Float32 => f64::from(v as f32),
-        DataType::Float64 => v,
-        _ => ((v - t.offset) / t.scale).round() * t.scale + t.offset,
+/// Brute force: good points and their sum per hour of a 24-hour day, by plain arithmetic on
+/// the stored points.
+fn hourly_sums(raw: &[hearth_historian::Point], start_ms: i64) -> [(u32, f64); 24] {
+    let mut sums = [(0u32, 0.0f64); 24];
+    for p in raw {
+        if let (true, Some(v)) = (p.quality.is_good(), p.value) {
+            let h = ((p.ts.0 - start_ms) / HOUR) as usize;
+            sums[h].0 += 1;
+            sums[h].1 += v;
+        }
     }
+    sums
 }
 
 /// A plant day of the simulator recorded into `dir/historian`, with the analyser faults above.
@@ -44,45 +49,29 @@ fn record_day(dir: &std::path::Path) -> Result<(Config, periods::Period, Arc<Sle
         historian_options(&config),
     )?);
     let mut recorder = Recorder::new(&config, historian.clone())?;
-    let mut sim = Simulation::new(SimSettings::typical(11, day.start_ms));
-    let polled: Vec<(&hearth_model::config::Tag, Signal, i64)> = config
-        .polled_tags()
-        .filter_map(|t| {
-            let s = Signal::from_name(&t.name)?;
-            let every = config.poll_groups.get(t.poll_group)?.interval.as_millis() as i64;
-            Some((t, s, every))
-        })
-        .collect();
     let nox = config.tag_by_name("nox").context("no nox tag")?.id;
     // Hour 5: the analyser gives nothing for 40 minutes. Hour 9: it reads bad for 10.
-    let silent = (day.start_ms + 5 * HOUR + 600_000)..(day.start_ms + 5 * HOUR + 3_000_000);
-    let bad = (day.start_ms + 9 * HOUR)..(day.start_ms + 9 * HOUR + 600_000);
-
+    let faults = [
+        Fault {
+            tag: nox,
+            during: (day.start_ms + 5 * HOUR + 600_000)..(day.start_ms + 5 * HOUR + 3_000_000),
+            quality: None,
+        },
+        Fault {
+            tag: nox,
+            during: (day.start_ms + 9 * HOUR)..(day.start_ms + 9 * HOUR + 600_000),
+            quality: Some(Quality::BadSensorFailure),
+        },
+    ];
     let started = Instant::now();
-    let mut samples = Vec::new();
-    let seconds = (day.end_ms - day.start_ms) / 1000;
-    for s in 0..seconds {
-        sim.step(1.0);
-        let ts = day.start_ms + s * 1000;
-        samples.clear();
-        for (t, signal, every) in &polled {
-            if (s * 1000) % every != 0 || (t.id == nox && silent.contains(&ts)) {
-                continue;
-            }
-            let quality = if t.id == nox && bad.contains(&ts) {
-                Quality::BadSensorFailure
-            } else {
-                Quality::Good
-            };
-            samples.push(Sample {
-                tag: t.id,
-                ts: Timestamp(ts),
-                value: Some(as_read(t, sim.read(*signal))),
-                quality,
-            });
-        }
-        recorder.record(&mut samples)?;
-    }
+    record(
+        &config,
+        &mut recorder,
+        11,
+        day.start_ms,
+        day.end_ms,
+        &faults,
+    )?;
     historian.flush()?;
     eprintln!(
         "recorded a plant day in {:.1} s",
@@ -111,14 +100,7 @@ fn a_simulated_day_averages_like_brute_force_over_its_raw_history() -> Result<()
 
     // Brute force, straight over the stored nox_ref points: hour by hour, 75 % of 720.
     let raw = historian.range("nox_ref", Timestamp(day.start_ms), Timestamp(day.end_ms))?;
-    let mut sums = [(0u32, 0.0f64); 24];
-    for p in &raw {
-        if let (true, Some(v)) = (p.quality.is_good(), p.value) {
-            let h = ((p.ts.0 - day.start_ms) / HOUR) as usize;
-            sums[h].0 += 1;
-            sums[h].1 += v;
-        }
-    }
+    let sums = hourly_sums(&raw, day.start_ms);
     let valid: Vec<(usize, f64)> = sums
         .iter()
         .enumerate()
@@ -149,6 +131,29 @@ fn a_simulated_day_averages_like_brute_force_over_its_raw_history() -> Result<()
     assert_eq!((nox_day.day.counted, nox_day.day.invalid), (23, 1));
     // Plausible for the reference plant (domain reference: ~220 mg/Nm3 at 3 % O2).
     assert!((100.0..400.0).contains(&got), "{got}");
+
+    // A permit stating its NOx limit at 8 % O2 gets the averages at 8 %: (21 - 8) / (21 - 3).
+    let mut at8 = config.clone();
+    for l in at8
+        .emissions
+        .limits
+        .iter_mut()
+        .filter(|l| l.pollutant == Pollutant::Nox)
+    {
+        l.reference_o2_percent = 8.0;
+    }
+    let r8 = day_report(historian.as_ref(), &at8, &day, Vec::new(), day.end_ms + 1)?;
+    let nox8 = r8
+        .pollutants
+        .iter()
+        .find(|p| p.pollutant == Pollutant::Nox)
+        .context("no NOx")?;
+    assert_eq!(nox8.reference_o2_percent, 8.0);
+    let v8 = nox8.day.value.context("no NOx at 8 %")?;
+    assert!(
+        (v8 - got * 13.0 / 18.0).abs() < 1e-9 * got,
+        "{v8} against {got} at 3 %"
+    );
 
     // Energy: the totaliser's day against the fuel flow integrated second by second.
     let flow = historian.range("fuel_flow", Timestamp(day.start_ms), Timestamp(day.end_ms))?;
@@ -352,12 +357,7 @@ fn a_marked_calibration_is_left_out_of_the_average_and_said_in_the_report() -> R
     );
     // Brute force without hours 5 (analyser out) and 12 (calibration).
     let raw = historian.range("nox_ref", Timestamp(day.start_ms), Timestamp(day.end_ms))?;
-    let mut sums = [(0u32, 0.0f64); 24];
-    for p in raw.iter().filter(|p| p.quality.is_good()) {
-        let h = ((p.ts.0 - day.start_ms) / HOUR) as usize;
-        sums[h].0 += 1;
-        sums[h].1 += p.value.unwrap_or(0.0);
-    }
+    let sums = hourly_sums(&raw, day.start_ms);
     let means: Vec<f64> = (0..24)
         .filter(|h| ![5, 12].contains(h))
         .map(|h| sums[h].1 / f64::from(sums[h].0))

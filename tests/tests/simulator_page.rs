@@ -234,12 +234,15 @@ async fn settings_show_the_config_in_effect_and_notice_the_file_changing() -> Re
     assert!(
         s.values
             .iter()
-            .any(|v| v.key == "emissions.limits.nox" && v.value == "200")
+            .any(|v| v.key == "emissions.limit.nox.day" && v.value == "200")
     );
 
     // A valid edit is noticed (a restart applies it); a broken one names the key.
     let text = std::fs::read_to_string(&plant)?;
-    std::fs::write(&plant, text.replace("nox = 200.0", "nox = 150.0"))?;
+    std::fs::write(
+        &plant,
+        text.replacen("limit_mg_nm3 = 200.0", "limit_mg_nm3 = 150.0", 1),
+    )?;
     assert_eq!(get().await?.validation, Validation::Changed);
     // An alarm limit edited counts as a change too.
     std::fs::write(&plant, text.replace("limit = 965.0", "limit = 970.0"))?;

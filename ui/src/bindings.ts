@@ -489,7 +489,12 @@ export type PollutantDay = { pollutant: Pollutant,
 /**
  * The derived tag the averages are of (`nox_ref`).
  */
-tag: string, hours: Array<HourAverage>, day: Average, 
+tag: string, 
+/**
+ * The O2 the averages are stated at: the permit limit's (its daily one first), else the
+ * plant's reference O2.
+ */
+reference_o2_percent: number, hours: Array<HourAverage>, day: Average, 
 /**
  * Against the daily limit, when the permit has one.
  */

@@ -46,6 +46,9 @@ pub struct PollutantDay {
     pub pollutant: Pollutant,
     /// The derived tag the averages are of (`nox_ref`).
     pub tag: String,
+    /// The O2 the averages are stated at: the permit limit's (its daily one first), else the
+    /// plant's reference O2.
+    pub reference_o2_percent: f64,
     pub hours: Vec<HourAverage>,
     pub day: Average,
     /// Against the daily limit, when the permit has one.
@@ -182,6 +185,14 @@ fn limit(c: &Config, p: Pollutant, daily: bool) -> Option<PermitLimit> {
             limit_mg_nm3: l.limit_mg_nm3,
             reference_o2_percent: l.reference_o2_percent,
         })
+}
+
+/// The O2 a pollutant's averages are stated at: its daily limit's, its hourly limit's, or the
+/// plant's reference O2.
+fn reference_o2(c: &Config, p: Pollutant) -> f64 {
+    limit(c, p, true)
+        .or_else(|| limit(c, p, false))
+        .map_or(c.emissions.reference_o2_percent, |l| l.reference_o2_percent)
 }
 
 fn pattern(c: &Config) -> ShiftPattern {
@@ -348,7 +359,17 @@ fn pollutant_day(
 ) -> Result<PollutantDay, EngineError> {
     let r = rules(c);
     let hours = periods::hours(c.plant.time_zone, day.start_ms, day.end_ms);
-    let points = h.range(tag, Timestamp(day.start_ms), Timestamp(day.end_ms))?;
+    let mut points = h.range(tag, Timestamp(day.start_ms), Timestamp(day.end_ms))?;
+    // The derived tag is at the plant's reference O2; a limit stated at another one gets the
+    // averages at its own. The correction is one factor for every sample, so it carries through.
+    let global = c.emissions.reference_o2_percent;
+    let reference = reference_o2(c, *p);
+    if reference != global {
+        let f = (21.0 - reference) / (21.0 - global);
+        for pt in &mut points {
+            pt.value = pt.value.map(|v| v * f);
+        }
+    }
     let stats = hour_stats(&points, &hours, *interval, flags);
     let averages: Vec<Average> = stats
         .iter()
@@ -378,6 +399,7 @@ fn pollutant_day(
     Ok(PollutantDay {
         pollutant: *p,
         tag: tag.clone(),
+        reference_o2_percent: reference,
         hours: hours
             .into_iter()
             .zip(averages)

@@ -335,11 +335,7 @@ impl AlarmTable {
         let mut out = Vec::new();
         match id {
             Some(id) => {
-                let i = self
-                    .defs
-                    .iter()
-                    .position(|d| d.id == id)
-                    .ok_or_else(|| format!("no alarm `{id}`"))?;
+                let i = self.index_of(id)?;
                 if let Some(t) = self.alarms.get_mut(i).and_then(|a| a.ack(now)) {
                     out.push((i, t));
                 }
@@ -442,6 +438,13 @@ impl AlarmTable {
         }
     }
 
+    fn index_of(&self, id: &str) -> Result<usize, String> {
+        self.defs
+            .iter()
+            .position(|d| d.id == id)
+            .ok_or_else(|| format!("no alarm `{id}`"))
+    }
+
     /// The id of alarm `i`, for logs.
     pub(crate) fn id(&self, i: usize) -> &str {
         self.defs.get(i).map_or("", |d| d.id.as_str())
@@ -453,11 +456,7 @@ impl AlarmTable {
         req: &ShelveRequest,
         now: i64,
     ) -> Result<Vec<(usize, Transition)>, String> {
-        let i = self
-            .defs
-            .iter()
-            .position(|d| d.id == req.id)
-            .ok_or_else(|| format!("no alarm `{}`", req.id))?;
+        let i = self.index_of(&req.id)?;
         let a = self.alarms.get_mut(i).ok_or("no such alarm")?;
         let mut out = Vec::new();
         let how = match (req.one_shot, req.minutes) {
@@ -487,11 +486,7 @@ impl AlarmTable {
         req: &ServiceRequest,
         now: i64,
     ) -> Result<Vec<(usize, Transition)>, String> {
-        let i = self
-            .defs
-            .iter()
-            .position(|d| d.id == req.id)
-            .ok_or_else(|| format!("no alarm `{}`", req.id))?;
+        let i = self.index_of(&req.id)?;
         if req.out_of_service && req.comment.trim().is_empty() {
             return Err(format!(
                 "taking `{}` out of service needs a reason in the comment",

@@ -525,17 +525,11 @@ impl Engine {
         &self,
         date: Option<String>,
     ) -> Result<crate::accounting::DayReport, EngineError> {
-        let h = self.historian()?;
-        let inner = self.inner.clone();
-        let now = self.inner.clock.now().0;
-        tokio::task::spawn_blocking(move || {
-            let c = &inner.config;
+        self.accounting(move |h, c, marks, now| {
             let day = crate::accounting::day_period(c, date.as_deref(), now)?;
-            let marks = inner.marks.overlapping(day.start_ms, day.end_ms)?;
-            crate::accounting::day_report(h.as_ref(), c, &day, marks, now)
+            crate::accounting::day_report(h, c, &day, marks(day.start_ms, day.end_ms)?, now)
         })
         .await
-        .map_err(|e| EngineError::Internal(e.to_string()))?
     }
 
     /// The emissions and energy of a plant month (`YYYY-MM`, default this month).
@@ -543,14 +537,32 @@ impl Engine {
         &self,
         month: Option<String>,
     ) -> Result<crate::accounting::MonthReport, EngineError> {
+        self.accounting(move |h, c, marks, now| {
+            let m = crate::accounting::month_period(c, month.as_deref(), now)?;
+            crate::accounting::month_report(h, c, &m, marks(m.start_ms, m.end_ms)?, now)
+        })
+        .await
+    }
+
+    /// Run accounting over the historian on a blocking thread, with the engineers' marks of a
+    /// window to hand.
+    async fn accounting<T: Send + 'static>(
+        &self,
+        job: impl FnOnce(
+            &dyn Historian,
+            &Config,
+            &dyn Fn(i64, i64) -> Result<Vec<crate::marks::Mark>, EngineError>,
+            i64,
+        ) -> Result<T, EngineError>
+        + Send
+        + 'static,
+    ) -> Result<T, EngineError> {
         let h = self.historian()?;
         let inner = self.inner.clone();
         let now = self.inner.clock.now().0;
         tokio::task::spawn_blocking(move || {
-            let c = &inner.config;
-            let m = crate::accounting::month_period(c, month.as_deref(), now)?;
-            let marks = inner.marks.overlapping(m.start_ms, m.end_ms)?;
-            crate::accounting::month_report(h.as_ref(), c, &m, marks, now)
+            let marks = |from, to| Ok(inner.marks.overlapping(from, to)?);
+            job(h.as_ref(), &inner.config, &marks, now)
         })
         .await
         .map_err(|e| EngineError::Internal(e.to_string()))?

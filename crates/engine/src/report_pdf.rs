@@ -490,6 +490,42 @@ fn head(
     pen.rule();
 }
 
+/// Draw one page, top to bottom.
+fn with_page(
+    doc: &mut Document,
+    font: &Font,
+    draw: impl FnOnce(&mut Pen<'_, '_>),
+) -> Result<(), PdfError> {
+    let mut page = doc.start_page_with(page_settings()?);
+    let mut pen = Pen {
+        s: page.surface(),
+        font,
+        y: MARGIN - 10.0,
+    };
+    draw(&mut pen);
+    // The surface writes the page's content when it goes.
+    drop(pen);
+    page.finish();
+    Ok(())
+}
+
+/// The header of a detail table: the period column, each pollutant's value and validity, then
+/// the energy columns.
+fn detail_header(
+    w: &Words,
+    first: &str,
+    pollutants: impl Iterator<Item = Pollutant>,
+    energy: &[String],
+) -> Vec<String> {
+    let mut header = vec![first.to_owned()];
+    for p in pollutants {
+        header.push(format!("{} mg/Nm3", short_name(p)));
+        header.push(w.validity.to_owned());
+    }
+    header.extend(energy.iter().cloned());
+    header
+}
+
 fn finish(doc: Document) -> Result<Vec<u8>, PdfError> {
     doc.finish().map_err(|e| PdfError::Write(format!("{e:?}")))
 }
@@ -513,15 +549,9 @@ pub fn day_pdf(r: &DayReport, lang: &str) -> Result<Vec<u8>, PdfError> {
     let font = load_font()?;
     let w = words(lang);
     let mut doc = Document::new();
-    {
-        let mut page = doc.start_page_with(page_settings()?);
-        let mut pen = Pen {
-            s: page.surface(),
-            font: &font,
-            y: MARGIN - 10.0,
-        };
+    with_page(&mut doc, &font, |pen| {
         head(
-            &mut pen,
+            pen,
             w,
             w.day_title,
             &r.plant,
@@ -596,28 +626,19 @@ pub fn day_pdf(r: &DayReport, lang: &str) -> Result<Vec<u8>, PdfError> {
         ks.push(r.energy_day.clone());
         pen.table(&ENERGY_X, &ENERGY_HEADER, &energy_rows(&ks), 8.0);
         pen.gap(8.0);
-        basis_lines(&mut pen, w, &r.basis);
-        mark_lines(&mut pen, w, &r.marks, &r.basis.time_zone);
-        footer(&mut pen, w, 1);
-        // The surface writes the page's content when it goes.
-        drop(pen);
-        page.finish();
-    }
-    {
-        // Page 2: every hour.
-        let mut page = doc.start_page_with(page_settings()?);
-        let mut pen = Pen {
-            s: page.surface(),
-            font: &font,
-            y: MARGIN - 10.0,
-        };
+        basis_lines(pen, w, &r.basis);
+        mark_lines(pen, w, &r.marks, &r.basis.time_zone);
+        footer(pen, w, 1);
+    })?;
+    // Page 2: every hour.
+    with_page(&mut doc, &font, |pen| {
         pen.line(11.0, &format!("{} — {}", w.day_title, r.period.label));
-        let mut header: Vec<String> = vec![w.hour.to_owned()];
-        for p in &r.pollutants {
-            header.push(format!("{} mg/Nm3", short_name(p.pollutant)));
-            header.push(w.validity.to_owned());
-        }
-        header.extend(["Nm3".into(), "t".into(), "GJ/t".into()]);
+        let header = detail_header(
+            w,
+            w.hour,
+            r.pollutants.iter().map(|p| p.pollutant),
+            &["Nm3".into(), "t".into(), "GJ/t".into()],
+        );
         let header: Vec<&str> = header.iter().map(String::as_str).collect();
         let rows: Vec<Vec<String>> = r
             .energy_hours
@@ -648,11 +669,8 @@ pub fn day_pdf(r: &DayReport, lang: &str) -> Result<Vec<u8>, PdfError> {
             .map(|i| [0.0, 85.0, 150.0, 200.0, 265.0, 315.0, 375.0, 430.0][i.min(7)])
             .collect();
         pen.table(&xs, &header, &rows, 7.5);
-        footer(&mut pen, w, 2);
-        // The surface writes the page's content when it goes.
-        drop(pen);
-        page.finish();
-    }
+        footer(pen, w, 2);
+    })?;
     finish(doc)
 }
 
@@ -661,15 +679,9 @@ pub fn month_pdf(r: &MonthReport, lang: &str) -> Result<Vec<u8>, PdfError> {
     let font = load_font()?;
     let w = words(lang);
     let mut doc = Document::new();
-    {
-        let mut page = doc.start_page_with(page_settings()?);
-        let mut pen = Pen {
-            s: page.surface(),
-            font: &font,
-            y: MARGIN - 10.0,
-        };
+    with_page(&mut doc, &font, |pen| {
         head(
-            &mut pen,
+            pen,
             w,
             w.month_title,
             &r.plant,
@@ -729,32 +741,23 @@ pub fn month_pdf(r: &MonthReport, lang: &str) -> Result<Vec<u8>, PdfError> {
             8.0,
         );
         pen.gap(8.0);
-        basis_lines(&mut pen, w, &r.basis);
-        mark_lines(&mut pen, w, &r.marks, &r.basis.time_zone);
-        footer(&mut pen, w, 1);
-        // The surface writes the page's content when it goes.
-        drop(pen);
-        page.finish();
-    }
-    {
-        let mut page = doc.start_page_with(page_settings()?);
-        let mut pen = Pen {
-            s: page.surface(),
-            font: &font,
-            y: MARGIN - 10.0,
-        };
+        basis_lines(pen, w, &r.basis);
+        mark_lines(pen, w, &r.marks, &r.basis.time_zone);
+        footer(pen, w, 1);
+    })?;
+    with_page(&mut doc, &font, |pen| {
         pen.line(11.0, &format!("{} — {}", w.month_title, r.period.label));
-        let mut header: Vec<String> = vec![w.day.to_owned()];
-        for p in &r.pollutants {
-            header.push(format!("{} mg/Nm3", short_name(p.pollutant)));
-            header.push(w.validity.to_owned());
-        }
-        header.extend([
-            format!("{} Nm3", w.fuel),
-            format!("{} t", w.production),
-            "GJ/t".into(),
-            "kg CO2/t".into(),
-        ]);
+        let header = detail_header(
+            w,
+            w.day,
+            r.pollutants.iter().map(|p| p.pollutant),
+            &[
+                format!("{} Nm3", w.fuel),
+                format!("{} t", w.production),
+                "GJ/t".into(),
+                "kg CO2/t".into(),
+            ],
+        );
         let header: Vec<&str> = header.iter().map(String::as_str).collect();
         let rows: Vec<Vec<String>> = r
             .energy_days
@@ -784,10 +787,7 @@ pub fn month_pdf(r: &MonthReport, lang: &str) -> Result<Vec<u8>, PdfError> {
             .map(|i| [0.0, 62.0, 125.0, 175.0, 235.0, 285.0, 345.0, 395.0, 445.0][i.min(8)])
             .collect();
         pen.table(&xs, &header, &rows, 7.0);
-        footer(&mut pen, w, 2);
-        // The surface writes the page's content when it goes.
-        drop(pen);
-        page.finish();
-    }
+        footer(pen, w, 2);
+    })?;
     finish(doc)
 }

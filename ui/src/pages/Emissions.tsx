@@ -431,7 +431,7 @@ function DayView(props: { report: DayReport; tz: string; client: EngineClient; o
             <div class="panel kpi" data-pollutant={p.pollutant}>
               <h3>{pollutantLabel(p.pollutant)}</h3>
               <div class="big">
-                {n(p.day.value, 1)} <span class="unit">mg/Nm³</span>
+                {n(p.day.value, 1)} <span class="unit">mg/Nm³ @ {p.reference_o2_percent} % O₂</span>
               </div>
               <div class="note">
                 {validityText(p.day.validity)} · {p.day.counted}/{p.day.expected} {t("emissions.validHours")}
