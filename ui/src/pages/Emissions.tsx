@@ -2,7 +2,7 @@
 // against its limit, the energy per tonne by day against the theoretical minimum and the
 // benchmark; a day drills down to its hours (and from there to the raw trend). The day still
 // running shows where its average is heading. Reports are saved as PDF or CSV from here.
-import { For, Show, createMemo, createResource, createSignal } from "solid-js";
+import { For, Show, createMemo, createResource, createSignal, onCleanup } from "solid-js";
 import type { DayReport, EnergyKpi, Mark, MarkKind, MonthReport, PlantInfo, Validity } from "../bindings";
 import type { EngineClient } from "../client";
 import { dayClass, monthGrid, pollutantLabel, shiftMonth } from "../emissions";
@@ -22,6 +22,11 @@ export function Emissions(props: { client: EngineClient; plant: PlantInfo; live:
   const [monthReport, { refetch: refetchMonth }] = createResource(month, (m) => props.client.emissionsMonth(m));
   const [dayReport, { refetch: refetchDay }] = createResource(day, (d) => props.client.emissionsDay(d));
   const [note, setNote] = createSignal("");
+  // The day still running moves: its figures are fetched again every minute while it is shown.
+  const timer = setInterval(() => {
+    if (day() === today()) void refetchDay();
+  }, 60_000);
+  onCleanup(() => clearInterval(timer));
   const pick = (d: string) => {
     setDay(d);
     history.replaceState(null, "", `#emissions?day=${d}`);
