@@ -207,6 +207,32 @@ fn the_desktop_window_opens_where_it_was_and_shows_a_live_value() -> Result<()> 
     let header = csv.lines().next().unwrap_or_default();
     assert!(header.contains("zone1_temp"), "export header: {header}");
 
+    // The Emissions page's day report, saved as PDF by the shell (a command the window must be
+    // allowed to call).
+    click("[data-page=\"emissions\"]")?;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while click("[data-testid=\"report-day-pdf\"]").is_err() {
+        if Instant::now() > deadline {
+            bail!("no report button on the Emissions page within 20 s");
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let pdf = loop {
+        let done = std::fs::read_dir(downloads.path())?
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|x| x == "pdf"));
+        if let Some(p) = done {
+            break std::fs::read(p)?;
+        }
+        if Instant::now() > deadline {
+            bail!("no PDF in the Downloads folder within 30 s");
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert!(pdf.starts_with(b"%PDF-"), "not a PDF");
+
     let size = post(
         &agent,
         &format!("{s}/execute/sync"),
