@@ -84,6 +84,12 @@ pub(crate) struct AlarmTable {
     device_of: Vec<Option<usize>>,
     /// Alarms with `suppressed_by`: checked after every batch.
     dependents: Vec<usize>,
+    /// Per alarm: explained at its last judgement, and until when it stays suppressed after
+    /// the alarm that explained it cleared.
+    was_explained: Vec<bool>,
+    held_until: Vec<i64>,
+    /// How long that is, ms.
+    release_ms: i64,
     tag_names: Vec<String>,
 }
 
@@ -146,6 +152,9 @@ impl AlarmTable {
             lost: vec![false; config.devices.len()],
             device_of,
             dependents,
+            was_explained: vec![false; defs.len()],
+            held_until: vec![i64::MIN; defs.len()],
+            release_ms: i64::try_from(config.alarms.suppression_release.as_millis()).unwrap_or(0),
             alarms: defs.iter().map(|d| Alarm::new(delays(d))).collect(),
             since: vec![0; defs.len()],
             defs,
@@ -277,7 +286,18 @@ impl AlarmTable {
                 .iter()
                 .any(|p| self.alarms.get(*p).is_some_and(Alarm::condition))
         });
-        let suppress = lost || explained;
+        // Still held a while after the cause cleared: what it caused takes time to recover.
+        if let Some(was) = self.was_explained.get_mut(i) {
+            if *was
+                && !explained
+                && let Some(h) = self.held_until.get_mut(i)
+            {
+                *h = now.saturating_add(self.release_ms);
+            }
+            *was = explained;
+        }
+        let held = self.held_until.get(i).is_some_and(|h| now < *h);
+        let suppress = lost || explained || held;
         if !suppress && !release {
             return;
         }
@@ -669,15 +689,55 @@ mod tests {
             ],
             &mut out,
         );
-        // The fan back, the flame still out: now the flame failure is the news.
+        // The fan back, the flame still out: the burners get the release time to relight...
         table.on_samples(&[sample(&c, "fan_running", 1.0, 1000)], &mut out);
+        let flame = |t: &AlarmTable| {
+            t.active(false)
+                .into_iter()
+                .find(|a| a.id == "flame_ok_zone2.digital")
+        };
+        // Suppressed and never raised: not listed.
+        assert!(flame(&table).is_none(), "{:?}", flame(&table));
+        let release = i64::try_from(c.alarms.suppression_release.as_millis()).unwrap_or(0);
+        table.on_samples(
+            &[sample(&c, "fan_running", 1.0, 1000 + release - 1)],
+            &mut out,
+        );
+        assert!(flame(&table).is_none(), "{:?}", flame(&table));
+        // ...and a flame still out after it is the news.
+        table.on_samples(&[sample(&c, "fan_running", 1.0, 1000 + release)], &mut out);
         assert!(
-            table
-                .active(false)
-                .iter()
-                .any(|a| a.id == "flame_ok_zone2.digital"
-                    && !a.suppressed
-                    && a.state == "active_unacked")
+            flame(&table).is_some_and(|a| !a.suppressed && a.state == "active_unacked"),
+            "{:?}",
+            flame(&table)
+        );
+    }
+
+    #[test]
+    fn burners_relit_within_the_release_time_raise_nothing() {
+        let c = config();
+        assert!(
+            c.alarms.suppression_release.as_secs() >= 5,
+            "the default gives time to relight"
+        );
+        let mut table = AlarmTable::new(&c);
+        let mut out = Vec::new();
+        table.on_samples(
+            &[
+                sample(&c, "fan_running", 0.0, 0),
+                sample(&c, "flame_ok_zone1", 0.0, 0),
+            ],
+            &mut out,
+        );
+        table.on_samples(&[sample(&c, "fan_running", 1.0, 10_000)], &mut out);
+        // The flame comes back 3 s after the fan, then time passes.
+        table.on_samples(&[sample(&c, "flame_ok_zone1", 1.0, 13_000)], &mut out);
+        table.on_samples(&[sample(&c, "fan_running", 1.0, 100_000)], &mut out);
+        assert!(
+            !out.iter()
+                .any(|(i, t)| table.id(*i) == "flame_ok_zone1.digital"
+                    && t.kind == hearth_alarms::TransitionKind::Raise),
+            "{out:?}"
         );
     }
 

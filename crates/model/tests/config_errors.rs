@@ -652,3 +652,37 @@ fn derived_tags_follow_the_roles_and_never_take_a_measured_tags_name() {
     let c = Config::load(&no_nox.dir.path().join("plant.toml")).unwrap_or_else(|e| panic!("{e}"));
     assert!(c.tag_by_name("nox_ref").is_none() && c.tag_by_name("co_ref").is_some());
 }
+
+#[test]
+fn the_suppression_release_time_is_checked() {
+    let c = Case::new(
+        |s| {
+            s.replacen(
+                "suppression_release_s = 30",
+                "suppression_release_s = -5",
+                1,
+            )
+        },
+        same,
+    );
+    c.expect(
+        "plant.toml",
+        "alarms.suppression_release_s",
+        "outside 0 to 3600",
+    );
+    let c = Case::new(
+        |s| {
+            s.replacen(
+                "suppression_release_s = 30",
+                "suppression_release_s = nan",
+                1,
+            )
+        },
+        same,
+    );
+    c.expect(
+        "plant.toml",
+        "alarms.suppression_release_s",
+        "outside 0 to 3600",
+    );
+}

@@ -320,6 +320,9 @@ fn default_bind() -> String {
 pub struct RawAlarms {
     #[serde(default)]
     pub flood_threshold_per_10min: Option<u32>,
+    /// Seconds an alarm suppressed by design stays suppressed after its cause clears.
+    #[serde(default)]
+    pub suppression_release_s: Option<f64>,
     #[serde(default)]
     pub alarm: Vec<super::alarms::RawAlarm>,
 }

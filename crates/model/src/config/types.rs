@@ -389,6 +389,9 @@ pub struct ServerSettings {
 #[derive(Debug, Clone)]
 pub struct AlarmSettings {
     pub flood_threshold_per_10min: u32,
+    /// How long an alarm suppressed by design (`suppressed_by`) stays suppressed after the alarm
+    /// that explained it clears: burners relight some seconds after their fan.
+    pub suppression_release: Duration,
     pub definitions: Vec<super::alarms::AlarmDef>,
 }
 

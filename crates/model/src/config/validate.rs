@@ -396,6 +396,20 @@ pub(super) fn load(path: &Path) -> Result<Config, ConfigErrors> {
         &devices,
         &mut |f, k, m| errors.push(f, k, m),
     );
+    let release_s = raw.alarms.suppression_release_s.unwrap_or(30.0);
+    if !(0.0..=3600.0).contains(&release_s) {
+        errors.push(
+            file,
+            "alarms.suppression_release_s",
+            format!("{release_s} s is outside 0 to 3600"),
+        );
+    }
+    // Only a value in range is used (an invalid one fails the load above); never NaN.
+    let suppression_release = if (0.0..=3600.0).contains(&release_s) {
+        Duration::from_secs_f64(release_s)
+    } else {
+        Duration::ZERO
+    };
     let mut alarm_defs = alarm_defs;
     let permits = super::alarms::permit_alarms(&emissions.limits, &tags);
     for p in permits {
@@ -432,6 +446,7 @@ pub(super) fn load(path: &Path) -> Result<Config, ConfigErrors> {
         server: ServerSettings { bind },
         alarms: AlarmSettings {
             flood_threshold_per_10min: raw.alarms.flood_threshold_per_10min.unwrap_or(10),
+            suppression_release,
             definitions: alarm_defs,
         },
         emissions,
