@@ -93,8 +93,13 @@ fn write_geometry(config_home: &std::path::Path, width: u32, height: u32) -> Res
     Ok(())
 }
 
+/// One desktop at a time: each test starts an X server, WebKit and an engine, and the driver's
+/// ports are picked free beforehand; two at once on a small CI machine is a race for both.
+static ONE_DESKTOP: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 fn the_desktop_window_opens_where_it_was_and_shows_a_live_value() -> Result<()> {
+    let _one = ONE_DESKTOP.lock().unwrap_or_else(|p| p.into_inner());
     let (display, _xvfb) = xvfb()?;
     // The window was 1200x700 last time (the default is 1366x768).
     let config_home = tempfile::tempdir()?;
@@ -254,6 +259,7 @@ fn the_desktop_window_opens_where_it_was_and_shows_a_live_value() -> Result<()> 
 
 #[test]
 fn a_second_launch_on_the_same_data_dir_brings_the_first_window_forward() -> Result<()> {
+    let _one = ONE_DESKTOP.lock().unwrap_or_else(|p| p.into_inner());
     let (display, _xvfb) = xvfb()?;
     let config_home = tempfile::tempdir()?;
     let data = tempfile::tempdir()?;
