@@ -88,14 +88,7 @@ impl JournalQuery {
 pub const CSV_HEADER: &str =
     "time,alarm,transition,from,to,priority,value,limit,message,user,comment\n";
 
-/// Quote a CSV cell when it needs it.
-fn cell(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
-}
+use hearth_historian::export::quoted as cell;
 
 impl JournalEntry {
     /// This entry as one CSV row (with its newline), under [`CSV_HEADER`].

@@ -53,7 +53,8 @@ pub enum ExportError {
 /// How much of the time range each read covers.
 const WINDOW_MS: i64 = 3_600_000;
 
-fn quoted(field: &str) -> String {
+/// A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
+pub fn quoted(field: &str) -> String {
     if field.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", field.replace('"', "\"\""))
     } else {
