@@ -113,14 +113,18 @@ impl Marks {
         }
     }
 
-    fn append(&self, e: &Entry) -> Result<u64, MarkError> {
-        let id = self.db.generate_id().map_err(|e| self.sled(e))?;
+    fn next_id(&self) -> Result<u64, MarkError> {
+        self.db.generate_id().map_err(|e| self.sled(e))
+    }
+
+    /// Write one log entry under `key` and flush it: on disk before the caller is answered.
+    fn write(&self, key: u64, e: &Entry) -> Result<(), MarkError> {
         let v = serde_json::to_vec(e).map_err(|e| MarkError::Damaged(e.to_string()))?;
         self.db
-            .insert(id.to_be_bytes(), v)
+            .insert(key.to_be_bytes(), v)
             .map_err(|e| self.sled(e))?;
         self.db.flush().map_err(|e| self.sled(e))?;
-        Ok(id)
+        Ok(())
     }
 
     /// Mark a period; refused without a reason, backwards, or longer than a week.
@@ -137,7 +141,7 @@ impl Marks {
             return Err(MarkError::Refused("mark at most a week at a time".into()));
         }
         // The id is the log key of the entry that adds it.
-        let id = self.db.generate_id().map_err(|e| self.sled(e))?;
+        let id = self.next_id()?;
         let mark = Mark {
             id,
             kind: req.kind,
@@ -148,12 +152,7 @@ impl Marks {
             at_ms: now_ms,
             withdrawn: None,
         };
-        let v = serde_json::to_vec(&Entry::Add(mark.clone()))
-            .map_err(|e| MarkError::Damaged(e.to_string()))?;
-        self.db
-            .insert(id.to_be_bytes(), v)
-            .map_err(|e| self.sled(e))?;
-        self.db.flush().map_err(|e| self.sled(e))?;
+        self.write(id, &Entry::Add(mark.clone()))?;
         Ok(mark)
     }
 
@@ -178,10 +177,13 @@ impl Marks {
             at_ms: now_ms,
             reason: req.reason.trim().to_owned(),
         };
-        self.append(&Entry::Withdraw {
-            id: req.id,
-            w: w.clone(),
-        })?;
+        self.write(
+            self.next_id()?,
+            &Entry::Withdraw {
+                id: req.id,
+                w: w.clone(),
+            },
+        )?;
         mark.withdrawn = Some(w);
         Ok(mark)
     }
