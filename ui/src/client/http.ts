@@ -24,9 +24,9 @@ import type {
   Snapshot,
 } from "../bindings";
 import { invoke } from "@tauri-apps/api/core";
+import { inDesktop } from "./env";
 import type { EngineClient, LinkState, ReportRequest, Unsubscribe } from "./types";
 
-const inDesktop = () => typeof window !== "undefined" && "__TAURI_INTERNALS__" in window;
 
 /** Reconnect delays, ms: quick at first, then at most every 5 s. */
 export function reconnectDelay(attempt: number): number {

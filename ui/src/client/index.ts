@@ -1,11 +1,10 @@
 // Picks the transport: Tauri IPC for an in-process engine, HTTP + WebSocket otherwise.
 import { HttpClient } from "./http";
 import { TauriClient, desktopTarget } from "./tauri";
+import { inDesktop } from "./env";
 import type { EngineClient } from "./types";
 
-export function inDesktop(): boolean {
-  return typeof window !== "undefined" && "__TAURI_INTERNALS__" in window;
-}
+export { inDesktop } from "./env";
 
 export async function connect(): Promise<EngineClient> {
   if (!inDesktop()) return new HttpClient(window.location.origin);
