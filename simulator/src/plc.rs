@@ -22,6 +22,9 @@ pub struct Plc {
     pub o2_sp: f64,
     pub pace_sp: f64,
     pub remote: bool,
+    /// The PLC program's own ceiling on zone setpoints: a higher one written over Modbus is
+    /// acknowledged and silently clamped to it, as many PLCs do.
+    pub zone_sp_high: f64,
     pub burners_on: [bool; ZONES],
     /// A zone's burner-management system has tripped its burners.
     pub zone_trip: [bool; ZONES],
@@ -68,6 +71,7 @@ impl Plc {
             pace_sp,
             // The bundled plant runs with remote setpoints enabled; a restart falls back to local.
             remote: true,
+            zone_sp_high: 1350.0,
             burners_on: [true; ZONES],
             zone_trip: [false; ZONES],
             fan_running: true,

@@ -86,6 +86,23 @@ pub(crate) struct Shared {
     silent_until: Mutex<Option<Instant>>,
     /// Bumped by a PLC restart: connections of an older generation are closed.
     generation: std::sync::atomic::AtomicU64,
+    /// Every write request received, as it arrived (the newest [`WRITE_LOG_LEN`]).
+    writes: Mutex<std::collections::VecDeque<ReceivedWrite>>,
+    /// Apply the next write, then close its connection instead of answering.
+    drop_next_write_reply: std::sync::atomic::AtomicBool,
+}
+
+/// Writes remembered by a simulator, for tests that check what reached the wire.
+pub const WRITE_LOG_LEN: usize = 10_000;
+
+/// A write request as the simulator received it, before it was judged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceivedWrite {
+    /// FC05, FC06, FC15 or FC16.
+    pub function: u8,
+    pub address: u16,
+    /// The request's data after the address (a value, or quantity, byte count and values).
+    pub data: Vec<u8>,
 }
 
 impl Shared {
@@ -113,6 +130,17 @@ impl Shared {
     pub(crate) fn silent(&self) -> bool {
         let s = self.silent_until.lock().unwrap_or_else(|p| p.into_inner());
         s.is_some_and(|t| Instant::now() < t)
+    }
+
+    /// Remember a write request; true when its reply is to be dropped with the connection.
+    pub(crate) fn received_write(&self, w: ReceivedWrite) -> bool {
+        let mut log = self.writes.lock().unwrap_or_else(|p| p.into_inner());
+        if log.len() == WRITE_LOG_LEN {
+            log.pop_front();
+        }
+        log.push_back(w);
+        self.drop_next_write_reply
+            .swap(false, std::sync::atomic::Ordering::SeqCst)
     }
 
     pub(crate) fn generation(&self) -> u64 {
@@ -183,6 +211,21 @@ impl SimulatorHandle {
     pub fn with_simulation<R>(&self, f: impl FnOnce(&mut Simulation) -> R) -> R {
         with_simulation(&self.0, f)
     }
+
+    /// Every write request received so far (the newest [`WRITE_LOG_LEN`]), oldest first,
+    /// whether it was applied or refused.
+    pub fn writes_received(&self) -> Vec<ReceivedWrite> {
+        let log = self.0.writes.lock().unwrap_or_else(|p| p.into_inner());
+        log.iter().cloned().collect()
+    }
+
+    /// The next write request is applied, then its connection is reset before the reply is
+    /// sent: the client cannot know whether it took.
+    pub fn reset_after_next_write(&self) {
+        self.0
+            .drop_next_write_reply
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 fn with_simulation<R>(shared: &Shared, f: impl FnOnce(&mut Simulation) -> R) -> R {
@@ -250,6 +293,8 @@ impl RunningSimulator {
             }),
             silent_until: Mutex::new(None),
             generation: std::sync::atomic::AtomicU64::new(0),
+            writes: Mutex::new(std::collections::VecDeque::new()),
+            drop_next_write_reply: std::sync::atomic::AtomicBool::new(false),
         });
         let (stop, stop_rx) = watch::channel(false);
 

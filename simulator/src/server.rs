@@ -210,11 +210,30 @@ async fn connection(stream: TcpStream, shared: Arc<Shared>, unit_id: u8) -> std:
             // The PLC restarted since this connection was made: its sockets are gone.
             return Ok(());
         }
+        // Every write is remembered as it arrives, even one a silent PLC never answers.
+        let function = body.first().copied().unwrap_or(0);
+        let mut reset_instead_of_reply = false;
+        if matches!(function, 0x05 | 0x06 | 0x0F | 0x10) {
+            reset_instead_of_reply = shared.received_write(crate::runner::ReceivedWrite {
+                function,
+                address: u16_at(body, 1).unwrap_or(0),
+                data: body.get(3..).unwrap_or_default().to_vec(),
+            });
+        }
         if shared.silent() {
             // Comms lost: the request goes unanswered and the client times out.
             continue;
         }
         let resp = answer(&shared, unit_id, unit, body);
+        if reset_instead_of_reply {
+            // Applied, unanswered: the connection is reset (RST, not a clean close), as when a
+            // switch or the PLC's stack drops it.
+            if let Ok(stream) = rd.into_inner().reunite(wr) {
+                #[allow(deprecated)]
+                let _ = stream.set_linger(Some(std::time::Duration::ZERO));
+            }
+            return Ok(());
+        }
         out.clear();
         out.extend_from_slice(&tid);
         out.extend_from_slice(&[0, 0]);

@@ -614,7 +614,7 @@ impl Simulation {
         match signal {
             Signal::ZoneSetpoint(z) if z < ZONES => {
                 if remote {
-                    self.plc.zone_sp[z] = value;
+                    self.plc.zone_sp[z] = value.min(self.plc.zone_sp_high);
                 }
             }
             Signal::O2Setpoint => {
