@@ -228,6 +228,9 @@ pub enum EngineTarget {
         api_url: String,
         pid: Option<u32>,
         user: String,
+        /// The engine's local key (from its `engine.json`, when this OS user may read it): the
+        /// window is then let in as the person at this PC. Without it, the window logs in.
+        token: Option<String>,
     },
 }
 

@@ -106,6 +106,9 @@ pub enum AlarmKind {
         daily: bool,
         limit: f64,
     },
+    /// A setpoint write the PLC did not take as sent (read back another value): made by Hearth
+    /// for each writable tag, raised and cleared by the write path.
+    WriteReadback,
 }
 
 impl AlarmKind {
@@ -123,6 +126,7 @@ impl AlarmKind {
             AlarmKind::CommsLoss { .. } => "comms_loss",
             AlarmKind::Permit { daily: true, .. } => "permit_day",
             AlarmKind::Permit { daily: false, .. } => "permit_hour",
+            AlarmKind::WriteReadback => "write_readback",
         }
     }
 
@@ -536,4 +540,30 @@ pub(super) fn permit_alarms(limits: &[super::emissions::LimitDef], tags: &[Tag])
         });
     }
     out
+}
+
+/// An alarm for each writable tag, raised when a write to it reads back another value.
+pub(super) fn readback_alarms(
+    writes: &[super::access::WritePolicy],
+    tags: &[Tag],
+) -> Vec<AlarmDef> {
+    writes
+        .iter()
+        .filter_map(|w| tags.get(w.tag.index()))
+        .map(|t| AlarmDef {
+            id: format!("{}.write_readback", t.name),
+            tag: Some(t.id),
+            kind: AlarmKind::WriteReadback,
+            priority: Priority::High,
+            deadband: 0.0,
+            on_delay: Duration::ZERO,
+            off_delay: Duration::ZERO,
+            realarm: None,
+            message: format!("A write to {} was not taken: the PLC reads back another value", t.name),
+            response: Some(
+                "The value read back is the one in force. Check the PLC's mode and its own limits before writing again.".into(),
+            ),
+            suppressed_by: Vec::new(),
+        })
+        .collect()
 }

@@ -2,6 +2,7 @@
 //! unknown keys rejected, then checked types). Every error names the file, the key path and what
 //! is wrong, and validation reports all of them at once.
 
+mod access;
 mod alarms;
 mod emissions;
 mod raw;
@@ -11,6 +12,7 @@ mod validate;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub use access::{Role, User, WritePolicy};
 pub use alarms::{AlarmDef, AlarmKind, Priority};
 pub use emissions::{
     Co2Basis, Derived, DerivedInputs, EmissionSettings, EnergySettings, FuelComponent, LimitDef,

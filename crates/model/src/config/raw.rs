@@ -25,6 +25,9 @@ pub struct RawPlantFile {
     pub energy: super::emissions::RawEnergy,
     #[serde(default)]
     pub optimiser: RawOptimiser,
+    /// Tags Hearth may write, each with its policy (`[writes.zone1_sp]`).
+    #[serde(default)]
+    pub writes: IndexMap<String, super::access::RawWritePolicy>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -160,8 +163,6 @@ pub struct RawTag {
     pub sensor_fault_flag: Option<String>,
     #[serde(default)]
     pub description: String,
-    #[serde(default)]
-    pub writable: bool,
 }
 
 fn default_scale() -> f64 {
@@ -300,12 +301,20 @@ fn default_cache() -> u64 {
 pub struct RawServer {
     #[serde(default = "default_bind")]
     pub bind: String,
+    /// Setpoint writes from browsers (`hearth serve`); the desktop window does not need this.
+    #[serde(default)]
+    pub allow_writes: bool,
+    /// Users of `hearth serve`; required to bind anything but loopback.
+    #[serde(default)]
+    pub user: Vec<super::access::RawUser>,
 }
 
 impl Default for RawServer {
     fn default() -> Self {
         RawServer {
             bind: default_bind(),
+            allow_writes: false,
+            user: Vec::new(),
         }
     }
 }

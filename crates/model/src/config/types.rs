@@ -137,9 +137,16 @@ pub struct Config {
     pub emissions: super::emissions::EmissionSettings,
     pub energy: super::emissions::EnergySettings,
     pub optimiser: OptimiserSettings,
+    /// The only tags Hearth may write, each with its policy.
+    pub writes: Vec<super::access::WritePolicy>,
 }
 
 impl Config {
+    /// How `tag` may be written; None: it may not.
+    pub fn write_policy(&self, tag: TagId) -> Option<&super::access::WritePolicy> {
+        self.writes.iter().find(|w| w.tag == tag)
+    }
+
     pub fn tag(&self, id: TagId) -> Option<&Tag> {
         self.tags.get(id.index())
     }
@@ -247,6 +254,7 @@ pub struct Tag {
     /// A bool tag of the same device whose being set means this channel has failed.
     pub sensor_fault_flag: Option<TagId>,
     pub description: String,
+    /// Has a write policy (`[writes.TAG]`); its device must be writable too.
     pub writable: bool,
     /// Computed by Hearth from other tags (emissions and energy), not read from a device.
     pub derived: Option<super::emissions::Derived>,
@@ -384,6 +392,10 @@ pub struct HistorianSettings {
 #[derive(Debug, Clone)]
 pub struct ServerSettings {
     pub bind: std::net::SocketAddr,
+    /// Setpoint writes from `hearth serve` (off unless the config says so).
+    pub allow_writes: bool,
+    /// Users of `hearth serve`; with none, it serves loopback only.
+    pub users: Vec<super::access::User>,
 }
 
 #[derive(Debug, Clone)]

@@ -424,6 +424,31 @@ pub(super) fn load(path: &Path) -> Result<Config, ConfigErrors> {
         }
     }
 
+    let writes =
+        super::access::check_writes(file, &raw.writes, &mut tags, &declared, &mut |f, k, m| {
+            errors.push(f, k, m)
+        });
+    for def in super::alarms::readback_alarms(&writes, &tags) {
+        if alarm_defs.iter().any(|d| d.id == def.id) {
+            errors.push(
+                file,
+                "alarms",
+                format!("`{}` is Hearth's own write alarm: use another id", def.id),
+            );
+        } else {
+            alarm_defs.push(def);
+        }
+    }
+    let users =
+        super::access::check_users(file, &raw.server.user, &mut |f, k, m| errors.push(f, k, m));
+    if !bind.ip().is_loopback() && users.is_empty() {
+        errors.push(
+            file,
+            "server.bind",
+            format!("{bind} is reachable from other machines: list users ([[server.user]]) or bind 127.0.0.1"),
+        );
+    }
+
     if !errors.list.is_empty() {
         return Err(ConfigErrors(errors.list));
     }
@@ -443,7 +468,12 @@ pub(super) fn load(path: &Path) -> Result<Config, ConfigErrors> {
             buffer_bytes: raw.historian.buffer_mb * 1024 * 1024,
             retention_days,
         },
-        server: ServerSettings { bind },
+        server: ServerSettings {
+            bind,
+            allow_writes: raw.server.allow_writes,
+            users,
+        },
+        writes,
         alarms: AlarmSettings {
             flood_threshold_per_10min: raw.alarms.flood_threshold_per_10min.unwrap_or(10),
             suppression_release,
@@ -629,13 +659,6 @@ fn check_tag(
             format!("{hi} is not above sensor_fault_below {lo}"),
         );
     }
-    if t.writable && !matches!(t.register, RegisterKind::Holding | RegisterKind::Coil) {
-        errors.push(
-            file,
-            key("writable"),
-            "only holding registers and coils can be written",
-        );
-    }
     if errors.list.len() != before {
         return None;
     }
@@ -658,7 +681,8 @@ fn check_tag(
         // Resolved once every tag is known.
         sensor_fault_flag: None,
         description: t.description,
-        writable: t.writable,
+        // Set by a `[writes.TAG]` policy in the plant file.
+        writable: false,
         derived: None,
     })
 }
