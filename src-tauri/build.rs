@@ -28,6 +28,12 @@ fn main() {
             "withdraw_emission_mark",
             "alarm_journal",
             "alarm_metrics",
+            "writable_tags",
+            "write_prepare",
+            "write_confirm",
+            "audit",
+            "audit_verify",
+            "audit_csv",
         ]),
     ))
     .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));

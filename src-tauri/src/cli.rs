@@ -152,6 +152,14 @@ pub enum Command {
         #[command(subcommand)]
         what: Option<AlarmsCommand>,
     },
+    /// The audit log of setpoint writes, settings changes and simulator commands.
+    Audit {
+        #[command(subcommand)]
+        what: AuditCommand,
+    },
+    /// Print an Argon2 hash of a password read from standard input, for a
+    /// `[[server.user]]` entry's `password_hash`.
+    HashPassword,
     /// Move a historian that cannot be opened (corrupt, or from a newer Hearth) aside, to
     /// historian.aside-<time> in the data dir, so the next start begins a fresh one. Deletes
     /// nothing. Refuses while an engine holds the data dir.
@@ -360,6 +368,38 @@ pub fn run(cli: Cli) -> Result<i32> {
             }
             Ok(0)
         }
+        Some(Command::Audit { what }) => {
+            logging::init_stderr("error");
+            let data_dir = cli.data_dir()?;
+            match what {
+                AuditCommand::Verify => crate::cmd_audit::verify(&data_dir),
+                AuditCommand::List {
+                    from,
+                    to,
+                    target,
+                    outcome,
+                    limit,
+                    csv,
+                } => {
+                    let config = cli.load_config()?;
+                    let (from, to) = crate::cmd_alarms::window(&config, from, to)?;
+                    let q = hearth_engine::audit::AuditQuery {
+                        from,
+                        to,
+                        limit: Some(*limit),
+                        target: target.clone(),
+                        outcome: *outcome,
+                    };
+                    crate::cmd_audit::list(&config, &data_dir, &q, *csv)?;
+                    Ok(0)
+                }
+            }
+        }
+        Some(Command::HashPassword) => {
+            logging::init_stderr("error");
+            crate::cmd_audit::hash_password()?;
+            Ok(0)
+        }
         Some(Command::ResetHistorian) => {
             logging::init_stderr("error");
             crate::cmd_history::reset(&cli.data_dir()?)
@@ -381,6 +421,39 @@ pub fn run(cli: Cli) -> Result<i32> {
 }
 
 use crate::logging;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum AuditCommand {
+    /// Walk the log's hash chain: exit 0 when intact, 1 naming every edited, deleted or
+    /// reordered record. Prints the newest hash, to note down elsewhere.
+    Verify,
+    /// The records over a window, newest first.
+    List {
+        #[arg(long, default_value = "-30d", allow_hyphen_values = true)]
+        from: String,
+        #[arg(long, default_value = "now", allow_hyphen_values = true)]
+        to: String,
+        /// Only records whose tag or setting contains this, ignoring case.
+        #[arg(long)]
+        target: Option<String>,
+        /// Only this outcome: ok, rejected, failed or unknown.
+        #[arg(long, value_parser = parse_outcome)]
+        outcome: Option<hearth_engine::audit::AuditOutcome>,
+        #[arg(long, default_value_t = 100_000)]
+        limit: u32,
+        /// Print CSV (times in UTC) instead of a table.
+        #[arg(long)]
+        csv: bool,
+    },
+}
+
+fn parse_outcome(s: &str) -> Result<hearth_engine::audit::AuditOutcome, String> {
+    use hearth_engine::audit::AuditOutcome as O;
+    [O::Ok, O::Rejected, O::Failed, O::Unknown]
+        .into_iter()
+        .find(|o| o.name() == s)
+        .ok_or_else(|| format!("`{s}`: one of ok, rejected, failed, unknown"))
+}
 
 #[derive(Debug, clap::Subcommand)]
 pub enum AlarmsCommand {

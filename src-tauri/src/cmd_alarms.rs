@@ -6,27 +6,11 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use hearth_engine::alarm_metrics::metrics;
-use hearth_engine::client::EngineClient;
-use hearth_engine::datadir::running_engine;
 use hearth_engine::journal::JournalQuery;
 use hearth_historian::time::{format_ts, parse_time};
 use hearth_model::config::Config;
 use hearth_model::{Clock, SystemClock, Timestamp};
 use std::io::Write;
-
-fn engine(data_dir: &Path) -> Result<Option<EngineClient>> {
-    let Some(info) = running_engine(data_dir) else {
-        return Ok(None);
-    };
-    let url = info.api_url.with_context(|| {
-        format!(
-            "an engine (pid {}) holds {} but publishes no API address",
-            info.pid,
-            data_dir.display()
-        )
-    })?;
-    Ok(Some(EngineClient::new(&url)))
-}
 
 /// Why an alarm listed is not annunciated, if it is not.
 fn silenced(a: &hearth_engine::alarming::ActiveAlarm, config: &Config) -> String {
@@ -49,7 +33,7 @@ fn silenced(a: &hearth_engine::alarming::ActiveAlarm, config: &Config) -> String
 
 /// The active alarms, highest priority first.
 pub fn active(config: &Config, data_dir: &Path) -> Result<()> {
-    let Some(client) = engine(data_dir)? else {
+    let Some(client) = crate::attach::engine(data_dir)? else {
         println!(
             "No engine runs on {}: nothing is being evaluated. `hearth alarms journal` reads what was recorded.",
             data_dir.display()
@@ -92,7 +76,7 @@ pub fn window(config: &Config, from: &str, to: &str) -> Result<(i64, i64)> {
 
 pub fn journal(config: &Config, data_dir: &Path, q: &JournalQuery, csv: bool) -> Result<()> {
     q.check().map_err(anyhow::Error::msg).context("--state")?;
-    let entries = match engine(data_dir)? {
+    let entries = match crate::attach::engine(data_dir)? {
         Some(client) => client
             .alarm_journal(q)
             .context("asking the engine for the journal")?,
@@ -132,7 +116,7 @@ pub fn journal(config: &Config, data_dir: &Path, q: &JournalQuery, csv: bool) ->
 
 pub fn print_metrics(config: &Config, data_dir: &Path, from: &str, to: &str) -> Result<()> {
     let (f, t) = window(config, from, to)?;
-    let m = match engine(data_dir)? {
+    let m = match crate::attach::engine(data_dir)? {
         Some(client) => client
             .alarm_metrics(f, t)
             .context("asking the engine for the alarm metrics")?,

@@ -44,15 +44,8 @@ enum Source {
 }
 
 fn source(config: &Config, data_dir: &Path) -> Result<Source> {
-    if let Some(info) = running_engine(data_dir) {
-        let url = info.api_url.with_context(|| {
-            format!(
-                "an engine (pid {}) holds {} but publishes no API address",
-                info.pid,
-                data_dir.display()
-            )
-        })?;
-        return Ok(Source::Engine(EngineClient::new(&url)));
+    if let Some(client) = crate::attach::engine(data_dir)? {
+        return Ok(Source::Engine(client));
     }
     let (lock, h) = hearth_engine::offline::open_historian(config, data_dir)?;
     Ok(Source::Files {

@@ -5,8 +5,6 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use hearth_engine::client::EngineClient;
-use hearth_engine::datadir::running_engine;
 use hearth_engine::report_file::Report;
 use hearth_model::config::Config;
 use hearth_model::{Clock, SystemClock};
@@ -23,16 +21,16 @@ pub fn run(
         lang == "en" || lang == "zh-CN",
         "--lang {lang}: en or zh-CN"
     );
-    let engine = running_engine(data_dir).and_then(|i| i.api_url);
+    let engine = crate::attach::engine(data_dir)?;
     let now = SystemClock.now().0;
     let report = match (engine, month) {
-        (Some(url), Some(m)) => Report::Month(
-            EngineClient::new(&url)
+        (Some(client), Some(m)) => Report::Month(
+            client
                 .emissions_month(m)
                 .context("asking the engine for the month")?,
         ),
-        (Some(url), None) => Report::Day(
-            EngineClient::new(&url)
+        (Some(client), None) => Report::Day(
+            client
                 .emissions_day(day.unwrap_or(""))
                 .context("asking the engine for the day")?,
         ),

@@ -3,23 +3,12 @@
 use std::path::Path;
 
 use anyhow::Result;
-use hearth_engine::client::EngineClient;
-use hearth_engine::datadir::running_engine;
 use hearth_model::api::EngineStatus;
 use hearth_model::config::Config;
 
 pub fn run(config: &Config, data_dir: &Path, json: bool) -> Result<i32> {
-    let status: EngineStatus = match running_engine(data_dir) {
-        Some(info) => {
-            let url = info.api_url.ok_or_else(|| {
-                anyhow::anyhow!(
-                    "an engine (pid {}) holds {} but publishes no API address",
-                    info.pid,
-                    data_dir.display()
-                )
-            })?;
-            EngineClient::new(&url).status()?
-        }
+    let status: EngineStatus = match crate::attach::engine(data_dir)? {
+        Some(client) => client.status()?,
         None => hearth_engine::offline::status(config, data_dir)?,
     };
     if json {

@@ -17,6 +17,11 @@ use tauri::tray::TrayIconBuilder;
 use tauri::utils::config::{Csp, CspDirectiveSources};
 use tauri::{Manager, RunEvent, WebviewUrl, WebviewWindowBuilder, WindowEvent};
 
+use hearth_engine::audit::{AuditEntry, AuditQuery, AuditVerification};
+use hearth_engine::writes::{
+    Actor, Face, Prepared, WritableTag, WriteConfirm, WriteRequest, WriteResult,
+};
+
 use crate::cmd_serve::UI;
 use crate::geometry::{self, Geometry, Screen};
 use crate::single_instance::{self, Instance};
@@ -111,6 +116,7 @@ pub fn run(config: Config, data_dir: PathBuf, engine_url: Option<String>) -> Res
             Some(hearth_engine::EngineInfo {
                 pid: 0,
                 api_url: Some(url),
+                local_token: None,
                 started: String::new(),
             })
         }
@@ -131,6 +137,7 @@ pub fn run(config: Config, data_dir: PathBuf, engine_url: Option<String>) -> Res
                     user: os_user(),
                     api_url,
                     pid: Some(info.pid),
+                    token: info.local_token,
                 },
                 engine: None,
                 running: Mutex::new(None),
@@ -188,7 +195,13 @@ pub fn run(config: Config, data_dir: PathBuf, engine_url: Option<String>) -> Res
             add_emission_mark,
             withdraw_emission_mark,
             alarm_journal,
-            alarm_metrics
+            alarm_metrics,
+            writable_tags,
+            write_prepare,
+            write_confirm,
+            audit,
+            audit_verify,
+            audit_csv
         ])
         .setup(move |app| {
             // SIGTERM (logout, systemd, kill) and Ctrl-C stop the app the orderly way, so the
@@ -660,9 +673,69 @@ async fn simulator_command(
 ) -> Result<hearth_engine::simulator::SimulatorView, String> {
     let engine = engine_of(&state)?.clone();
     engine
-        .simulator_command(&device, command)
+        .simulator_command(&desktop_actor(), &device, command)
         .await
         .map_err(|e| e.to_string())
+}
+
+/// Who acts from this window: the OS user at this PC, with every right; writes still need
+/// the device and the tag to be writable in the config.
+fn desktop_actor() -> Actor {
+    Actor {
+        user: os_user(),
+        role: hearth_model::config::Role::Admin,
+        face: Face::Desktop,
+    }
+}
+
+/// The tags this window may write, with their policies.
+#[tauri::command]
+fn writable_tags(state: tauri::State<'_, Desktop>) -> Result<Vec<WritableTag>, String> {
+    Ok(engine_of(&state)?.writable_tags(&desktop_actor()))
+}
+
+/// Step one of a setpoint write: checked and proposed, or refused (and audited).
+#[tauri::command]
+fn write_prepare(state: tauri::State<'_, Desktop>, req: WriteRequest) -> Result<Prepared, String> {
+    Ok(engine_of(&state)?.write_prepare(&desktop_actor(), &req))
+}
+
+/// Step two: the confirmation; sent once, read back and audited.
+#[tauri::command]
+async fn write_confirm(
+    state: tauri::State<'_, Desktop>,
+    req: WriteConfirm,
+) -> Result<WriteResult, String> {
+    let engine = engine_of(&state)?.clone();
+    Ok(engine.write_confirm(&desktop_actor(), &req).await)
+}
+
+/// The audit log's records a query asks for, newest first.
+#[tauri::command]
+async fn audit(
+    state: tauri::State<'_, Desktop>,
+    query: AuditQuery,
+) -> Result<Vec<AuditEntry>, String> {
+    let engine = engine_of(&state)?.clone();
+    engine.audit(query).await.map_err(|e| e.to_string())
+}
+
+/// Walk the audit log's hash chain.
+#[tauri::command]
+async fn audit_verify(state: tauri::State<'_, Desktop>) -> Result<AuditVerification, String> {
+    let engine = engine_of(&state)?.clone();
+    engine.audit_verify().await.map_err(|e| e.to_string())
+}
+
+/// Save the records a query asks for as CSV in the Downloads folder. Returns the path.
+#[tauri::command]
+async fn audit_csv(state: tauri::State<'_, Desktop>, query: AuditQuery) -> Result<String, String> {
+    let engine = engine_of(&state)?.clone();
+    let entries = engine.audit(query).await.map_err(|e| e.to_string())?;
+    let csv = hearth_engine::audit::to_csv(&entries);
+    crate::export_file::save(&downloads()?, "hearth-audit.csv", csv.as_bytes())
+        .map(|p| p.display().to_string())
+        .map_err(|e| format!("{e:#}"))
 }
 
 /// Export a window of history to CSV in the Downloads folder (the webview cannot save a

@@ -7,8 +7,10 @@
     windows_subsystem = "windows"
 )]
 
+mod attach;
 mod cli;
 mod cmd_alarms;
+mod cmd_audit;
 mod cmd_check;
 mod cmd_history;
 mod cmd_poll;

@@ -10,6 +10,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 
 pub mod replay;
+pub mod writes;
 
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -155,4 +156,13 @@ pub async fn engine_on(config: &Path, data_dir: &Path) -> Result<hearth_engine::
         clock: None,
     })
     .await?)
+}
+
+/// Who drives the simulator in engine tests: an admin at the desktop.
+pub fn test_admin() -> hearth_engine::writes::Actor {
+    hearth_engine::writes::Actor {
+        user: "test".into(),
+        role: hearth_model::config::Role::Admin,
+        face: hearth_engine::writes::Face::Desktop,
+    }
 }

@@ -43,7 +43,11 @@ async fn a_fan_trip_alarms_and_a_comms_drop_raises_one_comms_alarm() -> Result<(
     );
 
     engine
-        .simulator_command("furnace", SimulatorCommand::StartFault { code: 10 })
+        .simulator_command(
+            &hearth_e2e::test_admin(),
+            "furnace",
+            SimulatorCommand::StartFault { code: 10 },
+        )
         .await?;
     let active = wait_for(&engine, "the fan-trip alarm", |a| {
         a.iter()
@@ -97,7 +101,11 @@ async fn a_fan_trip_alarms_and_a_comms_drop_raises_one_comms_alarm() -> Result<(
 
     // Relight, acknowledge everything, then lose the PLC for 10 s.
     engine
-        .simulator_command("furnace", SimulatorCommand::ClearFault { code: 10 })
+        .simulator_command(
+            &hearth_e2e::test_admin(),
+            "furnace",
+            SimulatorCommand::ClearFault { code: 10 },
+        )
         .await?;
     wait_for(&engine, "the fan alarm returning", |a| {
         a.iter().all(|x| x.state != "active_acked")
@@ -113,7 +121,11 @@ async fn a_fan_trip_alarms_and_a_comms_drop_raises_one_comms_alarm() -> Result<(
     wait_for(&engine, "everything back to normal", |a| a.is_empty()).await?;
 
     engine
-        .simulator_command("furnace", SimulatorCommand::StartFault { code: 13 })
+        .simulator_command(
+            &hearth_e2e::test_admin(),
+            "furnace",
+            SimulatorCommand::StartFault { code: 13 },
+        )
         .await?;
     let active = wait_for(&engine, "the comms alarm", |a| {
         a.iter().any(|x| x.id == "furnace.comms_loss")
@@ -255,7 +267,11 @@ async fn a_burner_trip_raises_that_zones_flame_failure_and_nothing_else() -> Res
     tokio::time::sleep(Duration::from_secs(2)).await;
     // Burner trip in zone 2 (the heating zone): code 8.
     engine
-        .simulator_command("furnace", SimulatorCommand::StartFault { code: 8 })
+        .simulator_command(
+            &hearth_e2e::test_admin(),
+            "furnace",
+            SimulatorCommand::StartFault { code: 8 },
+        )
         .await?;
     let active = wait_for(&engine, "the zone 2 flame failure", |a| {
         a.iter().any(|x| x.id == "flame_ok_zone2.digital")

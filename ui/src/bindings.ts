@@ -132,7 +132,12 @@ historian_error: string | null, historian_buffered_bytes: number,
  */
 historian_dropped: number, };
 
-export type EngineTarget = { "kind": "in_process", api_url: string, } | { "kind": "attached", api_url: string, pid: number | null, user: string, };
+export type EngineTarget = { "kind": "in_process", api_url: string, } | { "kind": "attached", api_url: string, pid: number | null, user: string, 
+/**
+ * The engine's local key (from its `engine.json`, when this OS user may read it): the
+ * window is then let in as the person at this PC. Without it, the window logs in.
+ */
+token: string | null, };
 
 export type Resolution = "raw" | "minute" | "hour" | "day";
 
@@ -559,3 +564,96 @@ stale: Array<string>,
  * Annunciations per priority, lowest first.
  */
 by_priority: Array<[Priority, number]>, top_ten: Array<AlarmCount>, };
+
+export type Role = "viewer" | "engineer" | "admin";
+
+export type LoginRequest = { name: string, password: string, };
+
+export type SessionInfo = { 
+/**
+ * Users are configured: log in before anything else.
+ */
+login_required: boolean, user: string | null, role: Role | null, 
+/**
+ * Setpoint writes from browsers are enabled (server.allow_writes).
+ */
+writes_enabled: boolean, };
+
+export type AuditOutcome = "ok" | "rejected" | "failed" | "unknown";
+
+export type AuditKind = "write" | "setting" | "simulator";
+
+export type AuditEntry = { seq: number, 
+/**
+ * Epoch ms.
+ */
+at_ms: number, user: string, kind: AuditKind, source: string, target: string, device: string | null, unit: string, old_value: string | null, requested: string, read_back: string | null, reason: string, outcome: AuditOutcome, detail: string, 
+/**
+ * Hex SHA-256 of the record before ([`GENESIS`] for the first).
+ */
+prev_hash: string, 
+/**
+ * Hex SHA-256 of this record with `hash` empty.
+ */
+hash: string, };
+
+export type AuditQuery = { from: number, to: number, 
+/**
+ * At most this many, newest first [default 1000, at most 100 000].
+ */
+limit: number | null, 
+/**
+ * Records whose target (tag or setting) contains this, ignoring case.
+ */
+target: string | null, outcome: AuditOutcome | null, };
+
+export type AuditVerification = { records: number, 
+/**
+ * The newest record's hash: write it down elsewhere (a shift report) to anchor the log.
+ */
+head_hash: string, 
+/**
+ * Every break in the chain, in order; empty when the log is intact.
+ */
+problems: Array<string>, };
+
+export type WriteRequest = { tag: string, value: number, 
+/**
+ * Why: mandatory, kept in the audit log.
+ */
+reason: string, 
+/**
+ * The optimiser suggestion this applies, if any.
+ */
+suggestion: string | null, };
+
+export type WriteProposal = { 
+/**
+ * Binds the confirmation to exactly this write; used once.
+ */
+token: string, tag: string, device: string, unit: string, description: string, old_value: number, 
+/**
+ * As the register will hold it (rounded to its resolution).
+ */
+new_value: number, min: number, max: number, max_step: number, reason: string, 
+/**
+ * Milliseconds left to confirm.
+ */
+expires_in_ms: number, };
+
+export type WriteConfirm = { token: string, };
+
+export type WriteResult = { outcome: AuditOutcome, tag: string, requested: number | null, read_back: number | null, detail: string, 
+/**
+ * The audit record; None only when the audit log itself could not be written.
+ */
+audit_seq: number | null, };
+
+export type Prepared = { "state": "proposed" } & WriteProposal | { "state": "refused" } & WriteResult;
+
+export type WritableTag = { tag: string, device: string, unit: string, description: string, min: number, max: number, max_step: number, min_interval_s: number, permissive: string | null, 
+/**
+ * Why writes to it cannot be made from here at all (device read-only, writes from browsers
+ * off, role); None when they can.
+ */
+blocked: string | null, };

@@ -9,3 +9,4 @@ mod stats;
 
 pub use plan::{ReadBlock, plan_reads, split_block};
 pub use poller::{DevicePoller, PollReport, poll_once};
+pub mod writer;

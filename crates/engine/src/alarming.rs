@@ -178,7 +178,9 @@ impl AlarmTable {
         };
         match d.kind {
             AlarmKind::BadQuality => Some(quality.is_bad()),
-            AlarmKind::CommsLoss { .. } | AlarmKind::Permit { .. } => None,
+            AlarmKind::CommsLoss { .. } | AlarmKind::Permit { .. } | AlarmKind::WriteReadback => {
+                None
+            }
             _ if quality.is_bad() => None,
             AlarmKind::Hi { limit: l } | AlarmKind::HiHi { limit: l } => {
                 Some(limit(LimitKind::High, l).abnormal(value?, a.condition()))
@@ -456,6 +458,10 @@ impl AlarmTable {
             self.note_raised(i, &t);
             out.push((i, t));
         }
+    }
+
+    pub(crate) fn index(&self, id: &str) -> Option<usize> {
+        self.defs.iter().position(|d| d.id == id)
     }
 
     fn index_of(&self, id: &str) -> Result<usize, String> {

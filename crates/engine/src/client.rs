@@ -22,6 +22,8 @@ pub enum ClientError {
 pub struct EngineClient {
     base: String,
     agent: ureq::Agent,
+    /// The engine's local key from its `engine.json`, when this user may read it.
+    token: Option<String>,
 }
 
 impl EngineClient {
@@ -35,7 +37,15 @@ impl EngineClient {
         EngineClient {
             base: base.trim_end_matches('/').to_owned(),
             agent,
+            token: None,
         }
+    }
+
+    /// The client for the engine an `engine.json` describes, with its local key.
+    pub fn for_engine(info: &crate::EngineInfo) -> Option<Self> {
+        let mut c = EngineClient::new(info.api_url.as_deref()?);
+        c.token.clone_from(&info.local_token);
+        Some(c)
     }
 
     fn call(
@@ -45,6 +55,9 @@ impl EngineClient {
     ) -> Result<(String, ureq::http::Response<ureq::Body>), ClientError> {
         let url = format!("{}{path}", self.base);
         let mut req = self.agent.get(&url);
+        if let Some(t) = &self.token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
         for (k, v) in query {
             req = req.query(*k, v);
         }
@@ -83,6 +96,29 @@ impl EngineClient {
 
     pub fn status(&self) -> Result<EngineStatus, ClientError> {
         self.get("/api/status")
+    }
+
+    /// The audit records a query asks for, newest first.
+    pub fn audit(
+        &self,
+        q: &crate::audit::AuditQuery,
+    ) -> Result<Vec<crate::audit::AuditEntry>, ClientError> {
+        let mut params = vec![("from", q.from.to_string()), ("to", q.to.to_string())];
+        if let Some(l) = q.limit {
+            params.push(("limit", l.to_string()));
+        }
+        if let Some(t) = &q.target {
+            params.push(("target", t.clone()));
+        }
+        if let Some(o) = q.outcome {
+            params.push(("outcome", o.name().to_owned()));
+        }
+        self.get_with("/api/audit", &params)
+    }
+
+    /// The engine walks its audit log's chain.
+    pub fn audit_verify(&self) -> Result<crate::audit::AuditVerification, ClientError> {
+        self.get("/api/audit/verify")
     }
 }
 

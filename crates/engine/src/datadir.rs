@@ -18,6 +18,9 @@ pub struct EngineInfo {
     pub pid: u32,
     /// The engine's loopback HTTP API, e.g. `http://127.0.0.1:8720`.
     pub api_url: Option<String>,
+    /// The CLI's key to the API (the file is readable by the engine's user only).
+    #[serde(default)]
+    pub local_token: Option<String>,
     pub started: String,
 }
 
@@ -86,7 +89,14 @@ impl DataDir {
         };
         let tmp = self.path.join(format!("{INFO_FILE}.tmp"));
         let text = serde_json::to_string_pretty(info).map_err(|e| io(std::io::Error::other(e)))?;
-        let mut f = File::create(&tmp).map_err(io)?;
+        let mut open = OpenOptions::new();
+        open.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            open.mode(0o600);
+        }
+        let mut f = open.open(&tmp).map_err(io)?;
         f.write_all(text.as_bytes()).map_err(io)?;
         f.sync_all().map_err(io)?;
         std::fs::rename(&tmp, self.path.join(INFO_FILE)).map_err(io)
@@ -149,6 +159,7 @@ mod tests {
         first.publish(&EngineInfo {
             pid: 4242,
             api_url: Some("http://127.0.0.1:1".into()),
+            local_token: None,
             started: "x".into(),
         })?;
         assert_eq!(running_engine(dir.path()).map(|i| i.pid), Some(4242));

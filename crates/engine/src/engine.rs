@@ -54,6 +54,12 @@ pub enum EngineError {
     Journal(#[from] crate::journal::JournalError),
     #[error(transparent)]
     Marks(#[from] crate::marks::MarkError),
+    #[error(transparent)]
+    Audit(#[from] crate::audit::AuditError),
+    #[error(
+        "refusing to serve on {0}: it is reachable from other machines and the config lists no users ([[server.user]] with roles); bind 127.0.0.1 or add users"
+    )]
+    Unprotected(SocketAddr),
     /// A request that cannot be answered as asked (a date that is not one).
     #[error("{0}")]
     BadQuery(String),
@@ -66,7 +72,7 @@ pub(crate) struct Inner {
     pub(crate) clock: SharedClock,
     /// Taken (and so closed) by `stop`, whatever engine handles outlive it.
     historian: RwLock<Option<Arc<dyn Historian>>>,
-    live: RwLock<LiveTable>,
+    pub(crate) live: RwLock<LiveTable>,
     tx: broadcast::Sender<LiveBatch>,
     data_dir: PathBuf,
     api_url: RwLock<Option<String>>,
@@ -77,6 +83,11 @@ pub(crate) struct Inner {
     alarms_version: std::sync::atomic::AtomicU64,
     journal: crate::journal::Journal,
     marks: crate::marks::Marks,
+    pub(crate) audit: crate::audit::AuditLog,
+    pub(crate) writes: crate::writes::WriteDesk,
+    /// Lets the CLI of the user who runs the engine through `hearth serve`'s login (it is in
+    /// `engine.json`, readable by that user only).
+    pub(crate) local_token: String,
 }
 
 impl Inner {
@@ -109,6 +120,12 @@ impl Engine {
     /// Start an engine: lock the data dir, open the historian, start the bundled simulator if
     /// configured, start the pollers and (if asked) the HTTP face.
     pub async fn start(opts: EngineOptions) -> Result<RunningEngine, EngineError> {
+        if let Some(addr) = opts.bind
+            && !addr.ip().is_loopback()
+            && opts.config.server.users.is_empty()
+        {
+            return Err(EngineError::Unprotected(addr));
+        }
         let datadir = DataDir::acquire(&opts.data_dir)?;
         let mut config = opts.config;
         let historian_dir = opts.data_dir.join("historian");
@@ -162,6 +179,9 @@ impl Engine {
             alarms_version: std::sync::atomic::AtomicU64::new(0),
             journal: crate::journal::Journal::open(&opts.data_dir.join("alarms"))?,
             marks: crate::marks::Marks::open(&opts.data_dir.join("emissions"))?,
+            audit: crate::audit::AuditLog::open(&opts.data_dir.join("audit"))?,
+            writes: crate::writes::WriteDesk::new(),
+            local_token: crate::auth::new_secret(),
         });
         let engine = Engine { inner };
         let (shutdown, shutdown_rx) = watch::channel(false);
@@ -216,6 +236,7 @@ impl Engine {
         datadir.publish(&EngineInfo {
             pid: std::process::id(),
             api_url: engine.api_url(),
+            local_token: Some(engine.inner.local_token.clone()),
             started: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         })?;
 
@@ -387,16 +408,99 @@ impl Engine {
         control.view(dev).await
     }
 
-    /// Change a simulator device (the Simulator page), and say what it is doing now.
+    /// Change a simulator device (the Simulator page), and say what it is doing now. Only a
+    /// device of kind simulator that nobody pointed elsewhere has a control; every command is
+    /// audited.
     pub async fn simulator_command(
         &self,
+        actor: &crate::writes::Actor,
         device: &str,
         cmd: SimulatorCommand,
     ) -> Result<SimulatorView, SimulatorError> {
         let (control, dev) = self.sim(device)?;
         tracing::info!(device, ?cmd, "simulator command");
-        control.command(&cmd).await?;
+        let result = if actor.role < hearth_model::config::Role::Admin {
+            Err(SimulatorError::Refused(format!(
+                "role {} may not drive the simulator",
+                actor.role.name()
+            )))
+        } else {
+            control.command(&cmd).await
+        };
+        let (outcome, detail) = match &result {
+            Ok(()) => (crate::audit::AuditOutcome::Ok, String::new()),
+            Err(SimulatorError::Refused(why)) => {
+                (crate::audit::AuditOutcome::Rejected, why.clone())
+            }
+            Err(e) => (crate::audit::AuditOutcome::Failed, e.to_string()),
+        };
+        let event = crate::audit::AuditEvent {
+            at_ms: chrono::Utc::now().timestamp_millis(),
+            user: actor.user.clone(),
+            kind: crate::audit::AuditKind::Simulator,
+            source: "simulator page".into(),
+            target: device.to_owned(),
+            device: Some(device.to_owned()),
+            unit: String::new(),
+            old_value: None,
+            requested: serde_json::to_string(&cmd).unwrap_or_default(),
+            read_back: None,
+            reason: String::new(),
+            outcome,
+            detail,
+        };
+        if let Err(err) = self.inner.audit.append(event) {
+            tracing::error!(%err, "audit log not written");
+        }
+        result?;
         control.view(dev).await
+    }
+
+    /// The audit log's records a query asks for, newest first.
+    pub async fn audit(
+        &self,
+        q: crate::audit::AuditQuery,
+    ) -> Result<Vec<crate::audit::AuditEntry>, EngineError> {
+        let engine = self.clone();
+        tokio::task::spawn_blocking(move || engine.inner.audit.query(&q))
+            .await
+            .map_err(|e| EngineError::Internal(e.to_string()))?
+            .map_err(EngineError::from)
+    }
+
+    /// Walk the audit log's hash chain.
+    pub async fn audit_verify(&self) -> Result<crate::audit::AuditVerification, EngineError> {
+        let engine = self.clone();
+        tokio::task::spawn_blocking(move || engine.inner.audit.verify())
+            .await
+            .map_err(|e| EngineError::Internal(e.to_string()))?
+            .map_err(EngineError::from)
+    }
+
+    /// Raise or clear one of Hearth's own alarms (a write not taken); journaled like any other.
+    pub(crate) fn judge_alarm(&self, id: &str, abnormal: bool, value: Option<f64>, user: &str) {
+        let now = self.inner.clock.now().0;
+        let mut table = self.inner.alarms.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(i) = table.index(id) else {
+            return;
+        };
+        let mut transitions = Vec::new();
+        table.judge(i, abnormal, now, &mut transitions);
+        let entries: Vec<_> = transitions
+            .iter()
+            .map(|(i, t)| {
+                let mut e = table.entry(*i, t, Some(user), None);
+                e.value = value;
+                e
+            })
+            .collect();
+        drop(table);
+        if !entries.is_empty() {
+            self.inner.alarms_changed();
+        }
+        if let Err(err) = self.inner.journal.append(&entries) {
+            tracing::error!(%err, "alarm journal not written");
+        }
     }
 
     /// Alarms that are not normal, shelved or out of service, highest priority first.

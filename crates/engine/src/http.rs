@@ -2,7 +2,7 @@
 //! `hearth serve`, browsers on other control-room PCs and the CLI. Also serves the built UI.
 
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{ConnectInfo, Path, Query, Request, State};
+use axum::extract::{ConnectInfo, Extension, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -11,9 +11,15 @@ use axum::{Json, Router};
 use tokio::net::TcpListener;
 use tokio::sync::{broadcast, watch};
 
+use std::sync::Arc;
+
+use hearth_model::config::Role;
+
+use crate::auth::{LoginError, LoginRequest, Principal, SessionInfo, Sessions};
 use crate::engine::{Engine, EngineError, UiAssets};
 use crate::history::{ExportQuery, HistoryQuery, PointsQuery, QueryError};
 use crate::simulator::{SimulatorCommand, SimulatorError};
+use crate::writes::{Actor, Face, WriteConfirm, WriteRequest};
 
 /// Same policy as the desktop window: nothing inline, nothing remote.
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
@@ -23,6 +29,7 @@ struct AppState {
     engine: Engine,
     ui: Option<UiAssets>,
     shutdown: watch::Receiver<bool>,
+    sessions: Arc<Sessions>,
 }
 
 pub(crate) async fn serve(
@@ -31,10 +38,15 @@ pub(crate) async fn serve(
     ui: Option<UiAssets>,
     shutdown: watch::Receiver<bool>,
 ) {
+    let sessions = Arc::new(Sessions::new(
+        engine.config().server.users.clone(),
+        engine.inner.local_token.clone(),
+    ));
     let state = AppState {
         engine,
         ui,
         shutdown: shutdown.clone(),
+        sessions,
     };
     let api = Router::new()
         .route("/api/plant", get(plant))
@@ -67,6 +79,16 @@ pub(crate) async fn serve(
             "/api/simulator/{device}",
             get(simulator).post(simulator_command),
         )
+        .route("/api/writes", get(writable_tags))
+        .route("/api/writes/prepare", axum::routing::post(write_prepare))
+        .route("/api/writes/confirm", axum::routing::post(write_confirm))
+        .route("/api/audit", get(audit))
+        .route("/api/audit.csv", get(audit_csv))
+        .route("/api/audit/verify", get(audit_verify))
+        .route("/api/session", get(session))
+        .route("/api/login", axum::routing::post(login))
+        .route("/api/logout", axum::routing::post(logout))
+        .layer(middleware::from_fn_with_state(state.clone(), authenticate))
         .layer(middleware::from_fn(same_origin_only));
     let app = Router::new()
         .merge(api)
@@ -136,6 +158,202 @@ async fn same_origin_only(req: Request, next: Next) -> Response {
     }
 }
 
+const SESSION_COOKIE: &str = "hearth_session";
+
+/// The token a request presents: `Authorization: Bearer T` (the CLI) or the session cookie.
+fn presented_token(headers: &HeaderMap) -> Option<String> {
+    if let Some(t) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| h.strip_prefix("Bearer "))
+    {
+        return Some(t.trim().to_owned());
+    }
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|h| h.to_str().ok())
+        .flat_map(|h| h.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == SESSION_COOKIE)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// `?access_token=T`: a WebSocket from a browser cannot send headers.
+fn query_token(uri: &axum::http::Uri) -> Option<String> {
+    uri.query()?
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == "access_token")
+        .map(|(_, v)| v.to_owned())
+}
+
+/// Every API request gets its principal, or is refused: with users configured, only the login
+/// and the session question are open to someone not logged in.
+async fn authenticate(State(s): State<AppState>, mut req: Request, next: Next) -> Response {
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<std::net::SocketAddr>>()
+        .map_or(std::net::IpAddr::from([127, 0, 0, 1]), |c| c.0.ip());
+    let token = presented_token(req.headers()).or_else(|| query_token(req.uri()));
+    match s.sessions.principal(token.as_deref(), peer) {
+        Some(mut p) => {
+            // The local key's holder (a desktop window, the CLI) says which OS user it runs as.
+            if p.local
+                && let Some(name) = req
+                    .headers()
+                    .get("x-hearth-user")
+                    .and_then(|h| h.to_str().ok())
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty() && n.len() <= 64)
+            {
+                p.user = format!("{name}@{peer}");
+            }
+            req.extensions_mut().insert(p);
+            next.run(req).await
+        }
+        None if matches!(req.uri().path(), "/api/login" | "/api/session") => next.run(req).await,
+        None => (StatusCode::UNAUTHORIZED, "log in first").into_response(),
+    }
+}
+
+/// The refusal to send when the principal lacks the role for something; None when it has it.
+fn lacks(p: &Principal, role: Role, what: &str) -> Option<Response> {
+    (p.role < role).then(|| {
+        (
+            StatusCode::FORBIDDEN,
+            format!("{} ({}) may not {what}", p.user, p.role.name()),
+        )
+            .into_response()
+    })
+}
+
+async fn session(
+    State(s): State<AppState>,
+    principal: Option<Extension<Principal>>,
+) -> impl IntoResponse {
+    Json(SessionInfo {
+        login_required: s.sessions.login_required(),
+        user: principal.as_ref().map(|p| p.user.clone()),
+        role: principal.as_ref().map(|p| p.role),
+        writes_enabled: s.engine.config().server.allow_writes,
+    })
+}
+
+async fn login(
+    State(s): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    Json(req): Json<LoginRequest>,
+) -> Response {
+    let sessions = s.sessions.clone();
+    let checked = tokio::task::spawn_blocking(move || sessions.login(&req, peer.ip())).await;
+    match checked {
+        Ok(Ok((token, p))) => (
+            [(
+                header::SET_COOKIE,
+                format!("{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/"),
+            )],
+            Json(SessionInfo {
+                login_required: true,
+                user: Some(p.user),
+                role: Some(p.role),
+                writes_enabled: s.engine.config().server.allow_writes,
+            }),
+        )
+            .into_response(),
+        Ok(Err(LoginError::TooMany { retry_after_s })) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, retry_after_s.to_string())],
+            format!("too many failed logins from this address: try again in {retry_after_s} s"),
+        )
+            .into_response(),
+        Ok(Err(LoginError::Wrong)) => {
+            (StatusCode::UNAUTHORIZED, "wrong name or password").into_response()
+        }
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    }
+}
+
+async fn logout(State(s): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(t) = presented_token(&headers) {
+        s.sessions.logout(&t);
+    }
+    (
+        [(
+            header::SET_COOKIE,
+            format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"),
+        )],
+        "logged out",
+    )
+        .into_response()
+}
+
+fn actor(p: &Principal) -> Actor {
+    Actor {
+        user: p.user.clone(),
+        role: p.role,
+        // The local key is held by this PC's user: a desktop window attached to the service.
+        face: if p.local { Face::Desktop } else { Face::Serve },
+    }
+}
+
+async fn writable_tags(
+    State(s): State<AppState>,
+    Extension(p): Extension<Principal>,
+) -> impl IntoResponse {
+    Json(s.engine.writable_tags(&actor(&p)))
+}
+
+async fn write_prepare(
+    State(s): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Json(req): Json<WriteRequest>,
+) -> Response {
+    Json(s.engine.write_prepare(&actor(&p), &req)).into_response()
+}
+
+async fn write_confirm(
+    State(s): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Json(req): Json<WriteConfirm>,
+) -> Response {
+    Json(s.engine.write_confirm(&actor(&p), &req).await).into_response()
+}
+
+async fn audit(State(s): State<AppState>, Query(q): Query<crate::audit::AuditQuery>) -> Response {
+    match s.engine.audit(q).await {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => engine_error(e),
+    }
+}
+
+async fn audit_csv(
+    State(s): State<AppState>,
+    Query(q): Query<crate::audit::AuditQuery>,
+) -> Response {
+    match s.engine.audit(q).await {
+        Ok(v) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"hearth-audit.csv\"".to_owned(),
+                ),
+            ],
+            crate::audit::to_csv(&v),
+        )
+            .into_response(),
+        Err(e) => engine_error(e),
+    }
+}
+
+async fn audit_verify(State(s): State<AppState>) -> Response {
+    match s.engine.audit_verify().await {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => engine_error(e),
+    }
+}
+
 async fn plant(State(s): State<AppState>) -> impl IntoResponse {
     Json(s.engine.plant_info())
 }
@@ -185,9 +403,13 @@ async fn alarms(State(s): State<AppState>, Query(q): Query<AlarmsQuery>) -> impl
 async fn alarms_ack(
     State(s): State<AppState>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    Extension(p): Extension<Principal>,
     Json(mut req): Json<crate::alarming::AckRequest>,
 ) -> Response {
-    req.user = operator(&req.user, peer);
+    if let Some(refused) = lacks(&p, Role::Engineer, "change alarms") {
+        return refused;
+    }
+    req.user = operator(&s, &p, &req.user, peer);
     match s.engine.alarms_ack(&req) {
         Ok(n) => Json(n).into_response(),
         Err(e) => (StatusCode::NOT_FOUND, e).into_response(),
@@ -197,9 +419,13 @@ async fn alarms_ack(
 async fn alarms_shelve(
     State(s): State<AppState>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    Extension(p): Extension<Principal>,
     Json(mut req): Json<crate::alarming::ShelveRequest>,
 ) -> Response {
-    req.user = operator(&req.user, peer);
+    if let Some(refused) = lacks(&p, Role::Engineer, "change alarms") {
+        return refused;
+    }
+    req.user = operator(&s, &p, &req.user, peer);
     match s.engine.alarms_shelve(&req) {
         Ok(n) => Json(n).into_response(),
         Err(e) => (StatusCode::UNPROCESSABLE_ENTITY, e).into_response(),
@@ -209,18 +435,26 @@ async fn alarms_shelve(
 async fn alarms_service(
     State(s): State<AppState>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    Extension(p): Extension<Principal>,
     Json(mut req): Json<crate::alarming::ServiceRequest>,
 ) -> Response {
-    req.user = operator(&req.user, peer);
+    if let Some(refused) = lacks(&p, Role::Engineer, "change alarms") {
+        return refused;
+    }
+    req.user = operator(&s, &p, &req.user, peer);
     match s.engine.alarms_service(&req) {
         Ok(n) => Json(n).into_response(),
         Err(e) => (StatusCode::UNPROCESSABLE_ENTITY, e).into_response(),
     }
 }
 
-/// Who an operator action over HTTP is recorded as: the name the client gives (a desktop
-/// window gives its OS user; a browser none until serve has users) and where it came from.
-fn operator(claimed: &str, peer: std::net::SocketAddr) -> String {
+/// Who an operator action over HTTP is recorded as: the logged-in user when serve has users;
+/// otherwise (loopback only) the name the client gives (a desktop window gives its OS user)
+/// and where it came from.
+fn operator(s: &AppState, p: &Principal, claimed: &str, peer: std::net::SocketAddr) -> String {
+    if s.sessions.login_required() {
+        return p.user.clone();
+    }
     let name = claimed.trim();
     let name = if name.is_empty() { "browser" } else { name };
     format!("{name}@{}", peer.ip())
@@ -351,9 +585,13 @@ fn mark_error(e: EngineError) -> Response {
 async fn add_emission_mark(
     State(s): State<AppState>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    Extension(p): Extension<Principal>,
     Json(mut req): Json<crate::marks::MarkRequest>,
 ) -> Response {
-    req.user = operator(&req.user, peer);
+    if let Some(refused) = lacks(&p, Role::Engineer, "mark emission periods") {
+        return refused;
+    }
+    req.user = operator(&s, &p, &req.user, peer);
     match s.engine.add_emission_mark(&req) {
         Ok(m) => Json(m).into_response(),
         Err(e) => mark_error(e),
@@ -363,9 +601,13 @@ async fn add_emission_mark(
 async fn withdraw_emission_mark(
     State(s): State<AppState>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    Extension(p): Extension<Principal>,
     Json(mut req): Json<crate::marks::WithdrawRequest>,
 ) -> Response {
-    req.user = operator(&req.user, peer);
+    if let Some(refused) = lacks(&p, Role::Engineer, "mark emission periods") {
+        return refused;
+    }
+    req.user = operator(&s, &p, &req.user, peer);
     match s.engine.withdraw_emission_mark(&req) {
         Ok(m) => Json(m).into_response(),
         Err(e) => mark_error(e),
@@ -434,10 +676,11 @@ async fn simulator(State(s): State<AppState>, Path(device): Path<String>) -> Res
 
 async fn simulator_command(
     State(s): State<AppState>,
+    Extension(p): Extension<Principal>,
     Path(device): Path<String>,
     Json(cmd): Json<SimulatorCommand>,
 ) -> Response {
-    match s.engine.simulator_command(&device, cmd).await {
+    match s.engine.simulator_command(&actor(&p), &device, cmd).await {
         Ok(v) => Json(v).into_response(),
         Err(e) => simulator_error(e),
     }

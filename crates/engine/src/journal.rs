@@ -148,25 +148,7 @@ impl Journal {
             path: path.clone(),
             error,
         };
-        let config = sled::Config::new()
-            .path(dir)
-            .cache_capacity(8 << 20)
-            .flush_every_ms(None);
-        // sled's threads hold its file lock a moment after the last handle goes (a stop and a
-        // start in one process): retry briefly, as the historian does.
-        let mut attempts = 0;
-        let db = loop {
-            match config.open() {
-                Ok(db) => break db,
-                Err(sled::Error::Io(e))
-                    if e.to_string().contains("could not acquire lock") && attempts < 100 =>
-                {
-                    attempts += 1;
-                    std::thread::sleep(std::time::Duration::from_millis(50));
-                }
-                Err(error) => return Err(sled_err(error)),
-            }
-        };
+        let db = crate::sled_open::open_db(dir, 8 << 20).map_err(sled_err)?;
         Ok(Journal { db, path })
     }
 

@@ -6,6 +6,8 @@
 pub mod accounting;
 pub mod alarm_metrics;
 pub mod alarming;
+pub mod audit;
+pub mod auth;
 pub mod client;
 pub mod datadir;
 mod engine;
@@ -21,7 +23,10 @@ pub mod report_file;
 pub mod report_pdf;
 pub mod settings;
 pub mod simulator;
+mod sled_open;
+pub mod writes;
 
+pub use auth::hash_password;
 pub use datadir::{DataDir, DataDirError, EngineInfo};
 pub use engine::{
     Engine, EngineError, EngineOptions, RunningEngine, UiAssets, start_embedded_simulators,

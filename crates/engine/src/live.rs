@@ -63,36 +63,43 @@ impl LiveTable {
         now: Timestamp,
         only: Option<&[Sample]>,
     ) -> Vec<TagValue> {
-        let make = |i: usize| -> Option<TagValue> {
-            let t = config.tags.get(i)?;
-            let l = self.tags.get(i)?;
-            let group = config.poll_groups.get(t.poll_group)?;
-            let stale_ms = group.interval.as_millis() as i64 * i64::from(group.stale_after) + 500;
-            let quality = match (l.quality, l.ts) {
-                (Quality::Good, Some(ts)) if now.0 - ts.0 > stale_ms => Quality::UncertainStale,
-                (q, _) => q,
-            };
-            let device = config
-                .devices
-                .get(t.device)
-                .map(|d| d.name.clone())
-                .unwrap_or_default();
-            Some(TagValue {
-                name: t.name.clone(),
-                device,
-                value: l.value,
-                unit: t.unit.clone(),
-                quality,
-                ts: l.ts.map(Timestamp::to_rfc3339),
-                ts_ms: l.ts.map(|t| t.0),
-                last_good_value: l.last_good_value,
-                last_good_ms: l.last_good.map(|t| t.0),
-            })
-        };
         match only {
-            Some(samples) => samples.iter().filter_map(|s| make(s.tag.index())).collect(),
-            None => (0..config.tags.len()).filter_map(make).collect(),
+            Some(samples) => samples
+                .iter()
+                .filter_map(|s| self.value(config, s.tag.index(), now))
+                .collect(),
+            None => (0..config.tags.len())
+                .filter_map(|i| self.value(config, i, now))
+                .collect(),
         }
+    }
+
+    /// Tag `i` as [`values`](Self::values) shows it.
+    pub(crate) fn value(&self, config: &Config, i: usize, now: Timestamp) -> Option<TagValue> {
+        let t = config.tags.get(i)?;
+        let l = self.tags.get(i)?;
+        let group = config.poll_groups.get(t.poll_group)?;
+        let stale_ms = group.interval.as_millis() as i64 * i64::from(group.stale_after) + 500;
+        let quality = match (l.quality, l.ts) {
+            (Quality::Good, Some(ts)) if now.0 - ts.0 > stale_ms => Quality::UncertainStale,
+            (q, _) => q,
+        };
+        let device = config
+            .devices
+            .get(t.device)
+            .map(|d| d.name.clone())
+            .unwrap_or_default();
+        Some(TagValue {
+            name: t.name.clone(),
+            device,
+            value: l.value,
+            unit: t.unit.clone(),
+            quality,
+            ts: l.ts.map(Timestamp::to_rfc3339),
+            ts_ms: l.ts.map(|t| t.0),
+            last_good_value: l.last_good_value,
+            last_good_ms: l.last_good.map(|t| t.0),
+        })
     }
 }
 

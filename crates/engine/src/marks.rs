@@ -84,25 +84,10 @@ pub struct Marks {
 impl Marks {
     pub fn open(dir: &Path) -> Result<Marks, MarkError> {
         let path = dir.display().to_string();
-        let mut attempts = 0;
-        // As the journal: sled's threads may hold the lock a moment after a stop.
-        let db = loop {
-            match sled::Config::new()
-                .path(dir)
-                .cache_capacity(1 << 20)
-                .flush_every_ms(None)
-                .open()
-            {
-                Ok(db) => break db,
-                Err(sled::Error::Io(e))
-                    if e.to_string().contains("could not acquire lock") && attempts < 100 =>
-                {
-                    attempts += 1;
-                    std::thread::sleep(std::time::Duration::from_millis(50));
-                }
-                Err(error) => return Err(MarkError::Sled { path, error }),
-            }
-        };
+        let db = crate::sled_open::open_db(dir, 1 << 20).map_err(|error| MarkError::Sled {
+            path: path.clone(),
+            error,
+        })?;
         Ok(Marks { db, path })
     }
 

@@ -88,6 +88,40 @@ fn with_journal(
     Ok(read(&journal)?)
 }
 
+/// The audit log of a data dir no engine runs on, read under the data dir's lock; None when
+/// nothing was ever audited there (nothing is created).
+fn with_audit<T>(
+    data_dir: &Path,
+    read: impl FnOnce(&crate::audit::AuditLog) -> Result<T, crate::audit::AuditError>,
+) -> Result<Option<T>, EngineError> {
+    let _lock = DataDir::acquire(data_dir)?;
+    let dir = data_dir.join("audit");
+    if !dir.exists() {
+        return Ok(None);
+    }
+    let log = crate::audit::AuditLog::open(&dir)?;
+    Ok(Some(read(&log)?))
+}
+
+/// What an audit query asks for, from a data dir no engine runs on.
+pub fn audit(
+    data_dir: &Path,
+    q: &crate::audit::AuditQuery,
+) -> Result<Vec<crate::audit::AuditEntry>, EngineError> {
+    Ok(with_audit(data_dir, |log| log.query(q))?.unwrap_or_default())
+}
+
+/// Walk the audit log's chain in a data dir no engine runs on. The files are only read.
+pub fn audit_verify(data_dir: &Path) -> Result<crate::audit::AuditVerification, EngineError> {
+    Ok(
+        with_audit(data_dir, |log| log.verify())?.unwrap_or(crate::audit::AuditVerification {
+            records: 0,
+            head_hash: crate::audit::GENESIS.to_owned(),
+            problems: Vec::new(),
+        }),
+    )
+}
+
 /// A day's emissions report from a data dir no engine runs on.
 pub fn emissions_day(
     config: &Config,

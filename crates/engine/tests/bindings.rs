@@ -72,6 +72,20 @@ fn render() -> String {
         hearth_engine::accounting::MonthReport::decl(&cfg),
         hearth_engine::alarm_metrics::AlarmCount::decl(&cfg),
         hearth_engine::alarm_metrics::AlarmMetrics::decl(&cfg),
+        hearth_model::config::Role::decl(&cfg),
+        hearth_engine::auth::LoginRequest::decl(&cfg),
+        hearth_engine::auth::SessionInfo::decl(&cfg),
+        hearth_engine::audit::AuditOutcome::decl(&cfg),
+        hearth_engine::audit::AuditKind::decl(&cfg),
+        hearth_engine::audit::AuditEntry::decl(&cfg),
+        hearth_engine::audit::AuditQuery::decl(&cfg),
+        hearth_engine::audit::AuditVerification::decl(&cfg),
+        hearth_engine::writes::WriteRequest::decl(&cfg),
+        hearth_engine::writes::WriteProposal::decl(&cfg),
+        hearth_engine::writes::WriteConfirm::decl(&cfg),
+        hearth_engine::writes::WriteResult::decl(&cfg),
+        hearth_engine::writes::Prepared::decl(&cfg),
+        hearth_engine::writes::WritableTag::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/model/src/api.rs. Do not edit by hand:\n\
