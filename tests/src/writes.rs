@@ -26,9 +26,9 @@ max_step = 0.5
 min_interval_s = 0
 "#;
 
-/// Write the plant into `dir` with `extra` appended (and `server` keys put into `[server]`);
-/// returns the plant file.
-pub fn writable_plant(dir: &Path, server: &str, extra: &str) -> Result<PathBuf> {
+/// Write the plant into `dir`: writes from browsers on or off, `users` (`[[server.user]]`
+/// tables) and `extra` appended; returns the plant file.
+pub fn writable_plant(dir: &Path, allow_writes: bool, users: &str, extra: &str) -> Result<PathBuf> {
     let plant = std::fs::read_to_string(repo_root().join("config/plant.toml"))?;
     let writable = plant.replacen(
         "writable = false              # Hearth never writes to this device",
@@ -37,14 +37,15 @@ pub fn writable_plant(dir: &Path, server: &str, extra: &str) -> Result<PathBuf> 
     );
     anyhow::ensure!(writable != plant, "the default furnace device is read-only");
     let with_server = writable.replacen(
-        "[server]\nbind = \"127.0.0.1:8720\"\n",
-        &format!("[server]\nbind = \"127.0.0.1:8720\"\n{server}\n"),
+        "allow_writes = false",
+        &format!("allow_writes = {allow_writes}"),
         1,
     );
     anyhow::ensure!(
-        with_server != writable || server.is_empty(),
-        "no [server] bind line"
+        writable.contains("allow_writes = false"),
+        "no server.allow_writes line"
     );
+    let with_server = format!("{with_server}\n{users}\n");
     let path = dir.join("plant.toml");
     std::fs::write(&path, format!("{with_server}\n{POLICIES}\n{extra}"))?;
     let map = std::fs::read_to_string(repo_root().join("config/simulator-registers.toml"))?;

@@ -75,7 +75,7 @@ async fn audited(engine: &Engine, outcome: AuditOutcome) -> Result<usize> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn out_of_policy_writes_are_refused_before_anything_reaches_the_wire() -> Result<()> {
     let dir = tempfile::tempdir()?;
-    let plant = writable_plant(dir.path(), "", "")?;
+    let plant = writable_plant(dir.path(), false, "", "")?;
     let running = engine_on(&plant, &dir.path().join("data")).await?;
     let engine = running.engine();
     let sim = running
@@ -234,7 +234,7 @@ async fn out_of_policy_writes_are_refused_before_anything_reaches_the_wire() -> 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_confirmation_is_refused_and_nothing_is_sent() -> Result<()> {
     let dir = tempfile::tempdir()?;
-    let plant = writable_plant(dir.path(), "", "")?;
+    let plant = writable_plant(dir.path(), false, "", "")?;
     let running = engine_on(&plant, &dir.path().join("data")).await?;
     let engine = running.engine();
     let sim = running
@@ -261,7 +261,7 @@ async fn an_expired_confirmation_is_refused_and_nothing_is_sent() -> Result<()> 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_plc_that_clamps_the_value_fails_the_read_back_and_raises_an_alarm() -> Result<()> {
     let dir = tempfile::tempdir()?;
-    let plant = writable_plant(dir.path(), "", "")?;
+    let plant = writable_plant(dir.path(), false, "", "")?;
     let running = engine_on(&plant, &dir.path().join("data")).await?;
     let engine = running.engine();
     let sim = running
@@ -311,7 +311,7 @@ async fn a_plc_that_clamps_the_value_fails_the_read_back_and_raises_an_alarm() -
 async fn a_reset_after_sending_is_unknown_resolved_by_the_read_back_and_never_resent() -> Result<()>
 {
     let dir = tempfile::tempdir()?;
-    let plant = writable_plant(dir.path(), "", "")?;
+    let plant = writable_plant(dir.path(), false, "", "")?;
     let running = engine_on(&plant, &dir.path().join("data")).await?;
     let engine = running.engine();
     let sim = running

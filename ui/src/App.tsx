@@ -10,33 +10,51 @@ import { Devices } from "./pages/Devices";
 import { Emissions } from "./pages/Emissions";
 import { Overview } from "./pages/Overview";
 import { Settings } from "./pages/Settings";
+import { Setpoints } from "./pages/Setpoints";
 import { Simulator } from "./pages/Simulator";
 import { Trends } from "./pages/Trends";
 import { parseRoute } from "./route";
 import { type Live, createLive } from "./state";
 import { PRIORITIES, summarise } from "./alarms";
 
-type Page = "overview" | "alarms" | "emissions" | "trends" | "devices" | "simulator" | "settings";
-const PAGES: Page[] = ["overview", "alarms", "emissions", "trends", "devices", "simulator", "settings"];
+type Page = "overview" | "alarms" | "emissions" | "trends" | "devices" | "setpoints" | "simulator" | "settings";
+const PAGES: Page[] = ["overview", "alarms", "emissions", "trends", "devices", "setpoints", "simulator", "settings"];
 
 /** The pages this engine has: the Simulator page only when a device is the bundled simulator. */
 function pagesFor(plant: PlantInfo): Page[] {
   return PAGES.filter((p) => p !== "simulator" || plant.simulators.length > 0);
 }
 
-async function start(): Promise<{ client: EngineClient; plant: PlantInfo; live: Live }> {
+type Started =
+  | { kind: "login"; client: EngineClient }
+  | { kind: "ready"; client: EngineClient; plant: PlantInfo; live: Live; user: string | null };
+
+async function start(): Promise<Started> {
   const client = await connect();
+  const session = await client.session();
+  if (session.login_required && !session.user) return { kind: "login", client };
   const plant = await client.plant();
   const live = createLive(client, plant);
-  return { client, plant, live };
+  return { kind: "ready", client, plant, live, user: session.login_required ? session.user : null };
 }
 
 export function App() {
-  const [app] = createResource(start);
+  const [started, { refetch: restart }] = createResource(start);
+  const app = () => {
+    const s = started();
+    return s?.kind === "ready" ? s : undefined;
+  };
   const [page, setPage] = createSignal<Page>((parseRoute(location.hash).page as Page) || "overview");
   const [closing, setClosing] = createSignal(false);
   if (inDesktop()) onCloseRequested(() => setClosing(true));
   onCleanup(() => app()?.live.stop());
+  const logout = async () => {
+    const a = app();
+    if (!a) return;
+    a.live.stop();
+    await a.client.logout();
+    void restart();
+  };
   const go = (p: Page) => {
     setPage(p);
     location.hash = p;
@@ -52,11 +70,14 @@ export function App() {
   return (
     <div class="shell">
       <Switch>
-        <Match when={app.error as unknown}>
+        <Match when={started.error as unknown}>
           <div class="fatal">
             <h1>{t("error.connect")}</h1>
-            <pre>{String(app.error)}</pre>
+            <pre>{String(started.error)}</pre>
           </div>
+        </Match>
+        <Match when={started()?.kind === "login" && started()}>
+          {(s) => <Login client={s().client} onDone={() => void restart()} />}
         </Match>
         <Match when={app()}>
           {(a) => (
@@ -79,6 +100,16 @@ export function App() {
                   )}
                 </For>
                 <div class="spacer" />
+                <Show when={a().user}>
+                  {(u) => (
+                    <span class="user" data-testid="user">
+                      {u()}{" "}
+                      <button onClick={() => void logout()} data-testid="logout">
+                        {t("login.logout")}
+                      </button>
+                    </span>
+                  )}
+                </Show>
                 <label class="lang">
                   {t("language")}
                   <select value={locale()} onChange={(e) => setLocale(e.currentTarget.value as Locale)}>
@@ -104,6 +135,9 @@ export function App() {
                   </Match>
                   <Match when={page() === "devices"}>
                     <Devices live={a().live} plant={a().plant} />
+                  </Match>
+                  <Match when={page() === "setpoints"}>
+                    <Setpoints client={a().client} plant={a().plant} live={a().live} />
                   </Match>
                   <Match when={page() === "simulator" && a().plant.simulators.length > 0}>
                     <Simulator client={a().client} plant={a().plant} />
@@ -247,4 +281,47 @@ function chime(): void {
   } catch {
     // No audio device: the banner still shows the alarm.
   }
+}
+
+/** The login form of `hearth serve` when users are configured. */
+function Login(props: { client: EngineClient; onDone: () => void }) {
+  const [name, setName] = createSignal("");
+  const [password, setPassword] = createSignal("");
+  const [error, setError] = createSignal("");
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setError("");
+    try {
+      await props.client.login(name().trim(), password());
+      props.onDone();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  };
+  return (
+    <form class="login panel" onSubmit={(e) => void submit(e)} data-testid="login">
+      <h2>{t("login.title")}</h2>
+      <label>
+        {t("login.name")}
+        <input autocomplete="username" value={name()} onInput={(e) => setName(e.currentTarget.value)} />
+      </label>
+      <label>
+        {t("login.password")}
+        <input
+          type="password"
+          autocomplete="current-password"
+          value={password()}
+          onInput={(e) => setPassword(e.currentTarget.value)}
+        />
+      </label>
+      <button class="primary" type="submit">
+        {t("login.submit")}
+      </button>
+      <Show when={error()}>
+        <p role="alert" class="write-error">
+          {error()}
+        </p>
+      </Show>
+    </form>
+  );
 }

@@ -30,12 +30,26 @@ pub fn representable(tag: &Tag, value: f64) -> f64 {
     }
     match tag.data_type {
         DataType::Float32 | DataType::Float64 => value,
-        _ => codec::to_engineering(
-            codec::to_raw(value, tag.scale, tag.offset).round(),
-            tag.scale,
-            tag.offset,
+        _ => tidy(
+            tag,
+            codec::to_engineering(
+                codec::to_raw(value, tag.scale, tag.offset).round(),
+                tag.scale,
+                tag.offset,
+            ),
         ),
     }
+}
+
+/// A value of an integer register rounded to the decimals its scale gives (0.01 -> 2), so that
+/// 280 x 0.01 reads 2.8 and not 2.8000000000000003 in the dialog and the audit log.
+pub fn tidy(tag: &Tag, value: f64) -> f64 {
+    if matches!(tag.data_type, DataType::Float32 | DataType::Float64) || !value.is_finite() {
+        return value;
+    }
+    let decimals = (-tag.scale.abs().log10()).ceil().clamp(0.0, 9.0) as i32;
+    let f = 10f64.powi(decimals);
+    (value * f).round() / f
 }
 
 /// How far a read-back may be from the value sent and still be that value (half a count).
@@ -149,7 +163,7 @@ pub async fn read(device: &Device, tag: &Tag) -> Result<f64, String> {
     }
     let raw = codec::decode_raw(&words, tag.data_type, tag.word_order, tag.bit)
         .map_err(|e| e.to_string())?;
-    Ok(codec::to_engineering(raw, tag.scale, tag.offset))
+    Ok(tidy(tag, codec::to_engineering(raw, tag.scale, tag.offset)))
 }
 
 #[cfg(test)]
@@ -161,6 +175,10 @@ mod tests {
         let mut t = Tag::synthetic(0, "sp", RegisterKind::Holding, 0, DataType::Int16);
         t.scale = 0.1;
         assert!((representable(&t, 1187.46) - 1187.5).abs() < 1e-9);
+        let mut o2 = Tag::synthetic(1, "o2_sp", RegisterKind::Holding, 3, DataType::Uint16);
+        o2.scale = 0.01;
+        assert_eq!(representable(&o2, 2.8), 2.8);
+        assert_eq!(tidy(&o2, 280.0 * 0.01), 2.8);
         assert!((tolerance(&t) - 0.05).abs() < 1e-12);
         assert_eq!(encode(&t, 1187.46), Ok(vec![11875]));
         assert!(encode(&t, 4000.0).is_err(), "beyond int16 at scale 0.1");

@@ -245,7 +245,7 @@ impl Engine {
             }
             None => None,
         };
-        let Some(old) = current else {
+        let Some(old) = current.map(|v| writer::tidy(tag, v)) else {
             return Err(format!("{} has no current value yet", tag.name));
         };
         let step = (value - old).abs();

@@ -22,6 +22,14 @@ import type {
   SimulatorCommand,
   SimulatorView,
   Snapshot,
+  AuditEntry,
+  AuditQuery,
+  AuditVerification,
+  Prepared,
+  SessionInfo,
+  WritableTag,
+  WriteRequest,
+  WriteResult,
 } from "../bindings";
 import { invoke } from "@tauri-apps/api/core";
 import { inDesktop } from "./env";
@@ -33,10 +41,21 @@ export function reconnectDelay(attempt: number): number {
   return Math.min(5000, 250 * 2 ** Math.max(0, attempt));
 }
 
-export function wsUrl(base: string): string {
+/** The live stream's address; a WebSocket cannot carry headers, so a key goes in the query. */
+export function wsUrl(base: string, token?: string | null): string {
   const u = new URL("/api/live", base);
   u.protocol = u.protocol === "https:" ? "wss:" : "ws:";
+  if (token) u.searchParams.set("access_token", token);
   return u.toString();
+}
+
+/** An audit query as URL parameters, leaving out what is not asked. */
+export function auditParams(q: AuditQuery): string {
+  const p = new URLSearchParams({ from: String(q.from), to: String(q.to) });
+  if (q.limit != null) p.set("limit", String(q.limit));
+  if (q.target) p.set("target", q.target);
+  if (q.outcome) p.set("outcome", q.outcome);
+  return p.toString();
 }
 
 /** A journal query as URL parameters, leaving out what is not asked. */
@@ -49,6 +68,13 @@ export function journalParams(q: JournalQuery): string {
   return p.toString();
 }
 
+/** The engine wants a login first (a session expired, or none was opened). */
+export class LoginRequired extends Error {
+  constructor() {
+    super("login required");
+  }
+}
+
 export class HttpClient implements EngineClient {
   readonly target: EngineTarget | { kind: "browser"; api_url: string };
   private readonly base: string;
@@ -58,8 +84,16 @@ export class HttpClient implements EngineClient {
     this.target = target ?? { kind: "browser", api_url: this.base };
   }
 
+  /** A desktop window attached to this PC's engine presents its local key and OS user; a
+   * browser its session cookie (sent by itself). */
+  private headers(): Record<string, string> {
+    const t = this.target;
+    return t.kind === "attached" && t.token ? { authorization: `Bearer ${t.token}`, "x-hearth-user": t.user } : {};
+  }
+
   private async get<T>(path: string, signal?: AbortSignal): Promise<T> {
-    const r = await fetch(`${this.base}${path}`, signal ? { signal } : {});
+    const r = await fetch(`${this.base}${path}`, { headers: this.headers(), ...(signal ? { signal } : {}) });
+    if (r.status === 401) throw new LoginRequired();
     if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
     return (await r.json()) as T;
   }
@@ -67,9 +101,10 @@ export class HttpClient implements EngineClient {
   private async post<T>(path: string, body: unknown): Promise<T> {
     const r = await fetch(`${this.base}${path}`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...this.headers() },
       body: JSON.stringify(body),
     });
+    if (r.status === 401 && path !== "/api/login") throw new LoginRequired();
     // The engine explains a refusal in words: show them, not just the status.
     if (!r.ok) throw new Error((await r.text()) || `${path}: HTTP ${r.status}`);
     return (await r.json()) as T;
@@ -152,6 +187,47 @@ export class HttpClient implements EngineClient {
     return this.post(`/api/simulator/${encodeURIComponent(device)}`, command);
   }
 
+  session(): Promise<SessionInfo> {
+    return this.get("/api/session");
+  }
+
+  login(name: string, password: string): Promise<SessionInfo> {
+    return this.post("/api/login", { name, password });
+  }
+
+  async logout(): Promise<void> {
+    await fetch(`${this.base}/api/logout`, { method: "POST", headers: this.headers() });
+  }
+
+  writableTags(): Promise<WritableTag[]> {
+    return this.get("/api/writes");
+  }
+
+  writePrepare(req: WriteRequest): Promise<Prepared> {
+    return this.post("/api/writes/prepare", req);
+  }
+
+  writeConfirm(token: string): Promise<WriteResult> {
+    return this.post("/api/writes/confirm", { token });
+  }
+
+  audit(q: AuditQuery): Promise<AuditEntry[]> {
+    return this.get(`/api/audit?${auditParams(q)}`);
+  }
+
+  auditVerify(): Promise<AuditVerification> {
+    return this.get("/api/audit/verify");
+  }
+
+  saveAudit(q: AuditQuery): Promise<string> {
+    if (inDesktop()) return invoke<string>("audit_csv", { query: q });
+    const a = document.createElement("a");
+    a.href = `${this.base}/api/audit.csv?${auditParams(q)}`;
+    a.download = "";
+    a.click();
+    return Promise.resolve("");
+  }
+
   plant(): Promise<PlantInfo> {
     return this.get("/api/plant");
   }
@@ -177,7 +253,8 @@ export class HttpClient implements EngineClient {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const open = () => {
       onLink("connecting");
-      ws = new WebSocket(wsUrl(this.base + "/"));
+      const t = this.target;
+      ws = new WebSocket(wsUrl(this.base + "/", t.kind === "attached" ? t.token : null));
       ws.onopen = () => {
         attempt = 0;
         onLink("live");

@@ -23,11 +23,56 @@ import type {
   SimulatorCommand,
   SimulatorView,
   Snapshot,
+  AuditEntry,
+  AuditQuery,
+  AuditVerification,
+  Prepared,
+  SessionInfo,
+  WritableTag,
+  WriteRequest,
+  WriteResult,
 } from "../bindings";
 import type { EngineClient, LinkState, ReportRequest, Unsubscribe } from "./types";
 
 export class TauriClient implements EngineClient {
   constructor(readonly target: EngineTarget) {}
+
+  /** The desktop window is the person at this PC: no login. */
+  session(): Promise<SessionInfo> {
+    return Promise.resolve({ login_required: false, user: null, role: "admin", writes_enabled: true });
+  }
+
+  login(): Promise<SessionInfo> {
+    return this.session();
+  }
+
+  logout(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  writableTags(): Promise<WritableTag[]> {
+    return invoke<WritableTag[]>("writable_tags");
+  }
+
+  writePrepare(req: WriteRequest): Promise<Prepared> {
+    return invoke<Prepared>("write_prepare", { req });
+  }
+
+  writeConfirm(token: string): Promise<WriteResult> {
+    return invoke<WriteResult>("write_confirm", { req: { token } });
+  }
+
+  audit(query: AuditQuery): Promise<AuditEntry[]> {
+    return invoke<AuditEntry[]>("audit", { query });
+  }
+
+  auditVerify(): Promise<AuditVerification> {
+    return invoke<AuditVerification>("audit_verify");
+  }
+
+  saveAudit(query: AuditQuery): Promise<string> {
+    return invoke<string>("audit_csv", { query });
+  }
 
   plant(): Promise<PlantInfo> {
     return invoke<PlantInfo>("plant_info");

@@ -21,6 +21,14 @@ import type {
   SimulatorCommand,
   SimulatorView,
   Snapshot,
+  AuditEntry,
+  AuditQuery,
+  AuditVerification,
+  Prepared,
+  SessionInfo,
+  WritableTag,
+  WriteRequest,
+  WriteResult,
 } from "../bindings";
 
 export type Unsubscribe = () => void;
@@ -76,4 +84,21 @@ export interface EngineClient {
   simulator(device: string): Promise<SimulatorView>;
   /** Change a simulator device; resolves to what it is doing afterwards. */
   simulatorCommand(device: string, command: SimulatorCommand): Promise<SimulatorView>;
+  /** Who this window is and whether it must log in first (the desktop window never does). */
+  session(): Promise<SessionInfo>;
+  /** Log in to `hearth serve`; rejects with the engine's words (wrong password, too many tries). */
+  login(name: string, password: string): Promise<SessionInfo>;
+  logout(): Promise<void>;
+  /** The tags Hearth may write, with their policies and why writing is blocked from here. */
+  writableTags(): Promise<WritableTag[]>;
+  /** Step one of a write: checked and proposed for confirmation, or refused (and audited). */
+  writePrepare(req: WriteRequest): Promise<Prepared>;
+  /** Step two: the confirmation with the proposal's one-time token. */
+  writeConfirm(token: string): Promise<WriteResult>;
+  /** Audit records, newest first. */
+  audit(q: AuditQuery): Promise<AuditEntry[]>;
+  auditVerify(): Promise<AuditVerification>;
+  /** Save audit records as CSV: a download in the browser, a file in Downloads from the
+   * desktop window (resolves to its path, else ""). */
+  saveAudit(q: AuditQuery): Promise<string>;
 }

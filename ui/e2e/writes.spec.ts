@@ -1,0 +1,56 @@
+// The write path in the browser: a confirmed setpoint write against the bundled simulator,
+// seen in the audit view with the chain verified; and a tag description carrying script shown
+// as text, never run.
+import { expect, test } from "@playwright/test";
+import { INJECTED, writableUrl } from "./writable";
+
+test.use({ baseURL: writableUrl });
+
+test("a confirmed write in the browser is read back and appears in the audit view", async ({ page }) => {
+  await page.goto("/#setpoints");
+  const row = page.locator('[data-testid="writable-tags"] tr[data-tag="o2_sp"]');
+  await expect(row).toBeVisible();
+  await expect(row.locator("td.num").first()).toContainText(/\d/);
+  await row.getByTestId("write-open").click();
+
+  const value = page.getByTestId("write-value");
+  await expect(value).not.toHaveValue("");
+  const current = Number(await value.inputValue());
+  const wanted = Math.round((current - 0.2) * 100) / 100;
+  // Too big a step is refused before anything is sent, with the policy's words.
+  await value.fill(String(current + 1));
+  await page.getByTestId("write-reason").fill("e2e: less excess air");
+  await page.getByTestId("write-review").click();
+  await expect(page.getByTestId("write-error")).toContainText("max_step");
+
+  await value.fill(String(wanted));
+  await page.getByTestId("write-review").click();
+  await expect(page.getByTestId("write-old")).toContainText(String(current));
+  await expect(page.getByTestId("write-new")).toContainText(String(wanted));
+  await expect(page.getByTestId("write-expiry")).toContainText(/\d+ s/);
+  await page.getByTestId("write-confirm").click();
+  await expect(page.getByTestId("write-outcome")).toHaveAttribute("data-outcome", "ok", { timeout: 15_000 });
+  await page.getByRole("button", { name: "Close" }).click();
+
+  const newest = page.locator('[data-testid="audit-log"] tbody tr').first();
+  await expect(newest).toContainText("o2_sp");
+  await expect(newest).toContainText("e2e: less excess air");
+  await expect(newest).toContainText(String(wanted));
+  await expect(newest).toHaveClass(/outcome-ok/);
+  // The refused attempt is on record too.
+  await expect(page.locator('[data-testid="audit-log"] tbody tr.outcome-rejected')).toHaveCount(1);
+  await page.getByTestId("audit-verify").click();
+  await expect(page.getByTestId("audit-verification")).toContainText("intact");
+});
+
+test("script in a tag description is shown as text and never runs", async ({ page }) => {
+  await page.goto("/#setpoints");
+  const row = page.locator('[data-testid="writable-tags"] tr[data-tag="zone1_sp"]');
+  await expect(row).toContainText(INJECTED);
+  await expect(row.locator("script, img")).toHaveCount(0);
+  await page.goto("/#settings");
+  const setting = page.locator('[data-testid="settings-tags"] tr[data-tag="zone1_sp"]');
+  await expect(setting).toContainText(INJECTED);
+  await expect(setting.locator("script, img")).toHaveCount(0);
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+});
