@@ -34,6 +34,7 @@ fn main() {
             "audit",
             "audit_verify",
             "audit_csv",
+            "change_setting",
         ]),
     ))
     .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));

@@ -201,7 +201,8 @@ pub fn run(config: Config, data_dir: PathBuf, engine_url: Option<String>) -> Res
             write_confirm,
             audit,
             audit_verify,
-            audit_csv
+            audit_csv,
+            change_setting
         ])
         .setup(move |app| {
             // SIGTERM (logout, systemd, kill) and Ctrl-C stop the app the orderly way, so the
@@ -686,6 +687,16 @@ fn desktop_actor() -> Actor {
         role: hearth_model::config::Role::Admin,
         face: Face::Desktop,
     }
+}
+
+/// Change a limit, factor or price while the engine runs (validated, written back, audited).
+#[tauri::command]
+async fn change_setting(
+    state: tauri::State<'_, Desktop>,
+    req: hearth_engine::changes::SettingChange,
+) -> Result<hearth_engine::changes::SettingResult, String> {
+    let engine = engine_of(&state)?.clone();
+    Ok(engine.change_setting(&desktop_actor(), &req).await)
 }
 
 /// The tags this window may write, with their policies.

@@ -54,3 +54,21 @@ test("script in a tag description is shown as text and never runs", async ({ pag
   await expect(setting.locator("script, img")).toHaveCount(0);
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
 });
+
+test("an engineer changes a price on the Settings page; it is in effect and audited", async ({ page }) => {
+  await page.goto("/#settings");
+  const row = page.locator('[data-testid="editable-settings"] tr[data-key="optimiser.gas_price_per_nm3"]');
+  await expect(row.locator("input")).toHaveValue("0.35");
+  await row.locator("input").fill("0.41");
+  await row.getByRole("button", { name: "Apply" }).click();
+  // No reason: refused, and nothing changes.
+  await expect(page.getByTestId("setting-result")).toContainText("a reason is required");
+  await page.getByTestId("setting-reason").fill("new gas contract");
+  await row.getByRole("button", { name: "Apply" }).click();
+  await expect(page.getByTestId("setting-result")).toContainText("0.35 → 0.41");
+  await expect(page.getByTestId("config-validation")).toContainText("valid");
+  await page.goto("/#setpoints");
+  const newest = page.locator('[data-testid="audit-log"] tbody tr').first();
+  await expect(newest).toContainText("optimiser.gas_price_per_nm3");
+  await expect(newest).toContainText("new gas contract");
+});

@@ -276,7 +276,11 @@ export type SettingsView = { config_file: string,
 /**
  * Every file the configuration was read from.
  */
-files: Array<string>, validation: Validation, plant_name: string, time_zone: string, devices: Array<DeviceSettings>, tags: Array<TagSettings>, values: Array<SettingValue>, data_dir: string, data_dir_bytes: number, 
+files: Array<string>, validation: Validation, plant_name: string, time_zone: string, devices: Array<DeviceSettings>, tags: Array<TagSettings>, values: Array<SettingValue>, 
+/**
+ * What the Settings page may change while the engine runs (engineers only).
+ */
+editable: Array<EditableSetting>, data_dir: string, data_dir_bytes: number, 
 /**
  * The engine answering: its process, API and clock.
  */
@@ -657,3 +661,26 @@ export type WritableTag = { tag: string, device: string, unit: string, descripti
  * off, role); None when they can.
  */
 blocked: string | null, };
+
+export type EditableSetting = { 
+/**
+ * `alarms.TAG.TYPE.limit`, `emissions.co2_kg_per_gj`, `emissions.limit.nox.day`,
+ * `optimiser.gas_price_per_nm3`...
+ */
+key: string, value: number, unit: string, 
+/**
+ * What it is, in the config's words (an alarm's message).
+ */
+what: string, };
+
+export type SettingChange = { key: string, value: number, 
+/**
+ * Why: mandatory, kept in the audit log.
+ */
+reason: string, };
+
+export type SettingResult = { outcome: AuditOutcome, key: string, old_value: number | null, new_value: number, 
+/**
+ * Why it was refused, or where the old file was kept.
+ */
+detail: string, audit_seq: number | null, };

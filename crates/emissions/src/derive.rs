@@ -73,6 +73,18 @@ pub struct Deriver {
 }
 
 impl Deriver {
+    /// Take new factors (heating value, CO2 factor, reference O2) changed at run time, keeping
+    /// the latest inputs so the derived tags carry on without a gap. The outputs stay: which
+    /// tags are derived does not change at run time.
+    pub fn retune(&mut self, config: &Config) -> Result<(), FuelError> {
+        let fresh = Deriver::new(config)?;
+        self.stoich = fresh.stoich;
+        self.lhv = fresh.lhv;
+        self.co2_kg_per_nm3 = fresh.co2_kg_per_nm3;
+        self.ref_o2 = fresh.ref_o2;
+        Ok(())
+    }
+
     pub fn new(config: &Config) -> Result<Deriver, FuelError> {
         let e = &config.emissions;
         let f = &config.furnace;

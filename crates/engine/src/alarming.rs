@@ -460,6 +460,21 @@ impl AlarmTable {
         }
     }
 
+    /// Limits and messages changed at run time. The alarms themselves (ids, tags, order) are
+    /// the same, so each keeps its state and is judged on its new limit from the next sample.
+    pub(crate) fn retune(&mut self, defs: &[AlarmDef]) -> Result<(), String> {
+        let same = defs.len() == self.defs.len()
+            && defs
+                .iter()
+                .zip(&self.defs)
+                .all(|(a, b)| a.id == b.id && a.tag == b.tag);
+        if !same {
+            return Err("the alarms themselves changed: a restart applies that".into());
+        }
+        self.defs = defs.to_vec();
+        Ok(())
+    }
+
     pub(crate) fn index(&self, id: &str) -> Option<usize> {
         self.defs.iter().position(|d| d.id == id)
     }

@@ -68,7 +68,10 @@ pub enum EngineError {
 }
 
 pub(crate) struct Inner {
-    pub(crate) config: Arc<Config>,
+    /// The configuration in effect; swapped whole when a setting changes at run time.
+    config: RwLock<Arc<Config>>,
+    /// Bumped on each such change, so the ingest task rebuilds what it derived from it.
+    config_version: std::sync::atomic::AtomicU64,
     pub(crate) clock: SharedClock,
     /// Taken (and so closed) by `stop`, whatever engine handles outlive it.
     historian: RwLock<Option<Arc<dyn Historian>>>,
@@ -78,25 +81,46 @@ pub(crate) struct Inner {
     api_url: RwLock<Option<String>>,
     /// Simulators the Simulator page can drive, by device name.
     sims: Vec<(String, SimControl)>,
-    alarms: std::sync::Mutex<AlarmTable>,
+    pub(crate) alarms: std::sync::Mutex<AlarmTable>,
     /// Bumped on every alarm transition; carried by snapshots and live batches.
     alarms_version: std::sync::atomic::AtomicU64,
     journal: crate::journal::Journal,
     marks: crate::marks::Marks,
     pub(crate) audit: crate::audit::AuditLog,
     pub(crate) writes: crate::writes::WriteDesk,
+    /// One settings change at a time: each reads, checks and replaces the plant file.
+    pub(crate) changing: tokio::sync::Mutex<()>,
     /// Lets the CLI of the user who runs the engine through `hearth serve`'s login (it is in
     /// `engine.json`, readable by that user only).
     pub(crate) local_token: String,
 }
 
 impl Inner {
+    pub(crate) fn config(&self) -> Arc<Config> {
+        self.config
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    pub(crate) fn config_version(&self) -> u64 {
+        self.config_version
+            .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Put `config` in effect (a run-time change of limits, factors or prices).
+    pub(crate) fn set_config(&self, config: Config) {
+        *self.config.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(config);
+        self.config_version
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+
     fn alarms_version(&self) -> u64 {
         self.alarms_version
             .load(std::sync::atomic::Ordering::SeqCst)
     }
 
-    fn alarms_changed(&self) {
+    pub(crate) fn alarms_changed(&self) {
         self.alarms_version
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
@@ -168,7 +192,8 @@ impl Engine {
         let (tx, _) = broadcast::channel(256);
         let inner = Arc::new(Inner {
             live: RwLock::new(LiveTable::new(&config)),
-            config: config.clone(),
+            config: RwLock::new(config.clone()),
+            config_version: std::sync::atomic::AtomicU64::new(0),
             clock: clock.clone(),
             historian: RwLock::new(Some(historian.clone())),
             tx,
@@ -181,6 +206,7 @@ impl Engine {
             marks: crate::marks::Marks::open(&opts.data_dir.join("emissions"))?,
             audit: crate::audit::AuditLog::open(&opts.data_dir.join("audit"))?,
             writes: crate::writes::WriteDesk::new(),
+            changing: tokio::sync::Mutex::new(()),
             local_token: crate::auth::new_secret(),
         });
         let engine = Engine { inner };
@@ -253,8 +279,9 @@ impl Engine {
         })
     }
 
-    pub fn config(&self) -> &Config {
-        &self.inner.config
+    /// The configuration in effect now (limits, factors and prices can change at run time).
+    pub fn config(&self) -> Arc<Config> {
+        self.inner.config()
     }
 
     pub fn api_url(&self) -> Option<String> {
@@ -262,7 +289,7 @@ impl Engine {
     }
 
     pub fn plant_info(&self) -> PlantInfo {
-        let c = &self.inner.config;
+        let c = &self.inner.config();
         let name = |id: TagId| c.tag(id).map(|t| t.name.clone()).unwrap_or_default();
         let opt = |id: Option<TagId>| id.map(name);
         let f = &c.furnace;
@@ -324,7 +351,7 @@ impl Engine {
         Snapshot {
             now_ms: now.0,
             devices: live.devices.clone(),
-            tags: live.values(&self.inner.config, now, None),
+            tags: live.values(&self.inner.config(), now, None),
             historian_error: self.historian().ok().and_then(|h| h.write_error()),
             alarms_version: self.inner.alarms_version(),
         }
@@ -352,7 +379,7 @@ impl Engine {
         let h = self
             .historian()
             .map_err(|e| QueryError::Invalid(e.to_string()))?;
-        let config = self.inner.config.clone();
+        let config = self.inner.config();
         tokio::task::spawn_blocking(move || f(h.as_ref(), &config))
             .await
             .map_err(|e| QueryError::Invalid(e.to_string()))?
@@ -381,16 +408,16 @@ impl Engine {
         let h = self
             .historian()
             .map_err(|e| QueryError::Invalid(e.to_string()))?;
-        let spec = crate::history::export_spec(&self.inner.config, q)?;
+        let spec = crate::history::export_spec(&self.inner.config(), q)?;
         crate::history::export(h.as_ref(), &spec, out, progress)
     }
 
     /// Check an export request before streaming starts, so a bad one gets a clear error.
     pub fn check_export(&self, q: &ExportQuery) -> Result<(), QueryError> {
-        crate::history::export_spec(&self.inner.config, q).map(|_| ())
+        crate::history::export_spec(&self.inner.config(), q).map(|_| ())
     }
 
-    fn sim(&self, device: &str) -> Result<(&SimControl, &Device), SimulatorError> {
+    fn sim(&self, device: &str) -> Result<(&SimControl, Device), SimulatorError> {
         let not = || SimulatorError::NotASimulator(device.to_owned());
         let (_, control) = self
             .inner
@@ -398,14 +425,19 @@ impl Engine {
             .iter()
             .find(|(d, _)| d == device)
             .ok_or_else(not)?;
-        let dev = self.inner.config.device_by_name(device).ok_or_else(not)?;
+        let dev = self
+            .inner
+            .config()
+            .device_by_name(device)
+            .cloned()
+            .ok_or_else(not)?;
         Ok((control, dev))
     }
 
     /// What a simulator device is doing: speed, pace, charge, grades, faults, scenario.
     pub async fn simulator(&self, device: &str) -> Result<SimulatorView, SimulatorError> {
         let (control, dev) = self.sim(device)?;
-        control.view(dev).await
+        control.view(&dev).await
     }
 
     /// Change a simulator device (the Simulator page), and say what it is doing now. Only a
@@ -453,7 +485,7 @@ impl Engine {
             tracing::error!(%err, "audit log not written");
         }
         result?;
-        control.view(dev).await
+        control.view(&dev).await
     }
 
     /// The audit log's records a query asks for, newest first.
@@ -666,7 +698,7 @@ impl Engine {
         let now = self.inner.clock.now().0;
         tokio::task::spawn_blocking(move || {
             let marks = |from, to| Ok(inner.marks.overlapping(from, to)?);
-            job(h.as_ref(), &inner.config, &marks, now)
+            job(h.as_ref(), &inner.config(), &marks, now)
         })
         .await
         .map_err(|e| EngineError::Internal(e.to_string()))?
@@ -674,13 +706,13 @@ impl Engine {
 
     /// The configuration in effect, the file's validation now, the data dir and this engine.
     pub async fn settings(&self) -> SettingsView {
-        let config = self.inner.config.clone();
+        let config = self.inner.config();
         let data_dir = self.inner.data_dir.clone();
         let (mut view, bytes) = tokio::task::spawn_blocking(move || {
             (crate::settings::view(&config), dir_size(&data_dir))
         })
         .await
-        .unwrap_or_else(|_| (crate::settings::view(&self.inner.config), 0));
+        .unwrap_or_else(|_| (crate::settings::view(&self.inner.config()), 0));
         view.data_dir = self.inner.data_dir.display().to_string();
         view.data_dir_bytes = bytes;
         view.engine_api_url = self.api_url();
@@ -713,7 +745,7 @@ impl Engine {
             data_dir: self.inner.data_dir.display().to_string(),
             data_dir_bytes: bytes,
             devices,
-            tag_count: self.inner.config.tags.len() as u32,
+            tag_count: self.inner.config().tags.len() as u32,
             stored_tags: summary.series,
             oldest_sample: summary.oldest.map(|t| t.to_rfc3339()),
             newest_sample: summary.newest.map(|t| t.to_rfc3339()),
@@ -782,7 +814,12 @@ fn loopback(host: &str) -> std::net::IpAddr {
 async fn ingest(engine: Engine, mut rx: mpsc::Receiver<PollReport>, mut recorder: Recorder) {
     let inner = &engine.inner;
     let mut last_append_error = None;
+    let mut config_version = inner.config_version();
     while let Some(mut report) = rx.recv().await {
+        if inner.config_version() != config_version {
+            config_version = inner.config_version();
+            recorder.retune(&inner.config());
+        }
         // Derived tags go with the samples they came from: stored, shown and alarmed alike.
         let appended = recorder.record(&mut report.samples);
         if let Err(err) = appended {
@@ -807,7 +844,7 @@ async fn ingest(engine: Engine, mut rx: mpsc::Receiver<PollReport>, mut recorder
             LiveBatch {
                 now_ms: now.0,
                 devices: vec![report.status],
-                tags: live.values(&inner.config, now, Some(&report.samples)),
+                tags: live.values(&inner.config(), now, Some(&report.samples)),
                 historian_error: historian_error.clone(),
                 alarms_version: inner.alarms_version(),
             }

@@ -79,6 +79,7 @@ pub(crate) async fn serve(
             "/api/simulator/{device}",
             get(simulator).post(simulator_command),
         )
+        .route("/api/settings/change", axum::routing::post(change_setting))
         .route("/api/writes", get(writable_tags))
         .route("/api/writes/prepare", axum::routing::post(write_prepare))
         .route("/api/writes/confirm", axum::routing::post(write_confirm))
@@ -295,6 +296,14 @@ fn actor(p: &Principal) -> Actor {
         // The local key is held by this PC's user: a desktop window attached to the service.
         face: if p.local { Face::Desktop } else { Face::Serve },
     }
+}
+
+async fn change_setting(
+    State(s): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Json(req): Json<crate::changes::SettingChange>,
+) -> Response {
+    Json(s.engine.change_setting(&actor(&p), &req).await).into_response()
 }
 
 async fn writable_tags(

@@ -8,6 +8,7 @@ pub mod alarm_metrics;
 pub mod alarming;
 pub mod audit;
 pub mod auth;
+pub mod changes;
 pub mod client;
 pub mod datadir;
 mod engine;

@@ -48,6 +48,15 @@ impl Recorder {
         })
     }
 
+    /// Derive with factors changed at run time from the next sample on.
+    pub fn retune(&mut self, config: &Config) {
+        if let Some(d) = self.deriver.as_mut()
+            && let Err(err) = d.retune(config)
+        {
+            tracing::error!(%err, "derived emission tags keep their previous factors");
+        }
+    }
+
     /// Add the derived samples `samples` triggers to it, then append them all. The samples
     /// come back extended even when the append fails (the live view and alarms still want them).
     pub fn record(&mut self, samples: &mut Vec<Sample>) -> Result<(), HistorianError> {

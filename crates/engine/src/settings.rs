@@ -83,6 +83,8 @@ pub struct SettingsView {
     pub devices: Vec<DeviceSettings>,
     pub tags: Vec<TagSettings>,
     pub values: Vec<SettingValue>,
+    /// What the Settings page may change while the engine runs (engineers only).
+    pub editable: Vec<crate::changes::EditableSetting>,
     pub data_dir: String,
     pub data_dir_bytes: u64,
     /// The engine answering: its process, API and clock.
@@ -135,7 +137,7 @@ fn ms(d: std::time::Duration) -> u32 {
 
 /// Compare what matters of two configurations: the file re-read now against the one in effect.
 /// (`--device` overrides are applied to the one in effect only, so devices compare by file.)
-fn same_effect(a: &Config, b: &Config) -> bool {
+pub(crate) fn same_effect(a: &Config, b: &Config) -> bool {
     let tags = |c: &Config| {
         c.tags
             .iter()
@@ -408,6 +410,7 @@ pub(crate) fn view(config: &Config) -> SettingsView {
             })
             .collect(),
         values: values(config),
+        editable: crate::changes::editable(config),
         data_dir: String::new(),
         data_dir_bytes: 0,
         engine_pid: std::process::id(),

@@ -195,7 +195,7 @@ impl Engine {
                         .permissive
                         .and_then(|p| config.tag(p))
                         .map(|p| p.name.clone()),
-                    blocked: blocked(config, actor, t),
+                    blocked: blocked(&config, actor, t),
                 })
             })
             .collect()
@@ -212,7 +212,7 @@ impl Engine {
         reason: &str,
     ) -> Result<(f64, f64), String> {
         let config = self.config();
-        if let Some(why) = blocked(config, actor, tag) {
+        if let Some(why) = blocked(&config, actor, tag) {
             return Err(why);
         }
         if reason.trim().is_empty() {
@@ -230,10 +230,10 @@ impl Engine {
         }
         let now = self.inner.clock.now();
         let live = self.inner.live.read().unwrap_or_else(|p| p.into_inner());
-        let current = live.value(config, tag.id.index(), now);
+        let current = live.value(&config, tag.id.index(), now);
         let permissive = policy
             .permissive
-            .and_then(|p| live.value(config, p.index(), now));
+            .and_then(|p| live.value(&config, p.index(), now));
         drop(live);
         let current = match current {
             Some(c) if c.quality.is_good() => c.value,

@@ -86,6 +86,9 @@ fn render() -> String {
         hearth_engine::writes::WriteResult::decl(&cfg),
         hearth_engine::writes::Prepared::decl(&cfg),
         hearth_engine::writes::WritableTag::decl(&cfg),
+        hearth_engine::changes::EditableSetting::decl(&cfg),
+        hearth_engine::changes::SettingChange::decl(&cfg),
+        hearth_engine::changes::SettingResult::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/model/src/api.rs. Do not edit by hand:\n\

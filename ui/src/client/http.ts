@@ -30,6 +30,8 @@ import type {
   WritableTag,
   WriteRequest,
   WriteResult,
+  SettingChange,
+  SettingResult,
 } from "../bindings";
 import { invoke } from "@tauri-apps/api/core";
 import { inDesktop } from "./env";
@@ -185,6 +187,10 @@ export class HttpClient implements EngineClient {
 
   simulatorCommand(device: string, command: SimulatorCommand): Promise<SimulatorView> {
     return this.post(`/api/simulator/${encodeURIComponent(device)}`, command);
+  }
+
+  changeSetting(c: SettingChange): Promise<SettingResult> {
+    return this.post("/api/settings/change", c);
   }
 
   session(): Promise<SessionInfo> {

@@ -31,11 +31,17 @@ import type {
   WritableTag,
   WriteRequest,
   WriteResult,
+  SettingChange,
+  SettingResult,
 } from "../bindings";
 import type { EngineClient, LinkState, ReportRequest, Unsubscribe } from "./types";
 
 export class TauriClient implements EngineClient {
   constructor(readonly target: EngineTarget) {}
+
+  changeSetting(req: SettingChange): Promise<SettingResult> {
+    return invoke<SettingResult>("change_setting", { req });
+  }
 
   /** The desktop window is the person at this PC: no login. */
   session(): Promise<SessionInfo> {

@@ -29,6 +29,8 @@ import type {
   WritableTag,
   WriteRequest,
   WriteResult,
+  SettingChange,
+  SettingResult,
 } from "../bindings";
 
 export type Unsubscribe = () => void;
@@ -84,6 +86,8 @@ export interface EngineClient {
   simulator(device: string): Promise<SimulatorView>;
   /** Change a simulator device; resolves to what it is doing afterwards. */
   simulatorCommand(device: string, command: SimulatorCommand): Promise<SimulatorView>;
+  /** Change a limit, factor or price while the engine runs (engineers; audited). */
+  changeSetting(c: SettingChange): Promise<SettingResult>;
   /** Who this window is and whether it must log in first (the desktop window never does). */
   session(): Promise<SessionInfo>;
   /** Log in to `hearth serve`; rejects with the engine's words (wrong password, too many tries). */

@@ -2,7 +2,7 @@
 // devices, tags with their roles, limits and factors; the data dir, the engine this window is
 // attached to, and the language.
 import { For, Match, Show, Switch, createResource, createSignal } from "solid-js";
-import type { ConfigProblem, SettingsView, Validation } from "../bindings";
+import type { ConfigProblem, EditableSetting, SettingResult, SettingsView, Validation } from "../bindings";
 import type { EngineClient } from "../client";
 import { formatBytes, formatValue, unitSymbol } from "../format";
 import { type Key, type Locale, catalogues, locale, setLocale, t } from "../i18n";
@@ -202,6 +202,8 @@ export function Settings(props: { client: EngineClient }) {
               </tbody>
             </table>
 
+            <Editable client={props.client} settings={v().editable} onChanged={() => void refetch()} />
+
             <h3>{t("settings.values")}</h3>
             <table class="grid values">
               <tbody>
@@ -220,5 +222,68 @@ export function Settings(props: { client: EngineClient }) {
         )}
       </Show>
     </section>
+  );
+}
+
+/** Limits, factors and prices an engineer may change while the engine runs: validated like the
+ * config, written back to the file with a backup, applied at once and audited. */
+function Editable(props: { client: EngineClient; settings: EditableSetting[]; onChanged: () => void }) {
+  const [reason, setReason] = createSignal("");
+  const [result, setResult] = createSignal<SettingResult | null>(null);
+  const [drafts, setDrafts] = createSignal<Record<string, string>>({});
+  const apply = async (s: EditableSetting) => {
+    const text = drafts()[s.key] ?? String(s.value);
+    const r = await props.client.changeSetting({ key: s.key, value: Number(text.replace(",", ".")), reason: reason() });
+    setResult(r);
+    if (r.outcome === "ok") {
+      setDrafts({ ...drafts(), [s.key]: String(r.new_value) });
+      props.onChanged();
+    }
+  };
+  return (
+    <>
+      <h3>{t("settings.editable")}</h3>
+      <p class="muted">{t("settings.editableHint")}</p>
+      <label class="reason">
+        {t("writes.reason")}{" "}
+        <input data-testid="setting-reason" value={reason()} onInput={(e) => setReason(e.currentTarget.value)} />
+      </label>
+      <Show when={result()}>
+        {(r) => (
+          <div
+            class={r().outcome === "ok" ? "banner banner-ok" : "banner banner-alarm"}
+            role="status"
+            data-testid="setting-result"
+          >
+            {r().key}: {r().outcome === "ok" ? `${r().old_value ?? "—"} → ${r().new_value}. ` : ""}
+            {r().detail}
+          </div>
+        )}
+      </Show>
+      <table class="grid values" data-testid="editable-settings">
+        <tbody>
+          <For each={props.settings}>
+            {(s) => (
+              <tr data-key={s.key}>
+                <td class="key">{s.key}</td>
+                <td>{s.what}</td>
+                <td class="num">
+                  <input
+                    class="setting-value"
+                    inputmode="decimal"
+                    value={drafts()[s.key] ?? String(s.value)}
+                    onInput={(e) => setDrafts({ ...drafts(), [s.key]: e.currentTarget.value })}
+                  />
+                </td>
+                <td>{s.unit}</td>
+                <td>
+                  <button onClick={() => void apply(s)}>{t("settings.apply")}</button>
+                </td>
+              </tr>
+            )}
+          </For>
+        </tbody>
+      </table>
+    </>
   );
 }
