@@ -345,3 +345,58 @@ async fn a_reset_after_sending_is_unknown_resolved_by_the_read_back_and_never_re
     running.stop().await?;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_pointed_elsewhere_is_never_written_nor_driven_as_a_simulator() -> Result<()> {
+    let sim = hearth_sim::RunningSimulator::start(
+        hearth_sim::SimulatorOptions::bundled_loopback(1).map_err(|e| anyhow::anyhow!("{e}"))?,
+    )
+    .await?;
+    let dir = tempfile::tempdir()?;
+    let plant = writable_plant(dir.path(), false, "", "")?;
+    let mut config =
+        hearth_model::config::Config::load(&plant).map_err(|e| anyhow::anyhow!("{e}"))?;
+    config
+        .apply_overrides(&[hearth_model::config::DeviceOverride {
+            device: "furnace".into(),
+            host: "127.0.0.1".into(),
+            port: sim.local_addr().port(),
+        }])
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let running = hearth_engine::Engine::start(hearth_engine::EngineOptions {
+        config,
+        data_dir: dir.path().join("data"),
+        bind: None,
+        ui: None,
+        clock: None,
+    })
+    .await?;
+    let engine = running.engine();
+    let sp = good_value(&engine, "zone1_sp").await?;
+    refused_with(
+        write(&engine, &engineer("li"), &req("zone1_sp", sp + 5.0, "trim")).await,
+        "pointed elsewhere with --device",
+    )?;
+    let driven = engine
+        .simulator_command(
+            &hearth_e2e::test_admin(),
+            "furnace",
+            hearth_engine::simulator::SimulatorCommand::StartFault { code: 10 },
+        )
+        .await;
+    assert!(
+        matches!(
+            driven,
+            Err(hearth_engine::simulator::SimulatorError::NotASimulator(_))
+        ),
+        "{driven:?}"
+    );
+    assert!(
+        sim.handle().writes_received().is_empty(),
+        "{:?}",
+        sim.handle().writes_received()
+    );
+    running.stop().await?;
+    sim.stop().await;
+    Ok(())
+}
