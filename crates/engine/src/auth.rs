@@ -28,6 +28,15 @@ pub(crate) fn new_secret() -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
+/// Compare secrets in time that does not depend on where they differ.
+fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
 /// An Argon2id hash of `password` in PHC form, for `[[server.user]].password_hash`.
 pub fn hash_password(password: &str) -> Result<String, String> {
     let mut salt = [0u8; 16];
@@ -120,7 +129,7 @@ impl Sessions {
     /// The principal a presented token stands for.
     pub(crate) fn principal(&self, token: Option<&str>, peer: IpAddr) -> Option<Principal> {
         if let Some(t) = token.filter(|t| !t.is_empty()) {
-            if t == self.local_token {
+            if !self.local_token.is_empty() && same_secret(t, &self.local_token) {
                 return Some(Principal {
                     user: format!("local@{peer}"),
                     role: Role::Admin,
@@ -157,6 +166,8 @@ impl Sessions {
     ) -> Result<(String, Principal), LoginError> {
         {
             let mut failures = lock(&self.failures);
+            // Addresses whose failures are all old are forgotten.
+            failures.retain(|_, q| q.back().is_some_and(|t| t.elapsed() < FAILURE_WINDOW));
             let recent = failures.entry(peer).or_default();
             while recent.front().is_some_and(|t| t.elapsed() > FAILURE_WINDOW) {
                 recent.pop_front();
