@@ -17,22 +17,8 @@ const writableDir = mkdtempSync(join(tmpdir(), "hearth-e2e-writable-"));
   const plant = readFileSync("../config/plant.toml", "utf8")
     .replace("writable = false              # Hearth never writes to this device", "writable = true")
     .replace("allow_writes = false", "allow_writes = true");
-  const policies = `
-[writes.zone1_sp]
-min = 1000.0
-max = 1100.0
-max_step = 20.0
-min_interval_s = 0
-permissive = "remote_mode"
-
-[writes.o2_sp]
-min = 1.5
-max = 5.0
-max_step = 0.5
-min_interval_s = 0
-permissive = "remote_mode"
-`;
-  writeFileSync(join(writableDir, "plant.toml"), plant + policies);
+  const policies = readFileSync("../tests/fixtures/write-policies.toml", "utf8");
+  writeFileSync(join(writableDir, "plant.toml"), `${plant}\n${policies}`);
   const map = readFileSync("../config/simulator-registers.toml", "utf8").replace(
     'description = "Preheat zone temperature setpoint"',
     `description = 'Preheat zone temperature setpoint ${INJECTED}'`,

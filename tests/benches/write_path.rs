@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail};
-use hearth_e2e::writes::{good_value, writable_plant};
+use hearth_e2e::writes::{good_value, writable_engine};
 use hearth_engine::audit::{AuditEvent, AuditKind, AuditLog, AuditOutcome};
 use hearth_engine::writes::{Prepared, WriteConfirm, WriteRequest};
 
@@ -17,9 +17,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 async fn writes() -> Result<()> {
     const N: usize = 40;
-    let dir = tempfile::tempdir()?;
-    let plant = writable_plant(dir.path(), false, "", "")?;
-    let running = hearth_e2e::engine_on(&plant, &dir.path().join("data")).await?;
+    let (_dir, running) = writable_engine(false, "").await?;
     let engine = running.engine();
     let start = good_value(&engine, "o2_sp").await?;
     let actor = hearth_e2e::test_admin();

@@ -10,25 +10,24 @@ use hearth_engine::Engine;
 
 use crate::repo_root;
 
-/// The write policies the tests write against.
-pub const POLICIES: &str = r#"
-[writes.zone1_sp]
-min = 1000.0
-max = 1100.0
-max_step = 20.0
-min_interval_s = 3
-permissive = "remote_mode"
+/// The write policies the tests write against (the browser tests use the same file).
+pub const POLICIES: &str = include_str!("../fixtures/write-policies.toml");
 
-[writes.o2_sp]
-min = 1.5
-max = 5.0
-max_step = 0.5
-min_interval_s = 0
-"#;
+/// An engine in this process on [`writable_plant`] in a temp dir (kept alive by the first
+/// value), with its bundled simulator.
+pub async fn writable_engine(
+    allow_writes: bool,
+    users: &str,
+) -> Result<(tempfile::TempDir, hearth_engine::RunningEngine)> {
+    let dir = tempfile::tempdir()?;
+    let plant = writable_plant(dir.path(), allow_writes, users)?;
+    let running = crate::engine_on(&plant, &dir.path().join("data")).await?;
+    Ok((dir, running))
+}
 
 /// Write the plant into `dir`: writes from browsers on or off, `users` (`[[server.user]]`
-/// tables) and `extra` appended; returns the plant file.
-pub fn writable_plant(dir: &Path, allow_writes: bool, users: &str, extra: &str) -> Result<PathBuf> {
+/// tables) appended; returns the plant file.
+pub fn writable_plant(dir: &Path, allow_writes: bool, users: &str) -> Result<PathBuf> {
     let plant = std::fs::read_to_string(repo_root().join("config/plant.toml"))?;
     let writable = plant.replacen(
         "writable = false              # Hearth never writes to this device",
@@ -47,7 +46,7 @@ pub fn writable_plant(dir: &Path, allow_writes: bool, users: &str, extra: &str) 
     );
     let with_server = format!("{with_server}\n{users}\n");
     let path = dir.join("plant.toml");
-    std::fs::write(&path, format!("{with_server}\n{POLICIES}\n{extra}"))?;
+    std::fs::write(&path, format!("{with_server}\n{POLICIES}"))?;
     let map = std::fs::read_to_string(repo_root().join("config/simulator-registers.toml"))?;
     let start = map
         .find("[tags.remote_mode]")

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use hearth_e2e::writes::{good_value, writable_plant};
+use hearth_e2e::writes::{good_value, writable_engine, writable_plant};
 use hearth_e2e::{engine_on, hearth};
 use serde_json::{Value, json};
 
@@ -25,7 +25,7 @@ fn serve_on_a_non_loopback_address_without_users_refuses_to_start() -> Result<()
     );
 
     // The same bind in the plant file fails its check, naming the key.
-    let plant = writable_plant(dir.path(), false, "", "")?;
+    let plant = writable_plant(dir.path(), false, "")?;
     let text = std::fs::read_to_string(&plant)?.replacen(
         "bind = \"127.0.0.1:8720\"",
         "bind = \"0.0.0.0:8720\"",
@@ -96,14 +96,12 @@ impl Http {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_users_viewers_cannot_write_or_change_alarms_and_logins_are_rate_limited() -> Result<()>
 {
-    let dir = tempfile::tempdir()?;
     let viewer = hearth_engine::hash_password("viewer-pass").map_err(anyhow::Error::msg)?;
     let engineer = hearth_engine::hash_password("engineer-pass").map_err(anyhow::Error::msg)?;
     let users = format!(
         "[[server.user]]\nname = \"zhang\"\nrole = \"viewer\"\npassword_hash = \"{viewer}\"\n\n[[server.user]]\nname = \"li\"\nrole = \"engineer\"\npassword_hash = \"{engineer}\"\n"
     );
-    let plant = writable_plant(dir.path(), true, &users, "")?;
-    let running = engine_on(&plant, &dir.path().join("data")).await?;
+    let (_dir, running) = writable_engine(true, &users).await?;
     let engine = running.engine();
     let sim = running
         .simulators()
@@ -204,7 +202,7 @@ async fn with_users_viewers_cannot_write_or_change_alarms_and_logins_are_rate_li
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_edited_or_cut_short_audit_log_is_caught_by_hearth_audit_verify() -> Result<()> {
     let dir = tempfile::tempdir()?;
-    let plant = writable_plant(dir.path(), false, "", "")?;
+    let plant = writable_plant(dir.path(), false, "")?;
     let data = dir.path().join("data");
     let running = engine_on(&plant, &data).await?;
     let engine = running.engine();

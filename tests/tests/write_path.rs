@@ -6,8 +6,7 @@
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use hearth_e2e::engine_on;
-use hearth_e2e::writes::{good_value, reads, writable_plant};
+use hearth_e2e::writes::{good_value, reads, writable_engine, writable_plant};
 use hearth_engine::Engine;
 use hearth_engine::audit::{AuditOutcome, AuditQuery};
 use hearth_engine::writes::{Actor, Face, Prepared, WriteConfirm, WriteRequest, WriteResult};
@@ -74,9 +73,7 @@ async fn audited(engine: &Engine, outcome: AuditOutcome) -> Result<usize> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn out_of_policy_writes_are_refused_before_anything_reaches_the_wire() -> Result<()> {
-    let dir = tempfile::tempdir()?;
-    let plant = writable_plant(dir.path(), false, "", "")?;
-    let running = engine_on(&plant, &dir.path().join("data")).await?;
+    let (_dir, running) = writable_engine(false, "").await?;
     let engine = running.engine();
     let sim = running
         .simulators()
@@ -233,9 +230,7 @@ async fn out_of_policy_writes_are_refused_before_anything_reaches_the_wire() -> 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_confirmation_is_refused_and_nothing_is_sent() -> Result<()> {
-    let dir = tempfile::tempdir()?;
-    let plant = writable_plant(dir.path(), false, "", "")?;
-    let running = engine_on(&plant, &dir.path().join("data")).await?;
+    let (_dir, running) = writable_engine(false, "").await?;
     let engine = running.engine();
     let sim = running
         .simulators()
@@ -260,9 +255,7 @@ async fn an_expired_confirmation_is_refused_and_nothing_is_sent() -> Result<()> 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_plc_that_clamps_the_value_fails_the_read_back_and_raises_an_alarm() -> Result<()> {
-    let dir = tempfile::tempdir()?;
-    let plant = writable_plant(dir.path(), false, "", "")?;
-    let running = engine_on(&plant, &dir.path().join("data")).await?;
+    let (_dir, running) = writable_engine(false, "").await?;
     let engine = running.engine();
     let sim = running
         .simulators()
@@ -310,9 +303,7 @@ async fn a_plc_that_clamps_the_value_fails_the_read_back_and_raises_an_alarm() -
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reset_after_sending_is_unknown_resolved_by_the_read_back_and_never_resent() -> Result<()>
 {
-    let dir = tempfile::tempdir()?;
-    let plant = writable_plant(dir.path(), false, "", "")?;
-    let running = engine_on(&plant, &dir.path().join("data")).await?;
+    let (_dir, running) = writable_engine(false, "").await?;
     let engine = running.engine();
     let sim = running
         .simulators()
@@ -353,7 +344,7 @@ async fn a_device_pointed_elsewhere_is_never_written_nor_driven_as_a_simulator()
     )
     .await?;
     let dir = tempfile::tempdir()?;
-    let plant = writable_plant(dir.path(), false, "", "")?;
+    let plant = writable_plant(dir.path(), false, "")?;
     let mut config =
         hearth_model::config::Config::load(&plant).map_err(|e| anyhow::anyhow!("{e}"))?;
     config

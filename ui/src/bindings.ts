@@ -587,11 +587,25 @@ export type AuditOutcome = "ok" | "rejected" | "failed" | "unknown";
 
 export type AuditKind = "write" | "setting" | "simulator";
 
-export type AuditEntry = { seq: number, 
+export type AuditEvent = { 
 /**
  * Epoch ms.
  */
-at_ms: number, user: string, kind: AuditKind, source: string, target: string, device: string | null, unit: string, old_value: string | null, requested: string, read_back: string | null, reason: string, outcome: AuditOutcome, detail: string, 
+at_ms: number, user: string, kind: AuditKind, 
+/**
+ * `manual`, `suggestion SID`, `settings page`, `simulator page`.
+ */
+source: string, 
+/**
+ * The tag written or the setting's dotted key.
+ */
+target: string, device: string | null, unit: string, old_value: string | null, requested: string, read_back: string | null, reason: string, outcome: AuditOutcome, 
+/**
+ * Why it was refused, how it failed, or how an unknown outcome was resolved.
+ */
+detail: string, };
+
+export type AuditEntry = { seq: number, 
 /**
  * Hex SHA-256 of the record before ([`GENESIS`] for the first).
  */
@@ -599,7 +613,23 @@ prev_hash: string,
 /**
  * Hex SHA-256 of this record with `hash` empty.
  */
-hash: string, };
+hash: string, 
+/**
+ * Epoch ms.
+ */
+at_ms: number, user: string, kind: AuditKind, 
+/**
+ * `manual`, `suggestion SID`, `settings page`, `simulator page`.
+ */
+source: string, 
+/**
+ * The tag written or the setting's dotted key.
+ */
+target: string, device: string | null, unit: string, old_value: string | null, requested: string, read_back: string | null, reason: string, outcome: AuditOutcome, 
+/**
+ * Why it was refused, how it failed, or how an unknown outcome was resolved.
+ */
+detail: string, };
 
 export type AuditQuery = { from: number, to: number, 
 /**

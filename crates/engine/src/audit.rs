@@ -54,8 +54,9 @@ pub enum AuditKind {
 }
 
 /// What is recorded, before it gets its place in the chain.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct AuditEvent {
+    /// Epoch ms.
     pub at_ms: i64,
     pub user: String,
     pub kind: AuditKind,
@@ -74,46 +75,30 @@ pub struct AuditEvent {
     pub detail: String,
 }
 
+/// An event in its place in the chain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct AuditEntry {
     pub seq: u64,
-    /// Epoch ms.
-    pub at_ms: i64,
-    pub user: String,
-    pub kind: AuditKind,
-    pub source: String,
-    pub target: String,
-    pub device: Option<String>,
-    pub unit: String,
-    pub old_value: Option<String>,
-    pub requested: String,
-    pub read_back: Option<String>,
-    pub reason: String,
-    pub outcome: AuditOutcome,
-    pub detail: String,
+    #[serde(flatten)]
+    pub event: AuditEvent,
     /// Hex SHA-256 of the record before ([`GENESIS`] for the first).
     pub prev_hash: String,
     /// Hex SHA-256 of this record with `hash` empty.
     pub hash: String,
 }
 
+impl std::ops::Deref for AuditEntry {
+    type Target = AuditEvent;
+    fn deref(&self) -> &AuditEvent {
+        &self.event
+    }
+}
+
 impl AuditEntry {
-    fn chained(seq: u64, e: AuditEvent, prev_hash: String) -> AuditEntry {
+    fn chained(seq: u64, event: AuditEvent, prev_hash: String) -> AuditEntry {
         let mut entry = AuditEntry {
             seq,
-            at_ms: e.at_ms,
-            user: e.user,
-            kind: e.kind,
-            source: e.source,
-            target: e.target,
-            device: e.device,
-            unit: e.unit,
-            old_value: e.old_value,
-            requested: e.requested,
-            read_back: e.read_back,
-            reason: e.reason,
-            outcome: e.outcome,
-            detail: e.detail,
+            event,
             prev_hash,
             hash: String::new(),
         };

@@ -282,13 +282,7 @@ impl Engine {
             outcome,
             detail: detail.clone(),
         };
-        let audit_seq = match self.inner.audit.append(event) {
-            Ok(e) => Some(e.seq),
-            Err(err) => {
-                tracing::error!(%err, "audit log not written");
-                None
-            }
-        };
+        let audit_seq = self.inner.record(event);
         SettingResult {
             outcome,
             key: change.key.clone(),

@@ -103,6 +103,18 @@ impl Inner {
             .clone()
     }
 
+    /// Put an event on the audit log; its sequence number, or None (and an error logged) when
+    /// the log could not be written.
+    pub(crate) fn record(&self, event: crate::audit::AuditEvent) -> Option<u64> {
+        match self.audit.append(event) {
+            Ok(e) => Some(e.seq),
+            Err(err) => {
+                tracing::error!(%err, "audit log not written");
+                None
+            }
+        }
+    }
+
     pub(crate) fn config_version(&self) -> u64 {
         self.config_version
             .load(std::sync::atomic::Ordering::SeqCst)
@@ -481,9 +493,7 @@ impl Engine {
             outcome,
             detail,
         };
-        if let Err(err) = self.inner.audit.append(event) {
-            tracing::error!(%err, "audit log not written");
-        }
+        self.inner.record(event);
         result?;
         control.view(&dev).await
     }

@@ -310,13 +310,7 @@ impl Engine {
             outcome,
             detail: detail.clone(),
         };
-        let audit_seq = match self.inner.audit.append(event) {
-            Ok(e) => Some(e.seq),
-            Err(err) => {
-                tracing::error!(%err, "audit log not written");
-                None
-            }
-        };
+        let audit_seq = self.inner.record(event);
         WriteResult {
             outcome,
             tag: target.to_owned(),

@@ -77,6 +77,7 @@ fn render() -> String {
         hearth_engine::auth::SessionInfo::decl(&cfg),
         hearth_engine::audit::AuditOutcome::decl(&cfg),
         hearth_engine::audit::AuditKind::decl(&cfg),
+        hearth_engine::audit::AuditEvent::decl(&cfg),
         hearth_engine::audit::AuditEntry::decl(&cfg),
         hearth_engine::audit::AuditQuery::decl(&cfg),
         hearth_engine::audit::AuditVerification::decl(&cfg),
