@@ -17,8 +17,8 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 async fn writes() -> Result<()> {
     const N: usize = 40;
-    let (_dir, running) = writable_engine(false, "").await?;
-    let engine = running.engine();
+    let plant = writable_engine(false, "").await?;
+    let engine = plant.engine.clone();
     let start = good_value(&engine, "o2_sp").await?;
     let actor = hearth_e2e::test_admin();
     let mut ms = Vec::with_capacity(N);
@@ -51,7 +51,7 @@ async fn writes() -> Result<()> {
         percentile(&ms, 0.95),
         percentile(&ms, 1.0)
     );
-    running.stop().await?;
+    plant.stop().await?;
     Ok(())
 }
 

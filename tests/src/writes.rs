@@ -13,16 +13,38 @@ use crate::repo_root;
 /// The write policies the tests write against (the browser tests use the same file).
 pub const POLICIES: &str = include_str!("../fixtures/write-policies.toml");
 
-/// An engine in this process on [`writable_plant`] in a temp dir (kept alive by the first
-/// value), with its bundled simulator.
-pub async fn writable_engine(
-    allow_writes: bool,
-    users: &str,
-) -> Result<(tempfile::TempDir, hearth_engine::RunningEngine)> {
+/// An engine in this process on [`writable_plant`] in a temp dir, with its bundled simulator.
+pub struct WritablePlant {
+    pub dir: tempfile::TempDir,
+    pub running: hearth_engine::RunningEngine,
+    pub engine: Engine,
+    /// The bundled simulator, which remembers every write it receives.
+    pub sim: hearth_sim::SimulatorHandle,
+}
+
+impl WritablePlant {
+    pub async fn stop(self) -> Result<()> {
+        self.running.stop().await?;
+        Ok(())
+    }
+}
+
+pub async fn writable_engine(allow_writes: bool, users: &str) -> Result<WritablePlant> {
     let dir = tempfile::tempdir()?;
     let plant = writable_plant(dir.path(), allow_writes, users)?;
     let running = crate::engine_on(&plant, &dir.path().join("data")).await?;
-    Ok((dir, running))
+    let engine = running.engine();
+    let sim = running
+        .simulators()
+        .first()
+        .context("no bundled simulator")?
+        .handle();
+    Ok(WritablePlant {
+        dir,
+        running,
+        engine,
+        sim,
+    })
 }
 
 /// Write the plant into `dir`: writes from browsers on or off, `users` (`[[server.user]]`

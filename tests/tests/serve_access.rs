@@ -101,13 +101,8 @@ async fn with_users_viewers_cannot_write_or_change_alarms_and_logins_are_rate_li
     let users = format!(
         "[[server.user]]\nname = \"zhang\"\nrole = \"viewer\"\npassword_hash = \"{viewer}\"\n\n[[server.user]]\nname = \"li\"\nrole = \"engineer\"\npassword_hash = \"{engineer}\"\n"
     );
-    let (_dir, running) = writable_engine(true, &users).await?;
-    let engine = running.engine();
-    let sim = running
-        .simulators()
-        .first()
-        .context("no simulator")?
-        .handle();
+    let plant = writable_engine(true, &users).await?;
+    let (engine, sim) = (plant.engine.clone(), plant.sim.clone());
     let sp = good_value(&engine, "zone1_sp").await?;
     good_value(&engine, "remote_mode").await?;
     let base = engine.api_url().context("no HTTP face")?;
@@ -195,7 +190,7 @@ async fn with_users_viewers_cannot_write_or_change_alarms_and_logins_are_rate_li
         1,
         "only the engineer's write was sent"
     );
-    running.stop().await?;
+    plant.stop().await?;
     Ok(())
 }
 

@@ -73,13 +73,8 @@ async fn audited(engine: &Engine, outcome: AuditOutcome) -> Result<usize> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn out_of_policy_writes_are_refused_before_anything_reaches_the_wire() -> Result<()> {
-    let (_dir, running) = writable_engine(false, "").await?;
-    let engine = running.engine();
-    let sim = running
-        .simulators()
-        .first()
-        .context("no bundled simulator")?
-        .handle();
+    let plant = writable_engine(false, "").await?;
+    let (engine, sim) = (plant.engine.clone(), plant.sim.clone());
     let sp = good_value(&engine, "zone1_sp").await?;
     good_value(&engine, "remote_mode").await?;
     let li = engineer("li");
@@ -224,19 +219,14 @@ async fn out_of_policy_writes_are_refused_before_anything_reaches_the_wire() -> 
     assert!(rejected >= 14, "{rejected} refusals audited");
     assert_eq!(audited(&engine, AuditOutcome::Ok).await?, 1);
     assert!(engine.audit_verify().await?.intact());
-    running.stop().await?;
+    plant.stop().await?;
     Ok(())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_confirmation_is_refused_and_nothing_is_sent() -> Result<()> {
-    let (_dir, running) = writable_engine(false, "").await?;
-    let engine = running.engine();
-    let sim = running
-        .simulators()
-        .first()
-        .context("no simulator")?
-        .handle();
+    let plant = writable_engine(false, "").await?;
+    let (engine, sim) = (plant.engine.clone(), plant.sim.clone());
     let o2 = good_value(&engine, "o2_sp").await?;
     let li = engineer("li");
     let Prepared::Proposed(p) = engine.write_prepare(&li, &req("o2_sp", o2 - 0.2, "trim")) else {
@@ -249,19 +239,14 @@ async fn an_expired_confirmation_is_refused_and_nothing_is_sent() -> Result<()> 
     assert_eq!(late.outcome, AuditOutcome::Rejected);
     assert!(late.detail.contains("expired"), "{}", late.detail);
     assert!(sim.writes_received().is_empty());
-    running.stop().await?;
+    plant.stop().await?;
     Ok(())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_plc_that_clamps_the_value_fails_the_read_back_and_raises_an_alarm() -> Result<()> {
-    let (_dir, running) = writable_engine(false, "").await?;
-    let engine = running.engine();
-    let sim = running
-        .simulators()
-        .first()
-        .context("no simulator")?
-        .handle();
+    let plant = writable_engine(false, "").await?;
+    let (engine, sim) = (plant.engine.clone(), plant.sim.clone());
     let sp = good_value(&engine, "zone1_sp").await?;
     good_value(&engine, "remote_mode").await?;
     // The PLC program's own ceiling, below what Hearth will ask for.
@@ -296,20 +281,15 @@ async fn a_plc_that_clamps_the_value_fails_the_read_back_and_raises_an_alarm() -
         Some((sp + 5.0).to_string().as_str())
     );
     assert_eq!(sim.writes_received().len(), 1, "sent once, never retried");
-    running.stop().await?;
+    plant.stop().await?;
     Ok(())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reset_after_sending_is_unknown_resolved_by_the_read_back_and_never_resent() -> Result<()>
 {
-    let (_dir, running) = writable_engine(false, "").await?;
-    let engine = running.engine();
-    let sim = running
-        .simulators()
-        .first()
-        .context("no simulator")?
-        .handle();
+    let plant = writable_engine(false, "").await?;
+    let (engine, sim) = (plant.engine.clone(), plant.sim.clone());
     let o2 = good_value(&engine, "o2_sp").await?;
     sim.reset_after_next_write();
     let want = ((o2 - 0.3) * 100.0).round() / 100.0;
@@ -333,7 +313,7 @@ async fn a_reset_after_sending_is_unknown_resolved_by_the_read_back_and_never_re
         "{:?}",
         sim.writes_received()
     );
-    running.stop().await?;
+    plant.stop().await?;
     Ok(())
 }
 
