@@ -387,6 +387,78 @@ mod tests {
         assert!(engine_origins("http://").is_err());
         assert!(engine_origins("10.1.2.3:8720").is_err());
     }
+
+    /// Tauri's ACL as built from `capabilities/`: the main window reaches the write path's
+    /// commands, any other window is refused before a command runs.
+    #[test]
+    fn only_the_main_window_may_call_the_write_path() -> Result<(), String> {
+        use super::*;
+        use tauri::ipc::{CallbackFn, InvokeBody};
+        use tauri::webview::InvokeRequest;
+        let desktop = Desktop {
+            target: EngineTarget::Attached {
+                api_url: "http://127.0.0.1:1".into(),
+                pid: None,
+                user: "test".into(),
+                token: None,
+            },
+            engine: None,
+            running: Mutex::new(None),
+            close_prompt: Mutex::new(None),
+            geometry: Mutex::new(None),
+            export_cancel: Arc::new(AtomicBool::new(false)),
+        };
+        let app = tauri::test::mock_builder()
+            .manage(desktop)
+            .invoke_handler(tauri::generate_handler![write_prepare, write_confirm, change_setting])
+            .build(tauri::generate_context!())
+            .map_err(|e| e.to_string())?;
+        let window = |label: &str| {
+            tauri::WebviewWindowBuilder::new(&app, label, Default::default())
+                .build()
+                .map_err(|e| e.to_string())
+        };
+        let (main, other) = (window("main")?, window("other")?);
+        let call = |w: &tauri::WebviewWindow<tauri::test::MockRuntime>, cmd: &str| {
+            let url = "tauri://localhost".parse().map_err(|e| format!("{e}"))?;
+            let body = serde_json::json!({
+                "req": { "tag": "zone1_sp", "value": 1060.0, "reason": "test", "suggestion": null, "token": "00" }
+            });
+            Ok::<_, String>(tauri::test::get_ipc_response(
+                w,
+                InvokeRequest {
+                    cmd: cmd.into(),
+                    callback: CallbackFn(0),
+                    error: CallbackFn(1),
+                    url,
+                    body: InvokeBody::Json(body),
+                    headers: Default::default(),
+                    invoke_key: tauri::test::INVOKE_KEY.to_string(),
+                },
+            ))
+        };
+        for cmd in ["write_prepare", "write_confirm"] {
+            // From the main window the command runs (and says this window has no engine).
+            let from_main = call(&main, cmd)?;
+            assert_eq!(
+                from_main.as_ref().err().and_then(|e| e.as_str()),
+                Some("this window is attached to another engine: use its HTTP API"),
+                "{cmd} from main: {from_main:?}"
+            );
+            // From any other window it is refused by the ACL.
+            let from_other = call(&other, cmd)?;
+            let refusal = from_other
+                .as_ref()
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(
+                refusal.contains("not allowed"),
+                "{cmd} from another window: {from_other:?}"
+            );
+        }
+        Ok(())
+    }
 }
 
 fn engine_of(state: &Desktop) -> Result<&Engine, String> {
