@@ -410,7 +410,11 @@ mod tests {
         };
         let app = tauri::test::mock_builder()
             .manage(desktop)
-            .invoke_handler(tauri::generate_handler![write_prepare, write_confirm, change_setting])
+            .invoke_handler(tauri::generate_handler![
+                write_prepare,
+                write_confirm,
+                change_setting
+            ])
             .build(tauri::generate_context!())
             .map_err(|e| e.to_string())?;
         let window = |label: &str| {
