@@ -47,6 +47,9 @@ enum ReadOutcome {
     Failed(String),
 }
 
+/// The longest wait before connecting again after a refused connection.
+const REFUSED_RETRY: Duration = Duration::from_millis(1000);
+
 pub struct DevicePoller {
     config: Arc<Config>,
     device: usize,
@@ -59,6 +62,8 @@ pub struct DevicePoller {
     last_error: Option<String>,
     backoff: Duration,
     retry_at: Option<Instant>,
+    /// The last connect was refused outright (the port is closed: a PLC restarting).
+    refused: bool,
     jitter_state: u64,
     restarts: u32,
     last_restart: Option<Timestamp>,
@@ -98,6 +103,7 @@ impl DevicePoller {
             last_error: None,
             backoff: BACKOFF_START,
             retry_at: None,
+            refused: false,
             jitter_state: 0x2545_F491_4F6C_DD1D ^ (device as u64 + 1).wrapping_mul(0x9E37_79B9),
             restarts: 0,
             last_restart: None,
@@ -150,7 +156,12 @@ impl DevicePoller {
         self.ctx = None;
         self.last_error = Some(error);
         self.state = DeviceState::Disconnected;
-        let wait = self.backoff.mul_f64(self.jitter());
+        let mut wait = self.backoff.mul_f64(self.jitter());
+        if std::mem::take(&mut self.refused) {
+            // A closed port answers at once, so trying again costs nothing: a PLC coming back
+            // from a restart is polled within a second of its port reopening.
+            wait = wait.min(REFUSED_RETRY);
+        }
         self.retry_at = Some(Instant::now() + wait);
         self.backoff = (self.backoff * 2).min(self.dev().backoff_max);
     }
@@ -159,6 +170,7 @@ impl DevicePoller {
         let d = self.dev().clone();
         self.state = DeviceState::Connecting;
         let target = format!("{}:{}", d.host, d.port);
+        let mut refused = false;
         let attempt = async {
             let addrs: Vec<SocketAddr> = tokio::net::lookup_host(&target)
                 .await
@@ -170,7 +182,12 @@ impl DevicePoller {
                 .ok_or_else(|| format!("{target} resolves to no address"))?;
             tokio_modbus::client::tcp::connect_slave(addr, Slave(d.unit_id))
                 .await
-                .map_err(|e| format!("cannot connect to {target}: {e}"))
+                .map_err(|e| {
+                    if e.kind() == std::io::ErrorKind::ConnectionRefused {
+                        refused = true;
+                    }
+                    format!("cannot connect to {target}: {e}")
+                })
         };
         match tokio::time::timeout(d.connect_timeout, attempt).await {
             Ok(Ok(ctx)) => {
@@ -181,6 +198,7 @@ impl DevicePoller {
             }
             Ok(Err(e)) => {
                 self.stats.record_error(ErrorKind::Connect);
+                self.refused = refused;
                 Err(e)
             }
             Err(_) => {
