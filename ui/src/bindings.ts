@@ -130,7 +130,11 @@ historian_error: string | null, historian_buffered_bytes: number,
 /**
  * Points lost because the memory buffer filled while the historian could not write.
  */
-historian_dropped: number, };
+historian_dropped: number, 
+/**
+ * Every sample at or before this time (epoch ms) is on disk: what a crash cannot lose.
+ */
+durable_until_ms: number | null, };
 
 export type EngineTarget = { "kind": "in_process", api_url: string, } | { "kind": "attached", api_url: string, pid: number | null, user: string, 
 /**

@@ -397,6 +397,17 @@ impl Engine {
             .map_err(|e| QueryError::Invalid(e.to_string()))?
     }
 
+    /// The newest point of `tag` on disk (epoch ms): it and everything older survive a crash.
+    /// What the engine acknowledges; the crash tests hold it to that.
+    pub async fn durable_until(&self, tag: String) -> Result<Option<i64>, QueryError> {
+        self.with_historian(move |h, c| {
+            c.tag_by_name(&tag)
+                .ok_or_else(|| QueryError::UnknownTag(tag.clone()))?;
+            Ok(h.durable_until(&tag).map(|t| t.0))
+        })
+        .await
+    }
+
     /// One tag over `[from, to)` in equal buckets.
     pub async fn history(&self, q: HistoryQuery) -> Result<History, QueryError> {
         self.with_historian(move |h, c| crate::history::history(h, c, &q))
@@ -762,6 +773,7 @@ impl Engine {
             historian_error: health.write_error,
             historian_buffered_bytes: health.buffered_bytes as u64,
             historian_dropped: health.dropped,
+            durable_until_ms: health.durable_until.map(|t| t.0),
         })
     }
 }

@@ -55,6 +55,7 @@ pub(crate) async fn serve(
         .route("/api/live", get(live))
         .route("/api/history", get(history))
         .route("/api/points", get(points))
+        .route("/api/durable", get(durable))
         .route("/api/export", get(export))
         .route("/api/settings", get(settings))
         .route("/api/alarms", get(alarms))
@@ -692,6 +693,19 @@ async fn simulator_command(
     match s.engine.simulator_command(&actor(&p), &device, cmd).await {
         Ok(v) => Json(v).into_response(),
         Err(e) => simulator_error(e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct TagQuery {
+    tag: String,
+}
+
+/// `?tag=NAME`: the newest point of the tag on disk, epoch ms (null before the first flush).
+async fn durable(State(s): State<AppState>, Query(q): Query<TagQuery>) -> Response {
+    match s.engine.durable_until(q.tag).await {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => query_error(e),
     }
 }
 

@@ -41,6 +41,8 @@ pub fn status(config: &Config, data_dir: &Path) -> Result<EngineStatus, EngineEr
         historian_error: None,
         historian_buffered_bytes: 0,
         historian_dropped: 0,
+        // Everything in the files is on disk.
+        durable_until_ms: None,
     })
 }
 

@@ -97,6 +97,10 @@ pub struct Health {
     pub dropped: u64,
     /// Points refused because they were not newer than the tag's last point.
     pub out_of_order: u64,
+    /// Every point at or before this time, of every series, is on disk: the oldest of the
+    /// series' durable marks ([`Historian::durable_until`]), so it lags behind the slowest poll
+    /// group.
+    pub durable_until: Option<Timestamp>,
 }
 
 /// The storage the engine writes to and reads from.
@@ -132,4 +136,7 @@ pub trait Historian: Send + Sync {
     /// Why writes are failing, while they are: [`Health::write_error`] without the accounting,
     /// cheap enough for every poll.
     fn write_error(&self) -> Option<String>;
+    /// The newest point of one tag a flush has made durable since this historian opened: it
+    /// and every older point of the tag survive a crash.
+    fn durable_until(&self, name: &str) -> Option<Timestamp>;
 }

@@ -152,6 +152,8 @@ struct SeriesState {
     deltas: u32,
     sealed: Vec<SealedRaw>,
     last: Option<Point>,
+    /// The newest point of this series that a successful flush made durable.
+    durable: Option<Timestamp>,
     agg: PointAggregator,
     hour: RowMerger,
     day: RowMerger,
@@ -167,6 +169,7 @@ impl SeriesState {
             deltas: 0,
             sealed: Vec::new(),
             last: None,
+            durable: None,
             agg: PointAggregator::new(Grid::aligned(MINUTE_MS), hold_ms),
             hour: RowMerger::new(Grid::aligned(HOUR_MS)),
             day: RowMerger::new(Grid::aligned(DAY_MS)),
@@ -326,6 +329,8 @@ struct State {
     out_of_order: u64,
     /// Per kind, the retention cutoff last enforced: older data is gone at that resolution.
     horizons: [i64; 4],
+    /// See [`Health::durable_until`].
+    durable_until: Option<Timestamp>,
 }
 
 impl State {
@@ -428,6 +433,7 @@ impl SledHistorian {
                 dropped: 0,
                 out_of_order: 0,
                 horizons: [i64::MIN; 4],
+                durable_until: None,
             }),
             flushing: Mutex::new(()),
             opts,
@@ -895,9 +901,22 @@ impl Historian for SledHistorian {
 
     fn flush(&self) -> Result<FlushReport, HistorianError> {
         let _one_at_a_time = lock(&self.flushing);
+        // Taken before writing out: everything appended by now goes into this flush, and what
+        // arrives later is newer than its series' point noted here (appends are in time order).
+        let marks: Vec<(SeriesId, Timestamp)> = lock(&self.state)
+            .series
+            .values()
+            .filter_map(|s| s.last.map(|p| (s.id, p.ts)))
+            .collect();
         match self.write_out() {
             Ok(report) => {
                 let mut st = lock(&self.state);
+                for (id, ts) in marks {
+                    if let Some(s) = st.series.get_mut(&id) {
+                        s.durable = Some(ts);
+                    }
+                }
+                st.durable_until = st.series.values().filter_map(|s| s.durable).min();
                 st.unsynced.clear();
                 if st.failing.take().is_some() {
                     tracing::info!(path = %self.path.display(), "historian writes resumed");
@@ -1067,6 +1086,13 @@ impl Historian for SledHistorian {
         lock(&self.state).failing.clone()
     }
 
+    fn durable_until(&self, name: &str) -> Option<Timestamp> {
+        let st = lock(&self.state);
+        Self::id_of(&st, name)
+            .and_then(|id| st.series.get(&id))
+            .and_then(|s| s.durable)
+    }
+
     fn health(&self) -> Health {
         let st = lock(&self.state);
         Health {
@@ -1074,6 +1100,7 @@ impl Historian for SledHistorian {
             buffered_bytes: st.buffered(),
             dropped: st.dropped,
             out_of_order: st.out_of_order,
+            durable_until: st.durable_until,
         }
     }
 }

@@ -214,6 +214,9 @@ pub struct EngineStatus {
     pub historian_buffered_bytes: u64,
     /// Points lost because the memory buffer filled while the historian could not write.
     pub historian_dropped: u64,
+    /// Every sample at or before this time (epoch ms) is on disk: what a crash cannot lose.
+    #[serde(default)]
+    pub durable_until_ms: Option<i64>,
 }
 
 /// How the desktop window reaches its engine.
