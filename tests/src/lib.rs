@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
+pub mod proxy;
 pub mod replay;
 pub mod writes;
 
