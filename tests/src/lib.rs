@@ -167,3 +167,49 @@ pub fn test_admin() -> hearth_engine::writes::Actor {
         face: hearth_engine::writes::Face::Desktop,
     }
 }
+
+/// The default plant with its furnace pointed at `port` on loopback, as `--device` would (so
+/// it is a read-only PLC, not the bundled simulator).
+pub fn default_config_at(port: u16) -> Result<hearth_model::config::Config> {
+    let mut config = hearth_model::config::Config::load(&default_config())
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    config
+        .apply_overrides(&[hearth_model::config::DeviceOverride {
+            device: "furnace".into(),
+            host: "127.0.0.1".into(),
+            port,
+        }])
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(config)
+}
+
+/// An engine in this process on `config`, recording into `data_dir`, without an HTTP face.
+pub async fn start_engine(
+    config: hearth_model::config::Config,
+    data_dir: &Path,
+) -> Result<hearth_engine::RunningEngine> {
+    Ok(hearth_engine::Engine::start(hearth_engine::EngineOptions {
+        config,
+        data_dir: data_dir.to_path_buf(),
+        bind: None,
+        ui: None,
+        clock: None,
+    })
+    .await?)
+}
+
+/// Wait until `ok` holds, looking every 20 ms; how long it took.
+pub async fn until(
+    what: &str,
+    timeout: Duration,
+    mut ok: impl FnMut() -> bool,
+) -> Result<Duration> {
+    let start = std::time::Instant::now();
+    while !ok() {
+        if start.elapsed() > timeout {
+            bail!("{what}: not within {timeout:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    Ok(start.elapsed())
+}

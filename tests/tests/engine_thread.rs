@@ -4,39 +4,12 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use hearth_e2e::default_config;
-use hearth_engine::{Engine, EngineOptions};
+use hearth_e2e::{default_config, default_config_at, start_engine};
+use hearth_engine::Engine;
 use hearth_historian::{Historian, Options, SledHistorian};
-use hearth_model::config::{Config, DeviceOverride};
+use hearth_model::config::Config;
 use hearth_model::{Quality, Timestamp};
 use hearth_sim::{RunningSimulator, SimulatorOptions};
-
-/// The default config with the furnace pointed at `port`, as `--device` would.
-fn default_config_at(port: u16) -> Result<Config> {
-    let mut config = Config::load(&default_config()).map_err(|e| anyhow::anyhow!("{e}"))?;
-    config
-        .apply_overrides(&[DeviceOverride {
-            device: "furnace".into(),
-            host: "127.0.0.1".into(),
-            port,
-        }])
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(config)
-}
-
-async fn start_engine(
-    config: Config,
-    dir: &tempfile::TempDir,
-) -> Result<hearth_engine::RunningEngine> {
-    Ok(Engine::start(EngineOptions {
-        config,
-        data_dir: dir.path().to_path_buf(),
-        bind: None,
-        ui: None,
-        clock: None,
-    })
-    .await?)
-}
 
 async fn all_good_within(engine: &Engine, timeout: Duration) -> Result<()> {
     let start = Instant::now();
@@ -65,7 +38,7 @@ async fn every_default_tag_arrives_good_and_is_in_sled_after_the_engine_stops() 
     let tag_names: Vec<String> = config.tags.iter().map(|t| t.name.clone()).collect();
     let dir = tempfile::tempdir()?;
 
-    let running = start_engine(config, &dir).await?;
+    let running = start_engine(config, dir.path()).await?;
     let engine = running.engine();
     all_good_within(&engine, Duration::from_secs(5)).await?;
     // Values are the simulator's, decoded: a zone temperature near its setpoint, not a raw word.
@@ -110,7 +83,7 @@ async fn the_default_config_runs_the_bundled_simulator_in_process_on_its_plant_c
 {
     let config = Config::load(&default_config()).map_err(|e| anyhow::anyhow!("{e}"))?;
     let dir = tempfile::tempdir()?;
-    let running = start_engine(config, &dir).await?;
+    let running = start_engine(config, dir.path()).await?;
     assert_eq!(running.simulators().len(), 1);
     let engine = running.engine();
     assert_eq!(engine.plant_info().clock, "plant");
@@ -123,7 +96,7 @@ async fn the_default_config_runs_the_bundled_simulator_in_process_on_its_plant_c
 async fn a_dead_device_reads_bad_no_communication_and_the_engine_keeps_running() -> Result<()> {
     let config = default_config_at(hearth_e2e::closed_port()?)?;
     let dir = tempfile::tempdir()?;
-    let running = start_engine(config, &dir).await?;
+    let running = start_engine(config, dir.path()).await?;
     let engine = running.engine();
     let start = Instant::now();
     loop {
@@ -167,7 +140,7 @@ async fn a_plc_stopped_and_restarted_is_polled_again_within_5_s_with_the_gap_mar
     let sim = RunningSimulator::start(opts("127.0.0.1:0".parse()?)?).await?;
     let addr = sim.local_addr();
     let dir = tempfile::tempdir()?;
-    let running = start_engine(default_config_at(addr.port())?, &dir).await?;
+    let running = start_engine(default_config_at(addr.port())?, dir.path()).await?;
     let engine = running.engine();
     all_good_within(&engine, Duration::from_secs(5)).await?;
 

@@ -7,12 +7,12 @@
 
 use std::time::{Duration, Instant};
 
-use anyhow::{Result, bail};
-use hearth_e2e::default_config;
+use anyhow::Result;
 use hearth_e2e::proxy::{Fault, FaultProxy};
-use hearth_engine::{Engine, EngineOptions};
+use hearth_e2e::{default_config_at, start_engine, until};
+use hearth_engine::Engine;
 use hearth_model::Quality;
-use hearth_model::config::{Config, DeviceOverride};
+use hearth_model::config::Config;
 use hearth_sim::{RunningSimulator, SimulatorOptions};
 
 fn quality(engine: &Engine, tag: &str) -> Option<Quality> {
@@ -24,17 +24,6 @@ fn quality(engine: &Engine, tag: &str) -> Option<Quality> {
         .map(|t| t.quality)
 }
 
-async fn until(what: &str, timeout: Duration, mut ok: impl FnMut() -> bool) -> Result<Duration> {
-    let start = Instant::now();
-    while !ok() {
-        if start.elapsed() > timeout {
-            bail!("{what}: not within {timeout:?}");
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Ok(start.elapsed())
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_malformed_reply_degrades_the_device_and_it_recovers() -> Result<()> {
     let sim = RunningSimulator::start(
@@ -42,23 +31,8 @@ async fn every_malformed_reply_degrades_the_device_and_it_recovers() -> Result<(
     )
     .await?;
     let proxy = FaultProxy::start(sim.local_addr()).await?;
-    let mut config = Config::load(&default_config()).map_err(|e| anyhow::anyhow!("{e}"))?;
-    config
-        .apply_overrides(&[DeviceOverride {
-            device: "furnace".into(),
-            host: "127.0.0.1".into(),
-            port: proxy.addr().port(),
-        }])
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let dir = tempfile::tempdir()?;
-    let running = Engine::start(EngineOptions {
-        config,
-        data_dir: dir.path().to_path_buf(),
-        bind: None,
-        ui: None,
-        clock: None,
-    })
-    .await?;
+    let running = start_engine(default_config_at(proxy.addr().port())?, dir.path()).await?;
     let engine = running.engine();
     let good = |e: &Engine| quality(e, "zone1_temp") == Some(Quality::Good);
     until("first good poll", Duration::from_secs(10), || good(&engine)).await?;
@@ -183,14 +157,7 @@ async fn a_hung_device_goes_bad_within_its_timeout_and_never_delays_another() ->
     let budget = Duration::from_secs(1)
         + request_timeout * (config.devices[0].retries + 1)
         + Duration::from_millis(500);
-    let running = Engine::start(EngineOptions {
-        config,
-        data_dir: dir.path().join("data"),
-        bind: None,
-        ui: None,
-        clock: None,
-    })
-    .await?;
+    let running = start_engine(config, &dir.path().join("data")).await?;
     let engine = running.engine();
     let good = |e: &Engine, tag: &str| quality(e, tag) == Some(Quality::Good);
     until("both devices Good", Duration::from_secs(10), || {

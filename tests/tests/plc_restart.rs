@@ -4,11 +4,10 @@
 
 use std::time::{Duration, Instant};
 
-use anyhow::{Result, bail};
-use hearth_e2e::default_config;
-use hearth_engine::{Engine, EngineOptions};
+use anyhow::Result;
+use hearth_e2e::{default_config_at, start_engine, until};
+use hearth_engine::Engine;
 use hearth_historian::{Historian, Options, SledHistorian};
-use hearth_model::config::{Config, DeviceOverride};
 use hearth_model::{Quality, Timestamp};
 use hearth_sim::{RunningSimulator, SimulatorOptions};
 
@@ -21,39 +20,13 @@ fn zone1(engine: &Engine) -> Option<(Quality, Option<i64>)> {
         .map(|t| (t.quality, t.ts_ms))
 }
 
-async fn until(what: &str, timeout: Duration, mut ok: impl FnMut() -> bool) -> Result<Duration> {
-    let start = Instant::now();
-    while !ok() {
-        if start.elapsed() > timeout {
-            bail!("{what}: not within {timeout:?}");
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    Ok(start.elapsed())
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restarted_plc_is_polled_good_within_5_s_of_its_port_reopening() -> Result<()> {
     let opts = || SimulatorOptions::bundled_loopback(1).map_err(|e| anyhow::anyhow!("{e}"));
     let mut sim = RunningSimulator::start(opts()?).await?;
     let addr = sim.local_addr();
-    let mut config = Config::load(&default_config()).map_err(|e| anyhow::anyhow!("{e}"))?;
-    config
-        .apply_overrides(&[DeviceOverride {
-            device: "furnace".into(),
-            host: "127.0.0.1".into(),
-            port: addr.port(),
-        }])
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let dir = tempfile::tempdir()?;
-    let running = Engine::start(EngineOptions {
-        config,
-        data_dir: dir.path().to_path_buf(),
-        bind: None,
-        ui: None,
-        clock: None,
-    })
-    .await?;
+    let running = start_engine(default_config_at(addr.port())?, dir.path()).await?;
     let engine = running.engine();
     let good = |e: &Engine| zone1(e).is_some_and(|(q, _)| q == Quality::Good);
     until("first good poll", Duration::from_secs(10), || good(&engine)).await?;

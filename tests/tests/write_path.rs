@@ -334,14 +334,7 @@ async fn a_device_pointed_elsewhere_is_never_written_nor_driven_as_a_simulator()
             port: sim.local_addr().port(),
         }])
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let running = hearth_engine::Engine::start(hearth_engine::EngineOptions {
-        config,
-        data_dir: dir.path().join("data"),
-        bind: None,
-        ui: None,
-        clock: None,
-    })
-    .await?;
+    let running = hearth_e2e::start_engine(config, &dir.path().join("data")).await?;
     let engine = running.engine();
     let sp = good_value(&engine, "zone1_sp").await?;
     refused_with(
