@@ -242,11 +242,9 @@ impl Engine {
     /// applied now, audited.
     pub async fn change_setting(&self, actor: &Actor, change: &SettingChange) -> SettingResult {
         let _one_at_a_time = self.inner.changing.lock().await;
-        let config = self.config();
-        let old = editable(&config)
-            .into_iter()
-            .find(|s| s.key == change.key)
-            .map(|s| s.value);
+        let find = |config: &Config| editable(config).into_iter().find(|s| s.key == change.key);
+        let before = find(&self.config());
+        let old = before.as_ref().map(|s| s.value);
         let engine = self.clone();
         let actor2 = actor.clone();
         let change2 = change.clone();
@@ -267,17 +265,11 @@ impl Engine {
             source: "settings page".into(),
             target: change.key.clone(),
             device: None,
-            unit: editable(&config)
-                .into_iter()
-                .find(|s| s.key == change.key)
-                .map(|s| s.unit)
-                .unwrap_or_default(),
+            unit: before.map(|s| s.unit).unwrap_or_default(),
             old_value: old.map(|v| v.to_string()),
             requested: change.value.to_string(),
-            read_back: editable(&self.config())
-                .into_iter()
-                .find(|s| s.key == change.key)
-                .map(|s| s.value.to_string()),
+            // The value in effect now, whether the change took or not.
+            read_back: find(&self.config()).map(|s| s.value.to_string()),
             reason: change.reason.trim().to_owned(),
             outcome,
             detail: detail.clone(),
