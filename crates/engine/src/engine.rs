@@ -132,6 +132,18 @@ impl Inner {
             .load(std::sync::atomic::Ordering::SeqCst)
     }
 
+    /// Journal alarm transitions made outside an operator's action, and tell the faces the
+    /// alarm list moved. A journal that cannot be written is logged; the alarms carry on.
+    fn journal_transitions(&self, entries: &[crate::journal::JournalEntry]) {
+        if entries.is_empty() {
+            return;
+        }
+        self.alarms_changed();
+        if let Err(err) = self.journal.append(entries) {
+            tracing::error!(%err, "alarm journal not written");
+        }
+    }
+
     pub(crate) fn alarms_changed(&self) {
         self.alarms_version
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
@@ -548,12 +560,7 @@ impl Engine {
             })
             .collect();
         drop(table);
-        if !entries.is_empty() {
-            self.inner.alarms_changed();
-        }
-        if let Err(err) = self.inner.journal.append(&entries) {
-            tracing::error!(%err, "alarm journal not written");
-        }
+        self.inner.journal_transitions(&entries);
     }
 
     /// Alarms that are not normal, shelved or out of service, highest priority first.
@@ -939,12 +946,7 @@ pub(crate) fn judge_permits(inner: &Inner, report: &crate::accounting::DayReport
         })
         .collect();
     drop(table);
-    if !entries.is_empty() {
-        inner.alarms_changed();
-    }
-    if let Err(err) = inner.journal.append(&entries) {
-        tracing::error!(%err, "alarm journal not written");
-    }
+    inner.journal_transitions(&entries);
 }
 
 /// Alarms on the new samples and the device's connection; every transition is logged.
@@ -967,12 +969,7 @@ fn evaluate_alarms(inner: &Inner, report: &PollReport, now_ms: i64) {
         })
         .collect();
     drop(table);
-    if !entries.is_empty() {
-        inner.alarms_changed();
-    }
-    if let Err(err) = inner.journal.append(&entries) {
-        tracing::error!(%err, "alarm journal not written");
-    }
+    inner.journal_transitions(&entries);
 }
 
 /// Run a historian job on a blocking thread every `period` (the first at once) until shutdown,
