@@ -686,3 +686,52 @@ fn the_suppression_release_time_is_checked() {
         "outside 0 to 3600",
     );
 }
+
+#[test]
+fn a_write_policy_is_checked_against_its_tag() {
+    let case = Case::new(
+        add_tag(
+            "[writes.zone1_temp]\nmin = 900.0\nmax = 1000.0\nmax_step = 10.0\n\n[writes.zone2_sp]\nmin = 700.0\nmax = 1300.0\nmax_step = 0.0\npermissive = \"no_such_tag\"\n\n[writes.nothing]\nmin = 0.0\nmax = 1.0\nmax_step = 1.0",
+        ),
+        same,
+    );
+    case.expect(
+        "plant.toml",
+        "writes.zone1_temp",
+        "only holding registers and coils",
+    );
+    case.expect(
+        "plant.toml",
+        "writes.zone2_sp.max",
+        "outside the tag's range [800, 1350]",
+    );
+    case.expect(
+        "plant.toml",
+        "writes.zone2_sp.max_step",
+        "must be more than zero",
+    );
+    case.expect(
+        "plant.toml",
+        "writes.zone2_sp.permissive",
+        "names no tag `no_such_tag`",
+    );
+    case.expect("plant.toml", "writes.nothing", "names no tag `nothing`");
+}
+
+#[test]
+fn a_reachable_server_needs_users_with_real_password_hashes() {
+    let open = Case::new(
+        |s| s.replace("bind = \"127.0.0.1:8720\"", "bind = \"0.0.0.0:8720\""),
+        same,
+    );
+    open.expect("plant.toml", "server.bind", "list users ([[server.user]])");
+    let plain = Case::new(
+        add_tag("[[server.user]]\nname = \"li\"\nrole = \"engineer\"\npassword_hash = \"hunter2\""),
+        same,
+    );
+    plain.expect(
+        "plant.toml",
+        "server.user[0].password_hash",
+        "not an Argon2 hash",
+    );
+}

@@ -93,7 +93,13 @@ pub(super) fn check_writes(
 ) -> Vec<WritePolicy> {
     let mut out = Vec::new();
     for (name, w) in raw {
-        let key = |k: &str| format!("writes.{name}.{k}");
+        let key = |k: &str| {
+            if k.is_empty() {
+                format!("writes.{name}")
+            } else {
+                format!("writes.{name}.{k}")
+            }
+        };
         let Some(tag) = tags.iter().find(|t| &t.name == name) else {
             if !declared.contains(name.as_str()) {
                 push(
@@ -113,6 +119,11 @@ pub(super) fn check_writes(
             bad(
                 "",
                 format!("`{name}` is computed by Hearth, not a PLC register"),
+            );
+        } else if tag.register == RegisterKind::Holding && tag.bit.is_some() {
+            bad(
+                "",
+                format!("`{name}` is one bit of a register: Hearth writes whole registers only"),
             );
         } else if !matches!(tag.register, RegisterKind::Holding | RegisterKind::Coil) {
             bad(
