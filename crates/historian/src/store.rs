@@ -154,6 +154,9 @@ struct SeriesState {
     last: Option<Point>,
     /// The newest point of this series that a successful flush made durable.
     durable: Option<Timestamp>,
+    /// Points were appended to it since the historian opened: only such a series can hold
+    /// back [`Health::durable_until`] (a tag no longer recorded would pin it for ever).
+    recording: bool,
     agg: PointAggregator,
     hour: RowMerger,
     day: RowMerger,
@@ -170,6 +173,7 @@ impl SeriesState {
             sealed: Vec::new(),
             last: None,
             durable: None,
+            recording: false,
             agg: PointAggregator::new(Grid::aligned(MINUTE_MS), hold_ms),
             hour: RowMerger::new(Grid::aligned(HOUR_MS)),
             day: RowMerger::new(Grid::aligned(DAY_MS)),
@@ -882,6 +886,7 @@ impl Historian for SledHistorian {
                 continue;
             }
             s.push(*p, &self.opts)?;
+            s.recording = true;
         }
         if refused > 0 {
             // Usually a wall clock stepped back (NTP): say so once, then every 10,000 points.
@@ -916,7 +921,12 @@ impl Historian for SledHistorian {
                         s.durable = Some(ts);
                     }
                 }
-                st.durable_until = st.series.values().filter_map(|s| s.durable).min();
+                st.durable_until = st
+                    .series
+                    .values()
+                    .filter(|s| s.recording)
+                    .filter_map(|s| s.durable)
+                    .min();
                 st.unsynced.clear();
                 if st.failing.take().is_some() {
                     tracing::info!(path = %self.path.display(), "historian writes resumed");
