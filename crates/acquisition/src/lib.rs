@@ -2,6 +2,7 @@
 //! device (timeouts, reconnect after any error, backoff with jitter), decodes registers into
 //! samples with their quality, and keeps per-device statistics.
 
+pub mod modbus;
 pub mod plan;
 pub mod poller;
 pub mod probe;

@@ -10,12 +10,13 @@ use std::time::{Duration, Instant};
 
 use hearth_model::api::{DeviceState, DeviceStatus};
 use hearth_model::codec;
-use hearth_model::config::{Config, DataType, RegisterKind, Tag};
+use hearth_model::config::{Config, DataType, Tag};
 use hearth_model::{Quality, Sample, SharedClock, TagId, Timestamp};
 use tokio::sync::{mpsc, watch};
-use tokio_modbus::client::{Context, Reader};
+use tokio_modbus::client::Context;
 use tokio_modbus::{ExceptionCode, Slave};
 
+use crate::modbus::{self, Data};
 use crate::plan::{ReadBlock, plan_reads, split_block};
 use crate::stats::{ErrorKind, Stats};
 
@@ -33,11 +34,6 @@ pub struct PollReport {
 struct GroupPlan {
     interval: Duration,
     blocks: Vec<ReadBlock>,
-}
-
-enum Data {
-    Words(Vec<u16>),
-    Bits(Vec<bool>),
 }
 
 enum ReadOutcome {
@@ -218,23 +214,7 @@ impl DevicePoller {
         };
         let started = Instant::now();
         let (a, n) = (block.start, block.count);
-        let fut = async {
-            match block.register {
-                RegisterKind::Input => ctx
-                    .read_input_registers(a, n)
-                    .await
-                    .map(|r| r.map(Data::Words)),
-                RegisterKind::Holding => ctx
-                    .read_holding_registers(a, n)
-                    .await
-                    .map(|r| r.map(Data::Words)),
-                RegisterKind::Coil => ctx.read_coils(a, n).await.map(|r| r.map(Data::Bits)),
-                RegisterKind::Discrete => ctx
-                    .read_discrete_inputs(a, n)
-                    .await
-                    .map(|r| r.map(Data::Bits)),
-            }
-        };
+        let fut = modbus::read(ctx, block.register, a, n);
         match tokio::time::timeout(timeout, fut).await {
             Ok(Ok(Ok(data))) => {
                 self.stats.record(started.elapsed());

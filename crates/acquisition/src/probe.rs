@@ -8,7 +8,6 @@ use std::time::Duration;
 use hearth_model::codec::decode_raw;
 use hearth_model::config::{DataType, RegisterKind, WordOrder};
 use tokio_modbus::Slave;
-use tokio_modbus::client::Reader;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProbeError {
@@ -52,18 +51,9 @@ pub async fn read_raw(
             reason,
         })?;
     let read = async {
-        match kind {
-            RegisterKind::Input => ctx.read_input_registers(start, count).await,
-            RegisterKind::Holding => ctx.read_holding_registers(start, count).await,
-            RegisterKind::Coil => ctx
-                .read_coils(start, count)
-                .await
-                .map(|r| r.map(bits_as_words)),
-            RegisterKind::Discrete => ctx
-                .read_discrete_inputs(start, count)
-                .await
-                .map(|r| r.map(bits_as_words)),
-        }
+        crate::modbus::read(&mut ctx, kind, start, count)
+            .await
+            .map(|r| r.map(crate::modbus::Data::into_words))
     };
     match tokio::time::timeout(timeout, read).await {
         Err(_) => Err(ProbeError::Failed(format!("no reply within {timeout:?}"))),
@@ -74,10 +64,6 @@ pub async fn read_raw(
         }),
         Ok(Ok(Ok(words))) => Ok(words),
     }
-}
-
-fn bits_as_words(bits: Vec<bool>) -> Vec<u16> {
-    bits.into_iter().map(u16::from).collect()
 }
 
 /// One way of reading the registers starting at `offset`.

@@ -8,7 +8,9 @@ use std::time::Duration;
 use hearth_model::codec;
 use hearth_model::config::{DataType, Device, RegisterKind, Tag};
 use tokio_modbus::Slave;
-use tokio_modbus::client::{Client, Context, Reader, Writer};
+use tokio_modbus::client::{Client, Context};
+
+use crate::modbus;
 
 /// What happened to a write request.
 #[derive(Debug, Clone, PartialEq)]
@@ -95,13 +97,11 @@ pub async fn send(device: &Device, tag: &Tag, value: f64) -> Sent {
         Err(e) => return Sent::NotSent(e),
     };
     let a = tag.address;
-    let fut = async {
-        match (tag.register, words.as_slice()) {
-            (RegisterKind::Coil, _) => ctx.write_single_coil(a, value >= 0.5).await,
-            (_, [w]) => ctx.write_single_register(a, *w).await,
-            (_, ws) => ctx.write_multiple_registers(a, ws).await,
-        }
+    let what = match tag.register {
+        RegisterKind::Coil => modbus::Write::Coil(value >= 0.5),
+        _ => modbus::Write::Words(&words),
     };
+    let fut = modbus::write(&mut ctx, a, what);
     let result = tokio::time::timeout(device.request_timeout, fut).await;
     let _ = tokio::time::timeout(Duration::from_millis(200), ctx.disconnect()).await;
     match result {
@@ -138,12 +138,10 @@ pub async fn read(device: &Device, tag: &Tag) -> Result<f64, String> {
     let (a, n) = (tag.address, tag.data_type.words());
     let fut = async {
         match tag.register {
-            RegisterKind::Coil => ctx
-                .read_coils(a, 1)
-                .await
-                .map(|r| r.map(|b| vec![u16::from(b.first().copied().unwrap_or(false))])),
-            _ => ctx.read_holding_registers(a, n).await,
+            RegisterKind::Coil => modbus::read(&mut ctx, RegisterKind::Coil, a, 1).await,
+            _ => modbus::read(&mut ctx, RegisterKind::Holding, a, n).await,
         }
+        .map(|r| r.map(modbus::Data::into_words))
     };
     let result = tokio::time::timeout(device.request_timeout, fut).await;
     let _ = tokio::time::timeout(Duration::from_millis(200), ctx.disconnect()).await;

@@ -10,7 +10,7 @@ use hearth_sim::control::reg;
 use hearth_sim::{Action, Fault, Grade, Simulation, SimulatorHandle};
 use serde::{Deserialize, Serialize};
 use tokio_modbus::Slave;
-use tokio_modbus::client::{Context, Reader, Writer};
+use tokio_modbus::client::Context;
 use ts_rs::TS;
 
 /// Fault codes as the control registers number them (docs/SIMULATOR.md).
@@ -287,7 +287,17 @@ impl SimControl {
             }
             SimControl::External { addr, unit } => {
                 let mut ctx = connect(addr, *unit).await?;
-                let words = call(addr, ctx.read_holding_registers(reg::START_FAULT, 18)).await?;
+                let words = call(
+                    addr,
+                    hearth_acquisition::modbus::read(
+                        &mut ctx,
+                        hearth_model::config::RegisterKind::Holding,
+                        reg::START_FAULT,
+                        18,
+                    ),
+                )
+                .await?
+                .into_words();
                 let w = |r: u16| {
                     words
                         .get(usize::from(r - reg::START_FAULT))
@@ -325,7 +335,15 @@ impl SimControl {
             SimControl::External { addr, unit } => {
                 let (start, words) = control_words(cmd)?;
                 let mut ctx = connect(addr, *unit).await?;
-                call(addr, ctx.write_multiple_registers(start, &words)).await
+                call(
+                    addr,
+                    hearth_acquisition::modbus::write(
+                        &mut ctx,
+                        start,
+                        hearth_acquisition::modbus::Write::Words(&words),
+                    ),
+                )
+                .await
             }
         }
     }
@@ -429,7 +447,7 @@ async fn connect(addr: &str, unit: u8) -> Result<Context, SimulatorError> {
 
 async fn call<T>(
     addr: &str,
-    req: impl std::future::Future<Output = tokio_modbus::Result<T>>,
+    req: impl std::future::Future<Output = hearth_acquisition::modbus::CallResult<T>>,
 ) -> Result<T, SimulatorError> {
     match tokio::time::timeout(TIMEOUT, req).await {
         Err(_) => Err(SimulatorError::Unreachable {
