@@ -6,13 +6,17 @@
 
 use hearth_model::{Quality, Timestamp};
 use pco::ChunkConfig;
-use pco::standalone::{simple_compress, simple_decompress};
+use pco::standalone::{DecompressorItem, FileDecompressor, simple_compress};
 
 use crate::rollup::Row;
 use crate::{HistorianError, Point};
 
 const RAW_V1: u8 = 1;
 const ROLLUP_V1: u8 = 2;
+
+/// More points or rows than any chunk Hearth writes holds (a raw chunk closes at 14,400): a
+/// damaged length above it is refused before anything is allocated for it.
+pub const MAX_CHUNK_ITEMS: usize = 1 << 20;
 
 fn corrupt(what: impl Into<String>) -> HistorianError {
     HistorianError::Corrupt(what.into())
@@ -84,7 +88,7 @@ fn put_column<T: pco::data_types::Number>(
     Ok(())
 }
 
-fn get_column<T: pco::data_types::Number>(
+fn get_column<T: pco::data_types::Number + Default>(
     r: &mut Reader<'_>,
     expect: usize,
 ) -> Result<Vec<T>, HistorianError> {
@@ -96,8 +100,31 @@ fn get_column<T: pco::data_types::Number>(
             Err(corrupt("column missing"))
         };
     }
-    let nums: Vec<T> = simple_decompress(r.bytes(len)?)
-        .map_err(|e| corrupt(format!("decompressing a column: {e}")))?;
+    let bad = |e: pco::errors::PcoError| corrupt(format!("decompressing a column: {e}"));
+    // Chunk by chunk, each checked against what is left to expect: a damaged header cannot
+    // make pco produce (or reserve) more numbers than the column should hold.
+    let (file, mut src) = FileDecompressor::new(r.bytes(len)?).map_err(bad)?;
+    let mut nums: Vec<T> = Vec::with_capacity(expect.min(MAX_CHUNK_ITEMS));
+    loop {
+        match file.chunk_decompressor::<T, _>(src).map_err(bad)? {
+            DecompressorItem::EndOfData(_) => break,
+            DecompressorItem::Chunk(mut chunk) => {
+                let n = chunk.n();
+                let start = nums.len();
+                if n > expect - start {
+                    return Err(corrupt(format!(
+                        "column holds more than the {expect} numbers expected"
+                    )));
+                }
+                nums.resize(start + n, T::default());
+                let progress = chunk.read(&mut nums[start..]).map_err(bad)?;
+                if progress.n_processed != n {
+                    return Err(corrupt("column ends early"));
+                }
+                src = chunk.into_src();
+            }
+        }
+    }
     if nums.len() != expect {
         return Err(corrupt(format!(
             "column holds {} numbers, expected {expect}",
@@ -157,6 +184,9 @@ pub fn decode_points(buf: &[u8], out: &mut Vec<Point>) -> Result<(), HistorianEr
         return Err(corrupt("unknown raw chunk version"));
     }
     let n = r.len()?;
+    if n > MAX_CHUNK_ITEMS {
+        return Err(corrupt(format!("a chunk of {n} points")));
+    }
     let ts: Vec<i64> = get_column(&mut r, n)?;
 
     let nruns = r.len()?;
@@ -255,6 +285,9 @@ pub fn decode_rows(buf: &[u8], out: &mut Vec<Row>) -> Result<(), HistorianError>
         return Err(corrupt("unknown rollup chunk version"));
     }
     let n = r.len()?;
+    if n > MAX_CHUNK_ITEMS {
+        return Err(corrupt(format!("a chunk of {n} rows")));
+    }
     let start: Vec<i64> = get_column(&mut r, n)?;
     let good: Vec<u32> = get_column(&mut r, n)?;
     let other: Vec<u32> = get_column(&mut r, n)?;
