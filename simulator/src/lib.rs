@@ -17,8 +17,8 @@ pub mod simulation;
 
 pub use faults::Fault;
 pub use runner::{
-    BUNDLED_REGISTER_MAP, PlantClock, ReceivedWrite, RunningSimulator, SimulatorHandle,
-    SimulatorOptions, StartError, bundled_register_map,
+    BUNDLED_REGISTER_MAP, FrameServer, PlantClock, ReceivedWrite, RunningSimulator,
+    SimulatorHandle, SimulatorOptions, StartError, bundled_register_map,
 };
 pub use scenario::{Action, Scenario};
 pub use simulation::{Grade, ServerRequests, Signal, SimSettings, Simulation, typical_grades};

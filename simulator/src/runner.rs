@@ -106,6 +106,34 @@ pub struct ReceivedWrite {
 }
 
 impl Shared {
+    /// A settled plant behind `register_map`, its clock starting now.
+    fn new(
+        register_map: &[Tag],
+        seed: u64,
+        speed: f64,
+        scenario: Option<Scenario>,
+    ) -> Result<Shared, StartError> {
+        let mut image = Image::new(register_map).map_err(StartError::Map)?;
+        let start_ms = chrono::Utc::now().timestamp_millis();
+        let mut sim = Simulation::new(SimSettings::typical(seed, start_ms));
+        if let Some(s) = scenario {
+            sim.play(s);
+        }
+        image.refresh(&sim);
+        Ok(Shared {
+            state: Mutex::new(State { sim, image }),
+            anchor: Mutex::new(ClockAnchor {
+                plant_ms: start_ms,
+                wall: Instant::now(),
+                speed,
+            }),
+            silent_until: Mutex::new(None),
+            generation: std::sync::atomic::AtomicU64::new(0),
+            writes: Mutex::new(std::collections::VecDeque::new()),
+            drop_next_write_reply: std::sync::atomic::AtomicBool::new(false),
+        })
+    }
+
     pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
         // A panic while holding the lock cannot leave the image half-written in a way that
         // matters more than stopping the simulator would: carry on with the data.
@@ -239,6 +267,56 @@ fn with_simulation<R>(shared: &Shared, f: impl FnOnce(&mut Simulation) -> R) -> 
     r
 }
 
+/// The simulator's request handling without a socket: the bytes a client sends in, the bytes
+/// a connection would send back out. The plant does not move on its own. For fuzzing and tests
+/// of the framing; [`RunningSimulator`] is the real thing.
+pub struct FrameServer {
+    shared: Shared,
+    unit_id: u8,
+}
+
+impl std::fmt::Debug for FrameServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FrameServer")
+            .field("unit_id", &self.unit_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl FrameServer {
+    pub fn new(opts: &SimulatorOptions) -> Result<FrameServer, StartError> {
+        Ok(FrameServer {
+            shared: Shared::new(
+                &opts.register_map,
+                opts.seed,
+                opts.speed,
+                opts.scenario.clone(),
+            )?,
+            unit_id: opts.unit_id,
+        })
+    }
+
+    /// Answer every complete request frame in `input`, in order, as one connection would,
+    /// stopping where it would close. Returns the reply bytes.
+    pub fn answer_stream(&self, mut input: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        while let Some(header) = input.first_chunk::<7>() {
+            let Some(len) = crate::server::body_len(header) else {
+                break;
+            };
+            let Some(body) = input.get(7..7 + len) else {
+                break;
+            };
+            match crate::server::respond(&self.shared, self.unit_id, header, body, &mut out) {
+                crate::server::Step::Replied | crate::server::Step::Silent => {}
+                crate::server::Step::Reset => break,
+            }
+            input = &input[7 + len..];
+        }
+        out
+    }
+}
+
 /// A simulator serving Modbus TCP. Stops when [`RunningSimulator::stop`] is called or it is dropped.
 pub struct RunningSimulator {
     addr: SocketAddr,
@@ -271,31 +349,12 @@ impl RunningSimulator {
             addr: opts.bind,
             error,
         })?;
-        let mut image = Image::new(&opts.register_map).map_err(StartError::Map)?;
-        let start_ms = chrono::Utc::now().timestamp_millis();
         let scenario = opts.scenario.clone();
-        let sim = tokio::task::spawn_blocking(move || {
-            let mut sim = Simulation::new(SimSettings::typical(opts.seed, start_ms));
-            if let Some(s) = scenario {
-                sim.play(s);
-            }
-            sim
-        })
-        .await
-        .map_err(|e| StartError::Map(format!("simulation failed to start: {e}")))?;
-        image.refresh(&sim);
-        let shared = Arc::new(Shared {
-            state: Mutex::new(State { sim, image }),
-            anchor: Mutex::new(ClockAnchor {
-                plant_ms: start_ms,
-                wall: Instant::now(),
-                speed: opts.speed,
-            }),
-            silent_until: Mutex::new(None),
-            generation: std::sync::atomic::AtomicU64::new(0),
-            writes: Mutex::new(std::collections::VecDeque::new()),
-            drop_next_write_reply: std::sync::atomic::AtomicBool::new(false),
-        });
+        let (seed, speed, map) = (opts.seed, opts.speed, opts.register_map.clone());
+        let shared = tokio::task::spawn_blocking(move || Shared::new(&map, seed, speed, scenario))
+            .await
+            .map_err(|e| StartError::Map(format!("simulation failed to start: {e}")))??;
+        let shared = Arc::new(shared);
         let (stop, stop_rx) = watch::channel(false);
 
         let server = tokio::spawn(serve(

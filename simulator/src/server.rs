@@ -191,57 +191,88 @@ async fn connection(stream: TcpStream, shared: Arc<Shared>, unit_id: u8) -> std:
             Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(()),
             Err(e) => return Err(e),
         }
-        let tid = [header[0], header[1]];
-        let proto = u16::from_be_bytes([header[2], header[3]]);
-        let len = usize::from(u16::from_be_bytes([header[4], header[5]]));
-        let unit = header[6];
-        if proto != 0 || !(2..=254).contains(&len) {
+        let Some(len) = body_len(&header) else {
             // Not Modbus TCP: there is no frame boundary left to trust.
             tracing::debug!(
-                proto,
-                len,
+                ?header,
                 "closing a connection that is not speaking Modbus TCP"
             );
             return Ok(());
-        }
-        let body = &mut pdu[..len - 1];
+        };
+        let body = &mut pdu[..len];
         rd.read_exact(body).await?;
         if shared.generation() != generation {
             // The PLC restarted since this connection was made: its sockets are gone.
             return Ok(());
         }
-        // Every write is remembered as it arrives, even one a silent PLC never answers.
-        let function = body.first().copied().unwrap_or(0);
-        let mut reset_instead_of_reply = false;
-        if matches!(function, 0x05 | 0x06 | 0x0F | 0x10) {
-            reset_instead_of_reply = shared.received_write(crate::runner::ReceivedWrite {
-                function,
-                address: u16_at(body, 1).unwrap_or(0),
-                data: body.get(3..).unwrap_or_default().to_vec(),
-            });
-        }
-        if shared.silent() {
-            // Comms lost: the request goes unanswered and the client times out.
-            continue;
-        }
-        let resp = answer(&shared, unit_id, unit, body);
-        if reset_instead_of_reply {
-            // Applied, unanswered: the connection is reset (RST, not a clean close), as when a
-            // switch or the PLC's stack drops it.
-            if let Ok(stream) = rd.into_inner().reunite(wr) {
-                #[allow(deprecated)]
-                let _ = stream.set_linger(Some(std::time::Duration::ZERO));
-            }
-            return Ok(());
-        }
         out.clear();
-        out.extend_from_slice(&tid);
-        out.extend_from_slice(&[0, 0]);
-        out.extend_from_slice(&((resp.len() + 1) as u16).to_be_bytes());
-        out.push(unit);
-        out.extend_from_slice(&resp);
-        wr.write_all(&out).await?;
+        match respond(&shared, unit_id, &header, body, &mut out) {
+            Step::Replied => wr.write_all(&out).await?,
+            Step::Silent => {}
+            Step::Reset => {
+                // Applied, unanswered: the connection is reset (RST, not a clean close), as
+                // when a switch or the PLC's stack drops it.
+                if let Ok(stream) = rd.into_inner().reunite(wr) {
+                    #[allow(deprecated)]
+                    let _ = stream.set_linger(Some(std::time::Duration::ZERO));
+                }
+                return Ok(());
+            }
+        }
     }
+}
+
+/// The length of the PDU after an MBAP header, or `None` when the header cannot be Modbus TCP
+/// (a protocol id other than 0, a length outside 2..=254).
+pub(crate) fn body_len(header: &[u8; 7]) -> Option<usize> {
+    let proto = u16::from_be_bytes([header[2], header[3]]);
+    let len = usize::from(u16::from_be_bytes([header[4], header[5]]));
+    (proto == 0 && (2..=254).contains(&len)).then(|| len - 1)
+}
+
+/// What became of one request.
+pub(crate) enum Step {
+    /// The reply frame was appended to `out`.
+    Replied,
+    /// Comms are down: no answer, the client times out.
+    Silent,
+    /// The write was applied and the connection is to be reset without an answer.
+    Reset,
+}
+
+/// Answer one request frame (`header`, then `body` of the length it gave), appending the
+/// reply frame to `out`.
+pub(crate) fn respond(
+    shared: &Shared,
+    unit_id: u8,
+    header: &[u8; 7],
+    body: &[u8],
+    out: &mut Vec<u8>,
+) -> Step {
+    let unit = header[6];
+    // Every write is remembered as it arrives, even one a silent PLC never answers.
+    let function = body.first().copied().unwrap_or(0);
+    let mut reset_instead_of_reply = false;
+    if matches!(function, 0x05 | 0x06 | 0x0F | 0x10) {
+        reset_instead_of_reply = shared.received_write(crate::runner::ReceivedWrite {
+            function,
+            address: u16_at(body, 1).unwrap_or(0),
+            data: body.get(3..).unwrap_or_default().to_vec(),
+        });
+    }
+    if shared.silent() {
+        return Step::Silent;
+    }
+    let resp = answer(shared, unit_id, unit, body);
+    if reset_instead_of_reply {
+        return Step::Reset;
+    }
+    out.extend_from_slice(&header[..2]);
+    out.extend_from_slice(&[0, 0]);
+    out.extend_from_slice(&((resp.len() + 1) as u16).to_be_bytes());
+    out.push(unit);
+    out.extend_from_slice(&resp);
+    Step::Replied
 }
 
 /// Serve Modbus TCP on `listener` until `stop` turns true.

@@ -107,6 +107,12 @@ impl Config {
         validate::load(path)
     }
 
+    /// The plant file given as text: `path` is what errors call it and where the register maps
+    /// it names are found from.
+    pub fn from_text(path: &Path, text: &str) -> Result<Config, ConfigErrors> {
+        validate::load_text(path, text)
+    }
+
     /// Read a register map file on its own (the simulator serves one without a plant file).
     pub fn register_map(path: &Path) -> Result<Vec<Tag>, ConfigErrors> {
         let text = std::fs::read_to_string(path).map_err(|e| {

@@ -59,7 +59,18 @@ fn parse_str<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, ConfigEr
 }
 
 pub(super) fn load(path: &Path) -> Result<Config, ConfigErrors> {
-    let raw: RawPlantFile = parse_file(path).map_err(|e| ConfigErrors(vec![e]))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        ConfigErrors(vec![ConfigError {
+            file: path.to_path_buf(),
+            key: String::new(),
+            message: format!("cannot read: {e}"),
+        }])
+    })?;
+    load_text(path, &text)
+}
+
+pub(super) fn load_text(path: &Path, text: &str) -> Result<Config, ConfigErrors> {
+    let raw: RawPlantFile = parse_str(path, text).map_err(|e| ConfigErrors(vec![e]))?;
     let base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
     let mut errors = Errors { list: Vec::new() };
     let file = path;
