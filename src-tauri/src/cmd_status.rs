@@ -47,6 +47,18 @@ pub fn run(config: &Config, data_dir: &Path, json: bool) -> Result<i32> {
         ),
         None => println!("Historian:   writing"),
     }
+    if status.clock_skew_ms.abs() >= 1000 {
+        println!(
+            "Clock:       timestamps {:.1} s ahead of this PC's clock (it was set back); catching up at half speed",
+            status.clock_skew_ms as f64 / 1000.0
+        );
+    }
+    if status.historian_refused > 0 {
+        println!(
+            "             {} points refused as not newer than their tag's last one",
+            status.historian_refused
+        );
+    }
     println!("Devices:");
     for d in &status.devices {
         let state = d.state.as_str();

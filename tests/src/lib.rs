@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
+pub mod clocks;
 pub mod proxy;
 pub mod replay;
 pub mod writes;
@@ -87,8 +88,14 @@ impl Drop for Proc {
 }
 
 pub fn spawn(bin: &Path, args: &[&str]) -> Result<Proc> {
+    spawn_env(bin, args, &[])
+}
+
+/// [`spawn`] with extra environment variables.
+pub fn spawn_env(bin: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<Proc> {
     let mut child = Command::new(bin)
         .args(args)
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .env_remove("DISPLAY")

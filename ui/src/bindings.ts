@@ -134,7 +134,17 @@ historian_dropped: number,
 /**
  * Every sample at or before this time (epoch ms) is on disk: what a crash cannot lose.
  */
-durable_until_ms: number | null, };
+durable_until_ms: number | null, 
+/**
+ * How far the engine's timestamps are ahead of the wall clock, in ms: non-zero after the
+ * clock was set back, shrinking as the stamps catch up at half speed. Timestamps never go
+ * back, so no sample is overwritten.
+ */
+clock_skew_ms: number, 
+/**
+ * Points the historian refused as not newer than their tag's last one.
+ */
+historian_refused: number, };
 
 export type EngineTarget = { "kind": "in_process", api_url: string, } | { "kind": "attached", api_url: string, pid: number | null, user: string, 
 /**

@@ -11,7 +11,7 @@ use hearth_model::api::{
     ZoneRoles,
 };
 use hearth_model::config::{Config, Device};
-use hearth_model::{SharedClock, SystemClock, TagId};
+use hearth_model::{Clock, SharedClock, SteadyClock, SystemClock, TagId};
 use hearth_sim::{RunningSimulator, SimulatorOptions, StartError};
 use tokio::sync::{broadcast, mpsc, watch};
 use tokio::task::JoinHandle;
@@ -67,12 +67,18 @@ pub enum EngineError {
     Internal(String),
 }
 
+/// How far ahead of the clock a recorded point may be and still be caught up to (see
+/// [`SteadyClock::hold_after`]).
+const HOLD_AFTER_RECORDED_MS: i64 = 24 * 3_600_000;
+
 pub(crate) struct Inner {
     /// The configuration in effect; swapped whole when a setting changes at run time.
     config: RwLock<Arc<Config>>,
     /// Bumped on each such change, so the ingest task rebuilds what it derived from it.
     config_version: std::sync::atomic::AtomicU64,
     pub(crate) clock: SharedClock,
+    /// The same clock, for its skew against the wall clock.
+    steady: Arc<SteadyClock>,
     /// Taken (and so closed) by `stop`, whatever engine handles outlive it.
     historian: RwLock<Option<Arc<dyn Historian>>>,
     pub(crate) live: RwLock<LiveTable>,
@@ -185,10 +191,35 @@ impl Engine {
         );
 
         let (sims, plant_clock) = start_embedded_simulators(&mut config).await?;
-        let clock = opts
+        let source = opts
             .clock
             .or(plant_clock)
             .unwrap_or_else(|| Arc::new(SystemClock));
+        // Stamps never go back: not after a step of the wall clock, nor across a restart after
+        // one (the newest recorded point is caught up to at half speed, if within a day).
+        let steady = Arc::new(SteadyClock::new(source));
+        let names: Vec<&str> = config.tags.iter().map(|t| t.name.as_str()).collect();
+        let newest = historian
+            .latest(&names)?
+            .into_iter()
+            .flatten()
+            .map(|p| p.ts)
+            .max();
+        if let Some(t) = newest {
+            let ahead = t.0 - steady.now().0;
+            if steady.hold_after(t, HOLD_AFTER_RECORDED_MS) {
+                tracing::warn!(
+                    ahead_ms = ahead,
+                    "the newest recorded point is ahead of the clock (was it set back?): timestamps go on at half speed until the clock catches up"
+                );
+            } else if ahead > 0 {
+                tracing::error!(
+                    ahead_ms = ahead,
+                    "the newest recorded point is more than a day ahead of the clock: points are refused until the clock passes it; check the PC's clock"
+                );
+            }
+        }
+        let clock: SharedClock = steady.clone();
         let config = Arc::new(config);
         let embedded = config.devices.iter().filter(|d| d.is_embedded_simulator());
         let mut controls: Vec<(String, SimControl)> = embedded
@@ -219,6 +250,7 @@ impl Engine {
             config: RwLock::new(config.clone()),
             config_version: std::sync::atomic::AtomicU64::new(0),
             clock: clock.clone(),
+            steady,
             historian: RwLock::new(Some(historian.clone())),
             tx,
             data_dir: opts.data_dir.clone(),
@@ -781,6 +813,8 @@ impl Engine {
             historian_buffered_bytes: health.buffered_bytes as u64,
             historian_dropped: health.dropped,
             durable_until_ms: health.durable_until.map(|t| t.0),
+            clock_skew_ms: self.inner.steady.skew_ms(),
+            historian_refused: health.out_of_order,
         })
     }
 }

@@ -43,6 +43,8 @@ pub fn status(config: &Config, data_dir: &Path) -> Result<EngineStatus, EngineEr
         historian_dropped: 0,
         // Everything in the files is on disk.
         durable_until_ms: None,
+        clock_skew_ms: 0,
+        historian_refused: 0,
     })
 }
 

@@ -217,6 +217,14 @@ pub struct EngineStatus {
     /// Every sample at or before this time (epoch ms) is on disk: what a crash cannot lose.
     #[serde(default)]
     pub durable_until_ms: Option<i64>,
+    /// How far the engine's timestamps are ahead of the wall clock, in ms: non-zero after the
+    /// clock was set back, shrinking as the stamps catch up at half speed. Timestamps never go
+    /// back, so no sample is overwritten.
+    #[serde(default)]
+    pub clock_skew_ms: i64,
+    /// Points the historian refused as not newer than their tag's last one.
+    #[serde(default)]
+    pub historian_refused: u64,
 }
 
 /// How the desktop window reaches its engine.

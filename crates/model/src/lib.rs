@@ -12,6 +12,6 @@ pub mod quality;
 pub mod sample;
 pub mod units;
 
-pub use clock::{Clock, ManualClock, SharedClock, SystemClock};
+pub use clock::{Clock, ManualClock, SharedClock, SteadyClock, SystemClock};
 pub use quality::Quality;
 pub use sample::{Sample, TagId, Timestamp};
