@@ -1,0 +1,336 @@
+//! The soak: the real engine records the bundled simulator through the fault-injecting proxy for
+//! `--minutes M`, with a random fault every `--fault-every-s` seconds (held for a third of the
+//! period, then cleared). It reports memory growth after warm-up, open file handles, panics,
+//! recoveries that did not come, and acknowledged samples lost; it exits 1 when any of those
+//! goes wrong (memory only with `--max-growth-pct`).
+//!
+//! Lost samples: once per fault period the soak notes, per tag, the point the engine says is
+//! durable and how many points it serves up to it. At the end the engine is stopped, the
+//! historian reopened from disk, and every noted count checked again.
+//!
+//!     cargo run --release -p hearth-e2e --bin soak -- --minutes 60
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use hearth_e2e::proxy::{Fault, FaultProxy};
+use hearth_engine::Engine;
+use hearth_engine::history::PointsQuery;
+use hearth_historian::{Historian, Options, SledHistorian};
+use hearth_model::{Quality, Timestamp};
+use hearth_sim::{RunningSimulator, SimulatorOptions};
+
+struct Args {
+    minutes: f64,
+    fault_every: Duration,
+    seed: u64,
+    max_growth_pct: Option<f64>,
+    json: Option<std::path::PathBuf>,
+}
+
+fn parse_args() -> Result<Args> {
+    let mut args = Args {
+        minutes: 5.0,
+        fault_every: Duration::from_secs(60),
+        seed: 1,
+        max_growth_pct: None,
+        json: None,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(a) = it.next() {
+        let mut value = |name: &str| it.next().with_context(|| format!("{name} needs a value"));
+        match a.as_str() {
+            "--minutes" => args.minutes = value("--minutes")?.parse().context("--minutes")?,
+            "--fault-every-s" => {
+                args.fault_every = Duration::from_secs_f64(
+                    value("--fault-every-s")?
+                        .parse()
+                        .context("--fault-every-s")?,
+                )
+            }
+            "--seed" => args.seed = value("--seed")?.parse().context("--seed")?,
+            "--max-growth-pct" => {
+                args.max_growth_pct = Some(
+                    value("--max-growth-pct")?
+                        .parse()
+                        .context("--max-growth-pct")?,
+                )
+            }
+            "--json" => args.json = Some(value("--json")?.into()),
+            "-h" | "--help" => {
+                println!(
+                    "soak [--minutes M] [--fault-every-s S] [--seed N] [--max-growth-pct P] [--json FILE]"
+                );
+                std::process::exit(0);
+            }
+            other => bail!("unknown argument {other} (try --help)"),
+        }
+    }
+    if !args.minutes.is_finite() || args.minutes <= 0.0 || args.fault_every.is_zero() {
+        bail!("--minutes and --fault-every-s must be positive");
+    }
+    Ok(args)
+}
+
+/// Resident memory of this process (engine, simulator and proxy together), in KiB.
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn open_fds() -> usize {
+    std::fs::read_dir("/proc/self/fd").map_or(0, |d| d.count())
+}
+
+/// xorshift64*: the soak's faults are reproducible from `--seed`.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % n as u64) as usize
+    }
+}
+
+const FAULTS: [Fault; 13] = [
+    Fault::Latency {
+        ms: 300,
+        jitter_ms: 300,
+    },
+    Fault::Drip { gap_ms: 3 },
+    Fault::Fragment,
+    Fault::BlackHole,
+    Fault::ResetMidFrame,
+    Fault::TruncateAfter(5),
+    Fault::Corrupt,
+    Fault::WrongTransaction,
+    Fault::WrongFunction,
+    Fault::WrongUnit,
+    Fault::LengthTooLong,
+    Fault::LengthTooShort,
+    Fault::None,
+];
+
+/// The tags whose acknowledged points the soak follows: fast and slow poll groups, an analyser,
+/// a digital, a counter and a derived tag.
+const FOLLOWED: [&str; 6] = [
+    "zone1_temp",
+    "heartbeat",
+    "o2",
+    "remote_mode",
+    "fuel_total",
+    "nox_ref",
+];
+
+fn good(engine: &Engine) -> bool {
+    engine
+        .snapshot()
+        .tags
+        .iter()
+        .find(|t| t.name == "zone1_temp")
+        .is_some_and(|t| t.quality == Quality::Good)
+}
+
+#[derive(Debug, serde::Serialize)]
+struct Report {
+    minutes: f64,
+    seed: u64,
+    faults: usize,
+    rss_after_warmup_kib: u64,
+    rss_max_kib: u64,
+    rss_end_kib: u64,
+    growth_pct: f64,
+    fds_after_warmup: usize,
+    fds_end: usize,
+    panics: usize,
+    recoveries_missed: Vec<String>,
+    recovery_max_ms: u128,
+    checkpoints: usize,
+    acknowledged_points: usize,
+    lost_points: usize,
+    device_errors: u64,
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> Result<()> {
+    let args = parse_args()?;
+    let panics = Arc::new(AtomicUsize::new(0));
+    let counted = panics.clone();
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        counted.fetch_add(1, Ordering::SeqCst);
+        default_hook(info);
+    }));
+
+    let sim = RunningSimulator::start(
+        SimulatorOptions::bundled_loopback(args.seed).map_err(|e| anyhow::anyhow!("{e}"))?,
+    )
+    .await?;
+    let proxy = FaultProxy::start(sim.local_addr()).await?;
+    let dir = tempfile::tempdir()?;
+    let data_dir = dir.path().join("data");
+    let running = hearth_e2e::start_engine(
+        hearth_e2e::default_config_at(proxy.addr().port())?,
+        &data_dir,
+    )
+    .await?;
+    let engine = running.engine();
+    hearth_e2e::until("first good poll", Duration::from_secs(15), || good(&engine)).await?;
+
+    let total = Duration::from_secs_f64(args.minutes * 60.0);
+    // Warm-up: caches, chunk buffers and the first rollups fill in the first minutes.
+    let warmup = (total / 5).min(Duration::from_secs(600));
+    let started = Instant::now();
+    let mut rng = Rng(args.seed.max(1).wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+    let mut rss_warm = None;
+    let mut fds_warm = 0;
+    let mut rss_max = 0;
+    let mut faults = 0;
+    let mut missed = Vec::new();
+    let mut recovery_max = Duration::ZERO;
+    let mut checkpoints: Vec<(String, i64, usize)> = Vec::new();
+    let t_start = Timestamp(0);
+
+    while started.elapsed() < total {
+        let period_end = Instant::now() + args.fault_every;
+        let fault = FAULTS[rng.below(FAULTS.len())];
+        faults += 1;
+        proxy.set(fault);
+        tracing_free_log(&format!(
+            "{:>6.1} min  fault {fault:?}",
+            started.elapsed().as_secs_f64() / 60.0
+        ));
+        tokio::time::sleep(args.fault_every / 3).await;
+        proxy.set(Fault::None);
+        match hearth_e2e::until("recovery", Duration::from_secs(15), || good(&engine)).await {
+            Ok(t) => recovery_max = recovery_max.max(t),
+            Err(_) => missed.push(format!("{fault:?}")),
+        }
+        for tag in FOLLOWED {
+            if let Some(mark) = engine.durable_until(tag.to_owned()).await? {
+                let n = engine
+                    .points(PointsQuery {
+                        tag: tag.to_owned(),
+                        from: t_start.0,
+                        to: mark + 1,
+                    })
+                    .await?
+                    .len();
+                checkpoints.push((tag.to_owned(), mark, n));
+            }
+        }
+        let rss = rss_kib();
+        if rss_warm.is_none() && started.elapsed() >= warmup {
+            rss_warm = Some(rss);
+            fds_warm = open_fds();
+        }
+        if rss_warm.is_some() {
+            rss_max = rss_max.max(rss);
+        }
+        tokio::time::sleep_until(period_end.into()).await;
+    }
+    let rss_end = rss_kib();
+    let fds_end = open_fds();
+    let rss_warm = rss_warm.unwrap_or(rss_end);
+    let device_errors = engine.snapshot().devices.iter().map(|d| d.errors).sum();
+    drop(engine);
+    running.stop().await?;
+    sim.stop().await;
+
+    // Everything acknowledged is on disk: reopen the historian as the next start would.
+    let historian = SledHistorian::open(&data_dir.join("historian"), Options::default())?;
+    let mut lost = 0;
+    let mut newest: BTreeMap<&str, usize> = BTreeMap::new();
+    for (tag, mark, n) in &checkpoints {
+        let now = historian
+            .range(tag, t_start, Timestamp(mark + 1))
+            .with_context(|| format!("reading {tag} back"))?
+            .len();
+        lost += n.saturating_sub(now);
+        let e = newest.entry(tag.as_str()).or_default();
+        *e = (*e).max(*n);
+    }
+    drop(historian);
+
+    let growth_pct = if rss_warm > 0 {
+        (rss_max.max(rss_end) as f64 - rss_warm as f64) / rss_warm as f64 * 100.0
+    } else {
+        0.0
+    };
+    let report = Report {
+        minutes: args.minutes,
+        seed: args.seed,
+        faults,
+        rss_after_warmup_kib: rss_warm,
+        rss_max_kib: rss_max.max(rss_end),
+        rss_end_kib: rss_end,
+        growth_pct,
+        fds_after_warmup: fds_warm,
+        fds_end,
+        panics: panics.load(Ordering::SeqCst),
+        recoveries_missed: missed,
+        recovery_max_ms: recovery_max.as_millis(),
+        checkpoints: checkpoints.len(),
+        acknowledged_points: newest.values().sum(),
+        lost_points: lost,
+        device_errors,
+    };
+    println!("{}", serde_json::to_string_pretty(&report)?);
+    if let Some(path) = &args.json {
+        std::fs::write(path, serde_json::to_vec_pretty(&report)?)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+
+    let mut failures = Vec::new();
+    if report.panics > 0 {
+        failures.push(format!("{} panics", report.panics));
+    }
+    if !report.recoveries_missed.is_empty() {
+        failures.push(format!(
+            "no recovery within 15 s after {:?}",
+            report.recoveries_missed
+        ));
+    }
+    if report.lost_points > 0 {
+        failures.push(format!("{} acknowledged points lost", report.lost_points));
+    }
+    if report.checkpoints == 0 || report.acknowledged_points == 0 {
+        failures.push("nothing was acknowledged: the soak measured nothing".into());
+    }
+    // A handle or two comes and goes with connections; a leak grows with every fault.
+    if report.fds_end > report.fds_after_warmup + 8 {
+        failures.push(format!(
+            "file handles grew from {} to {}",
+            report.fds_after_warmup, report.fds_end
+        ));
+    }
+    if let Some(limit) = args.max_growth_pct
+        && report.growth_pct > limit
+    {
+        failures.push(format!(
+            "memory grew {:.1} % after warm-up (limit {limit} %)",
+            report.growth_pct
+        ));
+    }
+    if !failures.is_empty() {
+        bail!("soak failed: {}", failures.join("; "));
+    }
+    println!("soak passed");
+    Ok(())
+}
+
+/// Progress on stderr, so stdout stays the report.
+fn tracing_free_log(line: &str) {
+    eprintln!("{line}");
+}
