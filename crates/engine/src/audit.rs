@@ -171,6 +171,8 @@ impl AuditVerification {
 pub enum AuditError {
     #[error("audit log {path}: {error}")]
     Sled { path: String, error: sled::Error },
+    #[error("{0}")]
+    Refused(hearth_historian::FormatError),
     #[error("audit log {path}: {error}")]
     Io { path: String, error: std::io::Error },
     #[error("audit log: record {0} cannot be read")]
@@ -185,7 +187,7 @@ struct Head {
 }
 
 pub struct AuditLog {
-    db: sled::Db,
+    db: crate::sled_open::CleanDb,
     path: String,
     head_file: PathBuf,
     /// The next sequence number and the hash to chain to; one writer at a time.
@@ -196,9 +198,12 @@ impl AuditLog {
     /// Open (or create) the log in `dir`; the head file lives beside it, in the data dir.
     pub fn open(dir: &Path) -> Result<AuditLog, AuditError> {
         let path = dir.display().to_string();
-        let db = crate::sled_open::open_db(dir, 1 << 20).map_err(|error| AuditError::Sled {
-            path: path.clone(),
-            error,
+        let db = crate::sled_open::open_db(dir, 1 << 20).map_err(|e| match e {
+            crate::sled_open::OpenError::Damaged(e) => AuditError::Refused(e),
+            crate::sled_open::OpenError::Sled(error) => AuditError::Sled {
+                path: path.clone(),
+                error,
+            },
         })?;
         // `audit/` -> `audit.head`, beside it in the data dir.
         let head_file = dir.with_extension("head");

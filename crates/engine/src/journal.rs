@@ -132,12 +132,14 @@ pub fn to_csv(entries: &[JournalEntry]) -> String {
 pub enum JournalError {
     #[error("alarm journal {path}: {error}")]
     Sled { path: String, error: sled::Error },
+    #[error("{0}")]
+    Refused(hearth_historian::FormatError),
     #[error("alarm journal: a damaged entry ({0})")]
     Damaged(String),
 }
 
 pub struct Journal {
-    db: sled::Db,
+    db: crate::sled_open::CleanDb,
     path: String,
 }
 
@@ -148,7 +150,10 @@ impl Journal {
             path: path.clone(),
             error,
         };
-        let db = crate::sled_open::open_db(dir, 8 << 20).map_err(sled_err)?;
+        let db = crate::sled_open::open_db(dir, 8 << 20).map_err(|e| match e {
+            crate::sled_open::OpenError::Damaged(e) => JournalError::Refused(e),
+            crate::sled_open::OpenError::Sled(e) => sled_err(e),
+        })?;
         Ok(Journal { db, path })
     }
 

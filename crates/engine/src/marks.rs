@@ -67,6 +67,8 @@ enum Entry {
 pub enum MarkError {
     #[error("emission marks at {path}: {error}")]
     Sled { path: String, error: sled::Error },
+    #[error("{0}")]
+    Unopened(hearth_historian::FormatError),
     #[error("emission marks: a damaged entry ({0})")]
     Damaged(String),
     #[error("{0}")]
@@ -77,16 +79,19 @@ pub enum MarkError {
 const LONGEST_MS: i64 = 7 * 86_400_000;
 
 pub struct Marks {
-    db: sled::Db,
+    db: crate::sled_open::CleanDb,
     path: String,
 }
 
 impl Marks {
     pub fn open(dir: &Path) -> Result<Marks, MarkError> {
         let path = dir.display().to_string();
-        let db = crate::sled_open::open_db(dir, 1 << 20).map_err(|error| MarkError::Sled {
-            path: path.clone(),
-            error,
+        let db = crate::sled_open::open_db(dir, 1 << 20).map_err(|e| match e {
+            crate::sled_open::OpenError::Damaged(e) => MarkError::Unopened(e),
+            crate::sled_open::OpenError::Sled(error) => MarkError::Sled {
+                path: path.clone(),
+                error,
+            },
         })?;
         Ok(Marks { db, path })
     }

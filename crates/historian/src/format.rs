@@ -22,6 +22,10 @@ pub enum FormatError {
         "the historian database at {path} changed after it was last closed ({detail}): it is damaged and has not been opened or modified. `hearth reset-historian` moves it aside and starts a fresh one"
     )]
     Damaged { path: PathBuf, detail: String },
+    #[error(
+        "the database at {path} changed after it was last closed ({detail}): it is damaged and has not been opened or modified. Move it aside (and keep it: it is a record) to start a fresh one"
+    )]
+    DamagedDb { path: PathBuf, detail: String },
     #[error("{path}: {error}")]
     Io {
         path: PathBuf,
@@ -100,9 +104,10 @@ pub fn move_aside(dir: &Path) -> Result<PathBuf, FormatError> {
 /// must.
 const CLEAN_FILE: &str = "CLEAN";
 
-fn sled_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+/// Every file under `root`, but the clean-close marks themselves, sorted.
+fn files_under(root: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
-    let mut stack = vec![dir.join("db")];
+    let mut stack = vec![root.to_path_buf()];
     while let Some(d) = stack.pop() {
         let rd = match std::fs::read_dir(&d) {
             Ok(rd) => rd,
@@ -113,7 +118,10 @@ fn sled_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
             let p = e?.path();
             if p.is_dir() {
                 stack.push(p);
-            } else {
+            } else if !p
+                .file_name()
+                .is_some_and(|n| n == CLEAN_FILE || n == "CLEAN.tmp")
+            {
                 out.push(p);
             }
         }
@@ -122,9 +130,26 @@ fn sled_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-fn manifest(dir: &Path) -> std::io::Result<String> {
+/// Where sled's files are: `db/` inside a historian, the directory itself for a bare sled
+/// database (the engine's alarm journal, marks and audit log).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    Historian,
+    Bare,
+}
+
+impl Layout {
+    fn root(self, dir: &Path) -> PathBuf {
+        match self {
+            Layout::Historian => dir.join("db"),
+            Layout::Bare => dir.to_path_buf(),
+        }
+    }
+}
+
+fn manifest(dir: &Path, layout: Layout) -> std::io::Result<String> {
     let mut text = String::new();
-    for p in sled_files(dir)? {
+    for p in files_under(&layout.root(dir))? {
         let mut hasher = crc32fast::Hasher::new();
         let mut f = std::fs::File::open(&p)?;
         let mut buf = vec![0u8; 1 << 20];
@@ -149,11 +174,16 @@ fn manifest(dir: &Path) -> std::io::Result<String> {
 
 /// Record the database as cleanly closed.
 pub fn mark_clean(dir: &Path) -> Result<(), FormatError> {
+    mark_clean_as(dir, Layout::Historian)
+}
+
+/// Record the sled database in `dir`, laid out as `layout`, as cleanly closed.
+pub fn mark_clean_as(dir: &Path, layout: Layout) -> Result<(), FormatError> {
     let io = |error| FormatError::Io {
         path: dir.join(CLEAN_FILE),
         error,
     };
-    let text = manifest(dir).map_err(io)?;
+    let text = manifest(dir, layout).map_err(io)?;
     let tmp = dir.join("CLEAN.tmp");
     std::fs::write(&tmp, text).map_err(io)?;
     std::fs::rename(&tmp, dir.join(CLEAN_FILE)).map_err(io)
@@ -162,6 +192,11 @@ pub fn mark_clean(dir: &Path) -> Result<(), FormatError> {
 /// Before sled opens: if the database was closed cleanly, check it is exactly as it was left,
 /// then drop the mark (from now on it is being written).
 pub fn check_clean(dir: &Path) -> Result<(), FormatError> {
+    check_clean_as(dir, Layout::Historian)
+}
+
+/// [`check_clean`] for the sled database in `dir` laid out as `layout`.
+pub fn check_clean_as(dir: &Path, layout: Layout) -> Result<(), FormatError> {
     let path = dir.join(CLEAN_FILE);
     let io = |error| FormatError::Io {
         path: path.clone(),
@@ -172,7 +207,7 @@ pub fn check_clean(dir: &Path) -> Result<(), FormatError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(io(e)),
     };
-    let now = manifest(dir).map_err(io)?;
+    let now = manifest(dir, layout).map_err(io)?;
     if now != recorded {
         let first = recorded
             .lines()
@@ -182,9 +217,16 @@ pub fn check_clean(dir: &Path) -> Result<(), FormatError> {
                 || "files were added".to_owned(),
                 |(a, b)| format!("recorded `{a}`, found `{b}`"),
             );
-        return Err(FormatError::Damaged {
-            path: dir.to_path_buf(),
-            detail: first,
+        let path = dir.to_path_buf();
+        return Err(match layout {
+            Layout::Historian => FormatError::Damaged {
+                path,
+                detail: first,
+            },
+            Layout::Bare => FormatError::DamagedDb {
+                path,
+                detail: first,
+            },
         });
     }
     std::fs::remove_file(&path).map_err(io)
