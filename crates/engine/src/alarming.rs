@@ -178,9 +178,10 @@ impl AlarmTable {
         };
         match d.kind {
             AlarmKind::BadQuality => Some(quality.is_bad()),
-            AlarmKind::CommsLoss { .. } | AlarmKind::Permit { .. } | AlarmKind::WriteReadback => {
-                None
-            }
+            AlarmKind::CommsLoss { .. }
+            | AlarmKind::Permit { .. }
+            | AlarmKind::WriteReadback
+            | AlarmKind::HistorianWrite => None,
             _ if quality.is_bad() => None,
             AlarmKind::Hi { limit: l } | AlarmKind::HiHi { limit: l } => {
                 Some(limit(LimitKind::High, l).abnormal(value?, a.condition()))

@@ -877,6 +877,7 @@ fn loopback(host: &str) -> std::net::IpAddr {
 async fn ingest(engine: Engine, mut rx: mpsc::Receiver<PollReport>, mut recorder: Recorder) {
     let inner = &engine.inner;
     let mut last_append_error = None;
+    let mut historian_failing = false;
     let mut config_version = inner.config_version();
     while let Some(mut report) = rx.recv().await {
         if inner.config_version() != config_version {
@@ -896,6 +897,15 @@ async fn ingest(engine: Engine, mut rx: mpsc::Receiver<PollReport>, mut recorder
             }
         }
         let historian_error = engine.historian().ok().and_then(|h| h.write_error());
+        if historian_error.is_some() != historian_failing {
+            historian_failing = historian_error.is_some();
+            engine.judge_alarm(
+                hearth_model::config::HISTORIAN_WRITE_ALARM,
+                historian_failing,
+                None,
+                "hearth",
+            );
+        }
         let now = inner.clock.now();
         evaluate_alarms(inner, &report, now.0);
         let live_batch = {

@@ -109,7 +109,13 @@ pub enum AlarmKind {
     /// A setpoint write the PLC did not take as sent (read back another value): made by Hearth
     /// for each writable tag, raised and cleared by the write path.
     WriteReadback,
+    /// The historian cannot write to disk (a full disk): made by Hearth, raised and cleared by
+    /// the recording path.
+    HistorianWrite,
 }
+
+/// The id of Hearth's own alarm for a historian that cannot write.
+pub const HISTORIAN_WRITE_ALARM: &str = "historian.write_failed";
 
 impl AlarmKind {
     /// `hi`, `hihi`... as in the file and the journal.
@@ -127,6 +133,7 @@ impl AlarmKind {
             AlarmKind::Permit { daily: true, .. } => "permit_day",
             AlarmKind::Permit { daily: false, .. } => "permit_hour",
             AlarmKind::WriteReadback => "write_readback",
+            AlarmKind::HistorianWrite => "write_failed",
         }
     }
 
@@ -540,6 +547,25 @@ pub(super) fn permit_alarms(limits: &[super::emissions::LimitDef], tags: &[Tag])
         });
     }
     out
+}
+
+/// Hearth's own alarm for a historian that cannot write (the disk is full, or failing).
+pub(super) fn historian_alarm() -> AlarmDef {
+    AlarmDef {
+        id: HISTORIAN_WRITE_ALARM.into(),
+        tag: None,
+        kind: AlarmKind::HistorianWrite,
+        priority: Priority::Urgent,
+        deadband: 0.0,
+        on_delay: Duration::ZERO,
+        off_delay: Duration::ZERO,
+        realarm: None,
+        message: "The historian cannot write to disk: samples wait in memory".into(),
+        response: Some(
+            "Free space on the data dir's disk. Recording resumes by itself and nothing held is lost; `hearth status` shows how much is held and whether any was dropped.".into(),
+        ),
+        suppressed_by: Vec::new(),
+    }
 }
 
 /// An alarm for each writable tag, raised when a write to it reads back another value.

@@ -13,7 +13,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use access::{Role, User, WritePolicy};
-pub use alarms::{AlarmDef, AlarmKind, Priority};
+pub use alarms::{AlarmDef, AlarmKind, HISTORIAN_WRITE_ALARM, Priority};
 pub use emissions::{
     Co2Basis, Derived, DerivedInputs, EmissionSettings, EnergySettings, FuelComponent, LimitDef,
     Pollutant, derived_inputs,

@@ -435,6 +435,20 @@ pub(super) fn load_text(path: &Path, text: &str) -> Result<Config, ConfigErrors>
         }
     }
 
+    let own = super::alarms::historian_alarm();
+    if alarm_defs.iter().any(|d| d.id == own.id) {
+        errors.push(
+            file,
+            "alarms",
+            format!(
+                "`{}` is Hearth's own historian alarm: use another id",
+                own.id
+            ),
+        );
+    } else {
+        alarm_defs.push(own);
+    }
+
     let writes =
         super::access::check_writes(file, &raw.writes, &mut tags, &declared, &mut |f, k, m| {
             errors.push(f, k, m)
