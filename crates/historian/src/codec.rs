@@ -195,7 +195,7 @@ pub fn decode_points(buf: &[u8], out: &mut Vec<Point>) -> Result<(), HistorianEr
         let code = u16::try_from(r.varint()?).map_err(|_| corrupt("quality code"))?;
         let q = Quality::from_code(code).ok_or_else(|| corrupt(format!("quality {code}")))?;
         let run = r.len()?;
-        if qualities.len() + run > n {
+        if run > n - qualities.len() {
             return Err(corrupt("quality runs exceed the chunk"));
         }
         qualities.extend(std::iter::repeat_n(q, run));
@@ -208,7 +208,7 @@ pub fn decode_points(buf: &[u8], out: &mut Vec<Point>) -> Result<(), HistorianEr
     let mut present = Vec::with_capacity(n);
     for i in 0..npresence {
         let run = r.len()?;
-        if present.len() + run > n {
+        if run > n - present.len() {
             return Err(corrupt("presence runs exceed the chunk"));
         }
         present.extend(std::iter::repeat_n(i % 2 == 0, run));
