@@ -195,12 +195,20 @@ pub async fn start_engine(
     config: hearth_model::config::Config,
     data_dir: &Path,
 ) -> Result<hearth_engine::RunningEngine> {
+    start_faceless(config, data_dir, None).await
+}
+
+async fn start_faceless(
+    config: hearth_model::config::Config,
+    data_dir: &Path,
+    clock: Option<hearth_model::SharedClock>,
+) -> Result<hearth_engine::RunningEngine> {
     Ok(hearth_engine::Engine::start(hearth_engine::EngineOptions {
         config,
         data_dir: data_dir.to_path_buf(),
         bind: None,
         ui: None,
-        clock: None,
+        clock,
     })
     .await?)
 }
@@ -219,4 +227,51 @@ pub async fn until(
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     Ok(start.elapsed())
+}
+
+/// Tags of every kind: fast and slow poll groups, an analyser, a digital, a counter and a
+/// derived tag. The crash and soak tests follow their acknowledged points.
+pub const TAGS_OF_EVERY_KIND: [&str; 6] = [
+    "zone1_temp",
+    "heartbeat",
+    "o2",
+    "remote_mode",
+    "fuel_total",
+    "nox_ref",
+];
+
+/// Whether the engine's zone1_temp (the fast poll group's first tag) is Good now.
+pub fn zone1_good(engine: &hearth_engine::Engine) -> bool {
+    engine
+        .snapshot()
+        .tags
+        .iter()
+        .find(|t| t.name == "zone1_temp")
+        .is_some_and(|t| t.quality == hearth_model::Quality::Good)
+}
+
+/// An engine in this process on `config`, stamping by `clock`, without an HTTP face.
+pub async fn start_engine_with_clock(
+    config: hearth_model::config::Config,
+    data_dir: &Path,
+    clock: hearth_model::SharedClock,
+) -> Result<hearth_engine::RunningEngine> {
+    start_faceless(config, data_dir, Some(clock)).await
+}
+
+/// `hearth serve` on a free loopback port recording into `data_dir`, once it says it runs.
+pub fn serve_on(data_dir: &Path) -> Result<Proc> {
+    let port = closed_port()?;
+    let serve = spawn(
+        &binary("hearth")?,
+        &[
+            "serve",
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+            "--data-dir",
+            &data_dir.display().to_string(),
+        ],
+    )?;
+    serve.wait_for("Hearth engine running", Duration::from_secs(30))?;
+    Ok(serve)
 }

@@ -46,6 +46,16 @@ pub enum Fault {
 }
 
 impl Fault {
+    /// Every fault that delays a reply without breaking it (each must be read correctly).
+    pub const SLOW: [Fault; 3] = [
+        Fault::Latency {
+            ms: 300,
+            jitter_ms: 300,
+        },
+        Fault::Drip { gap_ms: 3 },
+        Fault::Fragment,
+    ];
+
     /// Every fault that makes a reply malformed (each must give a typed error and a fresh
     /// connection, never a panic or a wrong value).
     pub const MALFORMED: [Fault; 9] = [

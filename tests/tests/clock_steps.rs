@@ -14,23 +14,16 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use hearth_e2e::clocks::SteppedClock;
-use hearth_e2e::{binary, closed_port, default_config_at, spawn_env, start_sim, until};
-use hearth_engine::{Engine, EngineOptions};
+use hearth_e2e::{
+    binary, closed_port, default_config_at, spawn_env, start_engine_with_clock, start_sim, until,
+    zone1_good,
+};
 use hearth_historian::{Historian, Options, SledHistorian};
-use hearth_model::{Quality, Timestamp};
+use hearth_model::Timestamp;
 use hearth_sim::{RunningSimulator, SimulatorOptions};
 use serde_json::Value;
 
 const HOUR: i64 = 3_600_000;
-
-fn good(engine: &Engine) -> bool {
-    engine
-        .snapshot()
-        .tags
-        .iter()
-        .find(|t| t.name == "zone1_temp")
-        .is_some_and(|t| t.quality == Quality::Good)
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_hour_forward_then_two_back_overwrites_nothing_and_polls_keep_time() -> Result<()> {
@@ -40,16 +33,17 @@ async fn an_hour_forward_then_two_back_overwrites_nothing_and_polls_keep_time() 
     .await?;
     let dir = tempfile::tempdir()?;
     let clock = Arc::new(SteppedClock::default());
-    let running = Engine::start(EngineOptions {
-        config: default_config_at(sim.local_addr().port())?,
-        data_dir: dir.path().to_path_buf(),
-        bind: None,
-        ui: None,
-        clock: Some(clock.clone()),
-    })
+    let running = start_engine_with_clock(
+        default_config_at(sim.local_addr().port())?,
+        dir.path(),
+        clock.clone(),
+    )
     .await?;
     let engine = running.engine();
-    until("first good poll", Duration::from_secs(10), || good(&engine)).await?;
+    until("first good poll", Duration::from_secs(10), || {
+        zone1_good(&engine)
+    })
+    .await?;
 
     // Every zone1_temp sample the engine makes, as the live view gets it.
     let mut live = engine.subscribe();

@@ -31,15 +31,7 @@ fn get(agent: &ureq::Agent, url: &str) -> Result<Value> {
     Ok(agent.get(url).call()?.body_mut().read_json::<Value>()?)
 }
 
-/// Tags of every kind: fast and slow poll groups, an analyser, a counter and a derived tag.
-const TAGS: [&str; 6] = [
-    "zone1_temp",
-    "heartbeat",
-    "o2",
-    "remote_mode",
-    "fuel_total",
-    "nox_ref",
-];
+const TAGS: [&str; 6] = hearth_e2e::TAGS_OF_EVERY_KIND;
 
 #[test]
 fn killed_at_random_moments_the_engine_loses_no_acknowledged_sample() -> Result<()> {

@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use hearth_e2e::{binary, closed_port, spawn};
+use hearth_e2e::{binary, closed_port, serve_on};
 
 fn snapshot(dir: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>> {
     let mut out = Vec::new();
@@ -110,18 +110,7 @@ fn a_damaged_database_is_refused_by_name_and_left_byte_for_byte() -> Result<()> 
     let dir = tempfile::tempdir()?;
     let recorded = dir.path().join("recorded");
     // Record a while and stop cleanly: the stop writes each database's manifest.
-    let port = closed_port()?;
-    let serve = spawn(
-        &binary("hearth")?,
-        &[
-            "serve",
-            "--bind",
-            &format!("127.0.0.1:{port}"),
-            "--data-dir",
-            &recorded.display().to_string(),
-        ],
-    )?;
-    serve.wait_for("Hearth engine running", Duration::from_secs(30))?;
+    let serve = serve_on(&recorded)?;
     std::thread::sleep(Duration::from_secs(4));
     let status = serve.terminate()?;
     assert!(status.success(), "the recording run ended with {status}");
@@ -157,18 +146,6 @@ fn a_damaged_database_is_refused_by_name_and_left_byte_for_byte() -> Result<()> 
     }
 
     // The same data dir undamaged starts and serves.
-    let port = closed_port()?;
-    let again = spawn(
-        &binary("hearth")?,
-        &[
-            "serve",
-            "--bind",
-            &format!("127.0.0.1:{port}"),
-            "--data-dir",
-            &recorded.display().to_string(),
-        ],
-    )?;
-    again.wait_for("Hearth engine running", Duration::from_secs(30))?;
-    again.terminate()?;
+    serve_on(&recorded)?.terminate()?;
     Ok(())
 }

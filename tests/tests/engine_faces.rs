@@ -132,14 +132,7 @@ async fn samples_are_stamped_by_the_injected_clock() -> Result<()> {
     // A plant day long ago: nothing about the wall clock can produce these stamps.
     let start = Timestamp(1_000_000_000_000);
     let clock = Arc::new(ManualClock::new(start));
-    let running = Engine::start(EngineOptions {
-        config,
-        data_dir: dir.path().to_path_buf(),
-        bind: None,
-        ui: None,
-        clock: Some(clock.clone()),
-    })
-    .await?;
+    let running = hearth_e2e::start_engine_with_clock(config, dir.path(), clock.clone()).await?;
     let engine = running.engine();
     assert_eq!(engine.plant_info().clock, "manual");
     for _ in 0..30 {

@@ -17,10 +17,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use hearth_e2e::proxy::{Fault, FaultProxy};
-use hearth_engine::Engine;
 use hearth_engine::history::PointsQuery;
 use hearth_historian::{Historian, Options, SledHistorian};
-use hearth_model::{Quality, Timestamp};
+use hearth_model::Timestamp;
 use hearth_sim::{RunningSimulator, SimulatorOptions};
 
 struct Args {
@@ -103,43 +102,12 @@ impl Rng {
     }
 }
 
-const FAULTS: [Fault; 13] = [
-    Fault::Latency {
-        ms: 300,
-        jitter_ms: 300,
-    },
-    Fault::Drip { gap_ms: 3 },
-    Fault::Fragment,
-    Fault::BlackHole,
-    Fault::ResetMidFrame,
-    Fault::TruncateAfter(5),
-    Fault::Corrupt,
-    Fault::WrongTransaction,
-    Fault::WrongFunction,
-    Fault::WrongUnit,
-    Fault::LengthTooLong,
-    Fault::LengthTooShort,
-    Fault::None,
-];
-
-/// The tags whose acknowledged points the soak follows: fast and slow poll groups, an analyser,
-/// a digital, a counter and a derived tag.
-const FOLLOWED: [&str; 6] = [
-    "zone1_temp",
-    "heartbeat",
-    "o2",
-    "remote_mode",
-    "fuel_total",
-    "nox_ref",
-];
-
-fn good(engine: &Engine) -> bool {
-    engine
-        .snapshot()
-        .tags
-        .iter()
-        .find(|t| t.name == "zone1_temp")
-        .is_some_and(|t| t.quality == Quality::Good)
+/// Every fault the proxy has, and none: one is drawn each period.
+fn every_fault() -> Vec<Fault> {
+    let mut all = Fault::MALFORMED.to_vec();
+    all.extend(Fault::SLOW);
+    all.push(Fault::None);
+    all
 }
 
 #[derive(Debug, serde::Serialize)]
@@ -186,7 +154,10 @@ async fn main() -> Result<()> {
     )
     .await?;
     let engine = running.engine();
-    hearth_e2e::until("first good poll", Duration::from_secs(15), || good(&engine)).await?;
+    hearth_e2e::until("first good poll", Duration::from_secs(15), || {
+        hearth_e2e::zone1_good(&engine)
+    })
+    .await?;
 
     let total = Duration::from_secs_f64(args.minutes * 60.0);
     // Warm-up: caches, chunk buffers and the first rollups fill in the first minutes.
@@ -201,10 +172,11 @@ async fn main() -> Result<()> {
     let mut recovery_max = Duration::ZERO;
     let mut checkpoints: Vec<(String, i64, usize)> = Vec::new();
     let t_start = Timestamp(0);
+    let all_faults = every_fault();
 
     while started.elapsed() < total {
         let period_end = Instant::now() + args.fault_every;
-        let fault = FAULTS[rng.below(FAULTS.len())];
+        let fault = all_faults[rng.below(all_faults.len())];
         faults += 1;
         proxy.set(fault);
         tracing_free_log(&format!(
@@ -213,11 +185,15 @@ async fn main() -> Result<()> {
         ));
         tokio::time::sleep(args.fault_every / 3).await;
         proxy.set(Fault::None);
-        match hearth_e2e::until("recovery", Duration::from_secs(15), || good(&engine)).await {
+        match hearth_e2e::until("recovery", Duration::from_secs(15), || {
+            hearth_e2e::zone1_good(&engine)
+        })
+        .await
+        {
             Ok(t) => recovery_max = recovery_max.max(t),
             Err(_) => missed.push(format!("{fault:?}")),
         }
-        for tag in FOLLOWED {
+        for tag in hearth_e2e::TAGS_OF_EVERY_KIND {
             if let Some(mark) = engine.durable_until(tag.to_owned()).await? {
                 let n = engine
                     .points(PointsQuery {

@@ -115,14 +115,7 @@ impl Config {
 
     /// Read a register map file on its own (the simulator serves one without a plant file).
     pub fn register_map(path: &Path) -> Result<Vec<Tag>, ConfigErrors> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            ConfigErrors(vec![ConfigError {
-                file: path.to_path_buf(),
-                key: String::new(),
-                message: format!("cannot read: {e}"),
-            }])
-        })?;
-        validate::register_map_from_str(path, &text)
+        validate::register_map_from_str(path, &validate::read_text(path)?)
     }
 
     /// A register map given as text; `name` is what errors call the file.

@@ -59,14 +59,18 @@ fn parse_str<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, ConfigEr
 }
 
 pub(super) fn load(path: &Path) -> Result<Config, ConfigErrors> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    load_text(path, &read_text(path)?)
+}
+
+/// A config file's text, or the error naming it.
+pub(super) fn read_text(path: &Path) -> Result<String, ConfigErrors> {
+    std::fs::read_to_string(path).map_err(|e| {
         ConfigErrors(vec![ConfigError {
             file: path.to_path_buf(),
             key: String::new(),
             message: format!("cannot read: {e}"),
         }])
-    })?;
-    load_text(path, &text)
+    })
 }
 
 pub(super) fn load_text(path: &Path, text: &str) -> Result<Config, ConfigErrors> {
