@@ -69,6 +69,7 @@ async fn an_hour_forward_then_two_back_overwrites_nothing_and_polls_keep_time() 
     clock.step(-HOUR);
     tokio::time::sleep(Duration::from_secs(3)).await;
     let status = engine.status().await?;
+    let shown = engine.snapshot().clock_skew_ms;
     let elapsed = started.elapsed();
     let requests = engine.snapshot().devices[0].requests - requests_before;
     running.stop().await?;
@@ -85,6 +86,11 @@ async fn an_hour_forward_then_two_back_overwrites_nothing_and_polls_keep_time() 
         status.clock_skew_ms
     );
     assert_eq!(status.historian_refused, 0, "points were refused");
+    // The live view (its banner) is told the same.
+    assert!(
+        (shown - status.clock_skew_ms).abs() < 1_000,
+        "the live view shows {shown} ms"
+    );
 
     // Scheduling is monotonic: the 1 s group polled about once a second throughout.
     let polls = elapsed.as_secs_f64();

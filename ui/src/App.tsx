@@ -3,7 +3,7 @@ import { For, Match, Show, Switch, createEffect, createResource, createSignal, o
 import type { PlantInfo } from "./bindings";
 import { type EngineClient, connect, inDesktop } from "./client";
 import { answerClose, onCloseRequested } from "./client/tauri";
-import { formatPlantTime, formatUtc } from "./format";
+import { formatAge, formatPlantTime, formatUtc } from "./format";
 import { type Key, type Locale, catalogues, locale, setLocale, t } from "./i18n";
 import { Alarms } from "./pages/Alarms";
 import { Devices } from "./pages/Devices";
@@ -90,6 +90,14 @@ export function App() {
                     {t("historian.cannotWrite")} {e()}
                   </div>
                 )}
+              </Show>
+              <Show when={Math.abs(a().live.live.clock_skew_ms) >= 2000}>
+                <div class="banner banner-warn" role="status" data-testid="clock-skew">
+                  {t("clock.setBack").replace(
+                    "{s}",
+                    formatAge(0, Math.abs(a().live.live.clock_skew_ms)),
+                  )}
+                </div>
               </Show>
               <nav class="nav">
                 <For each={pagesFor(a().plant)}>

@@ -106,7 +106,12 @@ historian_error: string | null,
  * Changes whenever the alarm list does (a transition, an acknowledgement): a view asks for
  * the alarms again when it sees a new one, instead of polling.
  */
-alarms_version: number, };
+alarms_version: number, 
+/**
+ * How far the engine's timestamps run ahead of the wall clock (ms) after it was set back:
+ * they never go back, and catch up at half speed. 0 when in step.
+ */
+clock_skew_ms: number, };
 
 export type LiveBatch = { now_ms: number, devices: Array<DeviceStatus>, tags: Array<TagValue>, 
 /**
@@ -116,7 +121,11 @@ historian_error: string | null,
 /**
  * As in [`Snapshot`].
  */
-alarms_version: number, };
+alarms_version: number, 
+/**
+ * As in [`Snapshot`].
+ */
+clock_skew_ms: number, };
 
 export type EngineStatus = { 
 /**

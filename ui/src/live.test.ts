@@ -22,8 +22,9 @@ describe("live batching", () => {
       tags: [tag("z1", 1), tag("z2", 2)],
       historian_error: null,
       alarms_version: 0,
+      clock_skew_ms: 0,
     };
-    const b: LiveBatch = { now_ms: 2, devices: [], tags: [tag("z1", 10)], historian_error: null, alarms_version: 3 };
+    const b: LiveBatch = { now_ms: 2, devices: [], tags: [tag("z1", 10)], historian_error: null, alarms_version: 3, clock_skew_ms: 0 };
     const m = mergeBatches([a, b]);
     expect(m.now_ms).toBe(2);
     expect(m.tags.get("z1")?.value).toBe(10);
@@ -32,8 +33,8 @@ describe("live batching", () => {
   });
 
   it("follows the newest batch on whether history is being written", () => {
-    const full: LiveBatch = { now_ms: 1, devices: [], tags: [], historian_error: "disk full", alarms_version: 0 };
-    const ok: LiveBatch = { now_ms: 2, devices: [], tags: [], historian_error: null, alarms_version: 0 };
+    const full: LiveBatch = { now_ms: 1, devices: [], tags: [], historian_error: "disk full", alarms_version: 0, clock_skew_ms: 0 };
+    const ok: LiveBatch = { now_ms: 2, devices: [], tags: [], historian_error: null, alarms_version: 0, clock_skew_ms: 0 };
     expect(mergeBatches([ok, full]).historian_error).toBe("disk full");
     expect(mergeBatches([full, ok]).historian_error).toBeNull();
   });

@@ -10,15 +10,18 @@ export interface Merged {
   historian_error: string | null;
   /** The newest batch's alarm-list version: a change means ask for the alarms again. */
   alarms_version: number;
+  /** The newest batch's clock skew (ms the stamps run ahead of a clock set back). */
+  clock_skew_ms: number;
 }
 
 /** Collapse queued batches: the newest value of each tag and device wins. */
 export function mergeBatches(batches: readonly LiveBatch[]): Merged {
-  const out: Merged = { now_ms: 0, tags: new Map(), devices: new Map(), historian_error: null, alarms_version: 0 };
+  const out: Merged = { now_ms: 0, tags: new Map(), devices: new Map(), historian_error: null, alarms_version: 0, clock_skew_ms: 0 };
   for (const b of batches) {
     out.now_ms = Math.max(out.now_ms, b.now_ms);
     out.historian_error = b.historian_error;
     out.alarms_version = b.alarms_version;
+    out.clock_skew_ms = b.clock_skew_ms;
     for (const t of b.tags) out.tags.set(t.name, t);
     for (const d of b.devices) out.devices.set(d.name, d);
   }

@@ -14,6 +14,7 @@ export interface LiveStore {
   historian_error: string | null;
   /** Follows the engine's alarm-list version; the alarm views refetch when it moves. */
   alarms_version: number;
+  clock_skew_ms: number;
 }
 
 export function createLive(client: EngineClient, plant: PlantInfo) {
@@ -23,6 +24,7 @@ export function createLive(client: EngineClient, plant: PlantInfo) {
     devices: {},
     historian_error: null,
     alarms_version: 0,
+    clock_skew_ms: 0,
   });
   const [link, setLink] = createSignal<LinkState>("connecting");
   const info: Record<string, TagInfo> = Object.fromEntries(plant.tags.map((t) => [t.name, t]));
@@ -35,6 +37,7 @@ export function createLive(client: EngineClient, plant: PlantInfo) {
         for (const [name, v] of m.tags) s.tags[name] = v;
         for (const [name, d] of m.devices) s.devices[name] = d;
         s.historian_error = m.historian_error;
+        s.clock_skew_ms = m.clock_skew_ms;
         // A restarted engine counts from zero again: any change is news.
         if (m.alarms_version !== s.alarms_version) s.alarms_version = m.alarms_version;
       }),

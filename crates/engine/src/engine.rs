@@ -410,6 +410,7 @@ impl Engine {
             tags: live.values(&self.inner.config(), now, None),
             historian_error: self.historian().ok().and_then(|h| h.write_error()),
             alarms_version: self.inner.alarms_version(),
+            clock_skew_ms: self.inner.steady.skew_ms(),
         }
     }
 
@@ -920,6 +921,7 @@ async fn ingest(engine: Engine, mut rx: mpsc::Receiver<PollReport>, mut recorder
                 tags: live.values(&inner.config(), now, Some(&report.samples)),
                 historian_error: historian_error.clone(),
                 alarms_version: inner.alarms_version(),
+                clock_skew_ms: inner.steady.skew_ms(),
             }
         };
         // No subscribers is fine: nobody is watching.

@@ -168,6 +168,10 @@ pub struct Snapshot {
     /// Changes whenever the alarm list does (a transition, an acknowledgement): a view asks for
     /// the alarms again when it sees a new one, instead of polling.
     pub alarms_version: u64,
+    /// How far the engine's timestamps run ahead of the wall clock (ms) after it was set back:
+    /// they never go back, and catch up at half speed. 0 when in step.
+    #[serde(default)]
+    pub clock_skew_ms: i64,
 }
 
 /// A batch of changes pushed to live views (one per poll cycle of a device).
@@ -180,6 +184,9 @@ pub struct LiveBatch {
     pub historian_error: Option<String>,
     /// As in [`Snapshot`].
     pub alarms_version: u64,
+    /// As in [`Snapshot`].
+    #[serde(default)]
+    pub clock_skew_ms: i64,
 }
 
 impl From<Snapshot> for LiveBatch {
@@ -191,6 +198,7 @@ impl From<Snapshot> for LiveBatch {
             tags: s.tags,
             historian_error: s.historian_error,
             alarms_version: s.alarms_version,
+            clock_skew_ms: s.clock_skew_ms,
         }
     }
 }
