@@ -94,6 +94,8 @@ impl FaultProxy {
         let task = tokio::spawn(async move {
             let mut conns = tokio::task::JoinSet::new();
             while let Ok((client, _)) = listener.accept().await {
+                // Finished connections are let go of, or a long run keeps one entry per reconnect.
+                while conns.try_join_next().is_some() {}
                 let f = f.clone();
                 conns.spawn(async move {
                     if let Ok(server) = TcpStream::connect(upstream).await {

@@ -8,7 +8,7 @@
 //! durable and how many points it serves up to it. At the end the engine is stopped, the
 //! historian reopened from disk, and every noted count checked again.
 //!
-//!     cargo run --release -p hearth-e2e --bin soak -- --minutes 60
+//!     cargo run --release -p hearth-e2e --bin soak -- --minutes 60 --cache-mb 8
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -28,6 +28,7 @@ struct Args {
     seed: u64,
     max_growth_pct: Option<f64>,
     json: Option<std::path::PathBuf>,
+    cache_mb: Option<u64>,
 }
 
 fn parse_args() -> Result<Args> {
@@ -37,6 +38,7 @@ fn parse_args() -> Result<Args> {
         seed: 1,
         max_growth_pct: None,
         json: None,
+        cache_mb: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -59,9 +61,12 @@ fn parse_args() -> Result<Args> {
                 )
             }
             "--json" => args.json = Some(value("--json")?.into()),
+            "--cache-mb" => {
+                args.cache_mb = Some(value("--cache-mb")?.parse().context("--cache-mb")?)
+            }
             "-h" | "--help" => {
                 println!(
-                    "soak [--minutes M] [--fault-every-s S] [--seed N] [--max-growth-pct P] [--json FILE]"
+                    "soak [--minutes M] [--fault-every-s S] [--seed N] [--max-growth-pct P] [--json FILE] [--cache-mb MB]"
                 );
                 std::process::exit(0);
             }
@@ -113,6 +118,7 @@ fn every_fault() -> Vec<Fault> {
 #[derive(Debug, serde::Serialize)]
 struct Report {
     minutes: f64,
+    cache_mb: u64,
     seed: u64,
     faults: usize,
     rss_after_warmup_kib: u64,
@@ -154,6 +160,7 @@ async fn main() -> Result<()> {
     )
     .await?;
     let engine = running.engine();
+    let cache_mb_in_effect = engine.config().historian.cache_bytes >> 20;
     hearth_e2e::until("first good poll", Duration::from_secs(15), || {
         hearth_e2e::zone1_good(&engine)
     })
@@ -246,6 +253,7 @@ async fn main() -> Result<()> {
     };
     let report = Report {
         minutes: args.minutes,
+        cache_mb: cache_mb_in_effect,
         seed: args.seed,
         faults,
         rss_after_warmup_kib: rss_warm,
