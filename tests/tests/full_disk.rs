@@ -142,17 +142,17 @@ async fn a_full_disk_raises_the_alarm_holds_samples_and_loses_none_when_space_re
     let during: Vec<i64> = seen.lock().unwrap_or_else(|p| p.into_inner()).clone();
 
     std::fs::remove_file(&filler)?;
-    let mut cleared = false;
-    for _ in 0..150 {
-        if engine.status().await?.historian_error.is_none() {
-            cleared = true;
+    let mut still = None;
+    for _ in 0..600 {
+        still = engine.status().await?.historian_error;
+        if still.is_none() {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(
-        cleared,
-        "the write error did not clear within 15 s of space returning"
+        still.is_none(),
+        "the write error did not clear within 60 s of space returning: {still:?}"
     );
     until("the alarm back to normal", Duration::from_secs(10), || {
         alarm_state(&engine).is_some_and(|s| !s.starts_with("active"))

@@ -784,10 +784,22 @@ impl Engine {
     /// Devices, tags and what the data dir holds.
     pub async fn status(&self) -> Result<EngineStatus, EngineError> {
         let historian = self.historian()?;
-        let health = historian.health();
-        let summary = tokio::task::spawn_blocking(move || historian.summary())
+        let mut health = historian.health();
+        // A full disk can leave sled refusing reads too: the status (which says so) must still
+        // answer, with what is known.
+        let summary = match tokio::task::spawn_blocking(move || historian.summary())
             .await
-            .map_err(|e| EngineError::Internal(e.to_string()))??;
+            .map_err(|e| EngineError::Internal(e.to_string()))?
+        {
+            Ok(s) => s,
+            Err(err) => {
+                tracing::warn!(%err, "historian summary unavailable");
+                health
+                    .write_error
+                    .get_or_insert_with(|| format!("the historian cannot be read: {err}"));
+                hearth_historian::Summary::default()
+            }
+        };
         let data_dir = self.inner.data_dir.clone();
         let bytes = tokio::task::spawn_blocking(move || dir_size(&data_dir))
             .await
