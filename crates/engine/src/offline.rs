@@ -103,8 +103,41 @@ fn with_audit<T>(
     if !dir.exists() {
         return Ok(None);
     }
-    let log = crate::audit::AuditLog::open(&dir)?;
-    Ok(Some(read(&log)?))
+    match crate::audit::AuditLog::open(&dir) {
+        Ok(log) => Ok(Some(read(&log)?)),
+        // Changed since Hearth closed it: the files are left as they are, and a copy is read,
+        // so the chain can still say which records were touched.
+        Err(crate::audit::AuditError::Refused(why)) => {
+            tracing::warn!(%why, "reading a copy of the audit log");
+            let copy = tempfile::tempdir().map_err(|e| EngineError::Internal(e.to_string()))?;
+            let to = copy.path().join("audit");
+            copy_tree(&dir, &to).map_err(|e| EngineError::Internal(e.to_string()))?;
+            let head = dir.with_extension("head");
+            if head.exists() {
+                std::fs::copy(&head, to.with_extension("head"))
+                    .map_err(|e| EngineError::Internal(e.to_string()))?;
+            }
+            // The copy is opened as it is: its manifest is the very thing that no longer fits.
+            let _ = std::fs::remove_file(to.join("CLEAN"));
+            let log = crate::audit::AuditLog::open(&to)?;
+            Ok(Some(read(&log)?))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for e in std::fs::read_dir(from)? {
+        let e = e?;
+        let target = to.join(e.file_name());
+        if e.file_type()?.is_dir() {
+            copy_tree(&e.path(), &target)?;
+        } else {
+            std::fs::copy(e.path(), &target)?;
+        }
+    }
+    Ok(())
 }
 
 /// What an audit query asks for, from a data dir no engine runs on.
