@@ -1,0 +1,420 @@
+//! From the plant's data to a suggestion an engineer can judge: the inputs checked, the model
+//! calibrated on the recent history, the setpoints solved, and the answer explained (predicted
+//! changes against continuing, with an uncertainty band; the margin to every constraint; the data
+//! it rests on; which term of the objective moved each setpoint), or the reason there is none.
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::calibrate::{Fit, FitLimits, History, calibrate};
+use crate::inputs::{Input, problems};
+use crate::params::{Calibration, ModelParams};
+use crate::predict::{Decision, FurnaceState, Prediction, predict};
+use crate::problem::{Margin, Settings, Terms, terms};
+use crate::solve::{Context, Evaluated, Outcome, Progress, solve};
+
+/// A predicted change against continuing the current setpoints, with its band (one standard
+/// deviation from the calibration's spread, plus a tenth of the change for what the model
+/// leaves out).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Delta {
+    pub current: f64,
+    pub suggested: f64,
+    pub change: f64,
+    pub band: f64,
+}
+
+/// The predicted changes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Deltas {
+    pub fuel_nm3h: Delta,
+    pub fuel_pct: Delta,
+    pub co2_kg_h: Delta,
+    pub cost_per_h: Delta,
+    pub nox_mg: Delta,
+    /// Mean discharge temperature of the slabs leaving over the horizon.
+    pub discharge_c: Delta,
+    pub gj_per_t: Delta,
+}
+
+/// One step of the ramp plan: what to set, this many seconds after accepting.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RampStep {
+    pub after_s: f64,
+    pub zone_sp: Vec<f64>,
+    pub o2_sp: f64,
+}
+
+/// Why one setpoint moved.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reason {
+    /// "zone 1" ... or "O2".
+    pub setpoint: String,
+    pub from: f64,
+    pub to: f64,
+    /// The objective term that gains most from the move ("fuel", "co2", "nox", "quality").
+    pub driven_by: &'static str,
+    /// What each term would cost more per hour if this setpoint stayed where it is.
+    pub gains: Vec<(&'static str, f64)>,
+    /// The constraint or bound that stopped it going further, if any.
+    pub limited_by: Option<String>,
+}
+
+/// A constraint margin as shown: the tightest over slabs for the discharge window.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ShownMargin {
+    pub name: String,
+    pub margin: f64,
+    pub unit: String,
+    /// Continuing the current setpoints already violates it by this much.
+    pub allowed: f64,
+}
+
+/// A suggestion.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suggestion {
+    pub decision: Decision,
+    pub current: Decision,
+    pub ramp: Vec<RampStep>,
+    pub deltas: Deltas,
+    pub margins: Vec<ShownMargin>,
+    pub reasons: Vec<Reason>,
+    pub fit: Fit,
+    pub inputs: Vec<Input>,
+    pub predicted: Prediction,
+    pub continuing: Prediction,
+    pub terms: Terms,
+    pub current_terms: Terms,
+    pub evaluations: usize,
+    pub solve_time: Duration,
+}
+
+/// The optimiser's answer.
+#[derive(Debug, Clone)]
+pub enum Advice {
+    Suggestion(Box<Suggestion>),
+    /// No suggestion, and why (each line one reason).
+    None {
+        reasons: Vec<String>,
+        fit: Option<Fit>,
+    },
+    Cancelled,
+}
+
+/// Everything one run of the optimiser needs.
+#[derive(Debug, Clone)]
+pub struct Request<'a> {
+    pub base: &'a ModelParams,
+    pub history: &'a History,
+    pub inputs: &'a [Input],
+    pub settings: &'a Settings,
+    pub limits: &'a FitLimits,
+    pub timeout: Duration,
+}
+
+/// Check, calibrate, solve, explain.
+pub fn advise(req: &Request<'_>, progress: &Progress) -> Advice {
+    let bad = problems(req.inputs);
+    if !bad.is_empty() {
+        return Advice::None {
+            reasons: bad,
+            fit: None,
+        };
+    }
+    let (fit, state) = match calibrate(req.base, req.history, req.limits) {
+        Ok(f) => f,
+        Err(e) => {
+            return Advice::None {
+                reasons: vec![format!("calibration: {e}")],
+                fit: None,
+            };
+        }
+    };
+    let poor = fit.problems();
+    if !poor.is_empty() {
+        return Advice::None {
+            reasons: poor
+                .into_iter()
+                .map(|p| format!("calibration fit too poor: {p}"))
+                .collect(),
+            fit: Some(fit),
+        };
+    }
+    let params = req.base.calibrated(&fit.calibration);
+    advise_on(
+        &params,
+        &state,
+        req.settings,
+        fit,
+        req.inputs.to_vec(),
+        progress,
+        req.timeout,
+    )
+}
+
+/// Solve and explain on a calibrated model and a tracked state.
+pub fn advise_on(
+    params: &ModelParams,
+    state: &FurnaceState,
+    settings: &Settings,
+    fit: Fit,
+    inputs: Vec<Input>,
+    progress: &Progress,
+    timeout: Duration,
+) -> Advice {
+    let spread = if fit.spread_c.is_finite() {
+        fit.spread_c
+    } else {
+        0.0
+    };
+    let ctx = Context {
+        params,
+        state,
+        settings,
+        spread_c: spread,
+    };
+    match solve(&ctx, progress, timeout) {
+        Outcome::Cancelled => Advice::Cancelled,
+        Outcome::NoSuggestion { reason, .. } => Advice::None {
+            reasons: vec![reason],
+            fit: Some(fit),
+        },
+        Outcome::Suggested {
+            best,
+            current,
+            evaluations,
+            elapsed,
+        } => {
+            let deltas = deltas(&ctx, &fit, &best, &current);
+            let reasons = reasons(&ctx, &best, &current);
+            Advice::Suggestion(Box::new(Suggestion {
+                ramp: ramp(&current.decision, &best.decision, params.sp_ramp_c_per_s),
+                margins: shown(&best.margins),
+                decision: best.decision.clone(),
+                current: current.decision.clone(),
+                deltas,
+                reasons,
+                fit,
+                inputs,
+                terms: best.terms,
+                current_terms: current.terms,
+                predicted: best.prediction.clone(),
+                continuing: current.prediction.clone(),
+                evaluations,
+                solve_time: elapsed,
+            }))
+        }
+    }
+}
+
+/// The figures compared: fuel, fuel %, CO2, cost, NOx, discharge, GJ/t.
+fn figures(s: &Settings, lhv: f64, p: &Prediction, t: &Terms) -> [f64; 6] {
+    let discharge = if p.discharged.is_empty() {
+        f64::NAN
+    } else {
+        p.discharged.iter().map(|d| d.surface_c).sum::<f64>() / p.discharged.len() as f64
+    };
+    [
+        p.fuel_nm3h,
+        s.co2_kg_per_nm3 * p.fuel_nm3h,
+        t.fuel + t.co2,
+        p.nox_mg,
+        discharge,
+        p.gj_per_t(lhv),
+    ]
+}
+
+fn deltas(ctx: &Context<'_>, fit: &Fit, best: &Evaluated, current: &Evaluated) -> Deltas {
+    let lhv = ctx.state.lhv_mj_per_nm3;
+    let s = ctx.settings;
+    let a = figures(s, lhv, &current.prediction, &current.terms);
+    let b = figures(s, lhv, &best.prediction, &best.terms);
+    let change: Vec<f64> = a.iter().zip(&b).map(|(a, b)| b - a).collect();
+    // The change again with each fitted value one standard deviation off.
+    let mut var = [0.0; 6];
+    for k in 0..5 {
+        let sd = fit.sigma[k];
+        if !sd.is_finite() || sd == 0.0 {
+            continue;
+        }
+        let mut c = Calibration::default();
+        match k {
+            0 => {
+                c.wall_loss = sd.exp();
+                c.skid_loss = sd.exp();
+            }
+            1 => c.radiation = sd.exp(),
+            2 => c.recuperator = sd.exp(),
+            3 => c.nox = sd.exp(),
+            _ => c.o2_bias_pct = sd,
+        }
+        let p = ctx.params.calibrated(&c);
+        let pa = predict(&p, ctx.state, &current.decision);
+        let pb = predict(&p, ctx.state, &best.decision);
+        let now = Decision {
+            zone_sp: ctx.state.zone_sp.clone(),
+            o2_sp: ctx.state.o2_sp,
+        };
+        let ta = terms(s, &now, &current.decision, &pa);
+        let tb = terms(s, &now, &best.decision, &pb);
+        let fa = figures(s, lhv, &pa, &ta);
+        let fb = figures(s, lhv, &pb, &tb);
+        for i in 0..6 {
+            let d = (fb[i] - fa[i]) - change[i];
+            if d.is_finite() {
+                var[i] += d * d;
+            }
+        }
+    }
+    let delta = |i: usize| Delta {
+        current: a[i],
+        suggested: b[i],
+        change: change[i],
+        band: var[i].sqrt() + 0.1 * change[i].abs(),
+    };
+    let fuel = delta(0);
+    let pct = |v: f64| if a[0] > 0.0 { 100.0 * v / a[0] } else { 0.0 };
+    Deltas {
+        fuel_pct: Delta {
+            current: 100.0,
+            suggested: 100.0 + pct(fuel.change),
+            change: pct(fuel.change),
+            band: pct(fuel.band),
+        },
+        fuel_nm3h: fuel,
+        co2_kg_h: delta(1),
+        cost_per_h: delta(2),
+        nox_mg: delta(3),
+        discharge_c: delta(4),
+        gj_per_t: delta(5),
+    }
+}
+
+/// Steps the operator (or the write path) can follow: zones by at most 10 C and O2 by at most
+/// 0.1 points per step, a step every two minutes, so the PLC's own ramp keeps up.
+pub fn ramp(from: &Decision, to: &Decision, _ramp_c_per_s: f64) -> Vec<RampStep> {
+    let zone_steps = from
+        .zone_sp
+        .iter()
+        .zip(&to.zone_sp)
+        .map(|(a, b)| ((b - a).abs() / 10.0).ceil() as usize)
+        .max()
+        .unwrap_or(0);
+    let o2_steps = ((to.o2_sp - from.o2_sp).abs() / 0.1 - 1e-9).ceil().max(0.0) as usize;
+    let n = zone_steps.max(o2_steps).max(1);
+    (1..=n)
+        .map(|k| {
+            let f = k as f64 / n as f64;
+            RampStep {
+                after_s: (k - 1) as f64 * 120.0,
+                zone_sp: from
+                    .zone_sp
+                    .iter()
+                    .zip(&to.zone_sp)
+                    .map(|(a, b)| round1(a + (b - a) * f))
+                    .collect(),
+                o2_sp: round2(from.o2_sp + (to.o2_sp - from.o2_sp) * f),
+            }
+        })
+        .collect()
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// Every constraint once: the discharge window by its tightest slab.
+fn shown(margins: &[Margin]) -> Vec<ShownMargin> {
+    let mut out: Vec<ShownMargin> = Vec::new();
+    for m in margins {
+        let name = m.name.to_owned();
+        match out.iter_mut().find(|s| s.name == name) {
+            Some(s) if m.margin + m.allowed < s.margin + s.allowed => {
+                s.margin = m.margin;
+                s.allowed = m.allowed;
+            }
+            Some(_) => {}
+            None => out.push(ShownMargin {
+                name,
+                margin: m.margin,
+                unit: m.unit.to_owned(),
+                allowed: m.allowed,
+            }),
+        }
+    }
+    out
+}
+
+/// For each setpoint that moved: put it back and see which terms lose.
+fn reasons(ctx: &Context<'_>, best: &Evaluated, current: &Evaluated) -> Vec<Reason> {
+    let n = best.decision.zone_sp.len();
+    let allowed = crate::problem::allowances(&ctx.evaluate(&current.decision, &[]).margins);
+    let bx = ctx.settings.box_from(&current.decision);
+    let mut out = Vec::new();
+    for i in 0..=n {
+        let (from, to) = if i < n {
+            (current.decision.zone_sp[i], best.decision.zone_sp[i])
+        } else {
+            (current.decision.o2_sp, best.decision.o2_sp)
+        };
+        if (to - from).abs() < if i < n { 0.5 } else { 0.02 } {
+            continue;
+        }
+        let mut back = best.decision.clone();
+        if i < n {
+            back.zone_sp[i] = from;
+        } else {
+            back.o2_sp = from;
+        }
+        let e = ctx.evaluate(&back, &allowed);
+        let gains = vec![
+            ("fuel", e.terms.fuel - best.terms.fuel),
+            ("co2", e.terms.co2 - best.terms.co2),
+            ("nox", e.terms.nox - best.terms.nox),
+            ("quality", e.terms.quality - best.terms.quality),
+        ];
+        let driven_by = gains
+            .iter()
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map_or("fuel", |g| g.0);
+        let (lo, hi) = bx[i];
+        let at_bound = (to - lo).abs() < 1e-3 || (to - hi).abs() < 1e-3;
+        let limited_by = if at_bound {
+            let bounds = if i < n {
+                ctx.settings.zone_bounds.get(i).copied()
+            } else {
+                Some(ctx.settings.o2_bounds)
+            };
+            Some(match bounds {
+                Some((blo, bhi)) if (to - blo).abs() < 1e-3 || (to - bhi).abs() < 1e-3 => {
+                    "its bound".to_owned()
+                }
+                _ => "the move limit per suggestion".to_owned(),
+            })
+        } else {
+            best.margins
+                .iter()
+                .filter(|m| m.margin + m.allowed < 1.0)
+                .min_by(|a, b| (a.margin + a.allowed).total_cmp(&(b.margin + b.allowed)))
+                .map(|m| format!("the {} constraint", m.name.replace('_', " ")))
+        };
+        out.push(Reason {
+            setpoint: if i < n {
+                format!("zone {}", i + 1)
+            } else {
+                "O2".to_owned()
+            },
+            from,
+            to,
+            driven_by,
+            gains,
+            limited_by,
+        });
+    }
+    out
+}

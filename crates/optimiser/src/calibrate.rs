@@ -1,0 +1,594 @@
+//! Calibration from history: the parameters that matter and drift, fitted by least squares
+//! (argmin's Gauss-Newton) to the last hours the historian holds, and the fit reported tag by tag.
+//!
+//! The model is run over the history with the measured zone temperatures, pace and charge
+//! temperature as inputs, tracking every slab charged, and is asked for what the plant measured
+//! besides: each zone's fuel (from its heat balance), the combustion air, the air preheat (from
+//! the measured recuperator inlet), NOx and the discharge pyrometer. Fitted: the wall and skid
+//! losses (one factor: both go with the zone temperature, so history cannot tell them apart),
+//! the radiation factors, the recuperator's effectiveness, the NOx coefficient and the O2
+//! analyser's bias. The same run leaves the slabs' present temperatures, which the optimiser
+//! starts from.
+
+use argmin::core::{Error as ArgminError, Executor, Jacobian, Operator, State};
+use argmin::solver::gaussnewton::GaussNewton;
+use nalgebra::{DMatrix, DVector};
+
+use hearth_model::physics::{
+    SlabFaces, heat_layers, lambda_from_o2, nox_mg_at_3pct, wet_flue_gas_per_fuel,
+};
+
+use crate::params::{Calibration, ModelParams};
+use crate::predict::{Decision, FurnaceState, TrackedSlab, residence_s, settle};
+
+/// Evenly spaced history, oldest first (the historian's minute means). NaN marks a gap.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct History {
+    pub step_s: f64,
+    /// Per zone, charge end first, then per step.
+    pub zone_c: Vec<Vec<f64>>,
+    pub zone_sp: Vec<Vec<f64>>,
+    pub zone_fuel_nm3h: Vec<Vec<f64>>,
+    pub air_nm3h: Vec<f64>,
+    /// The analyser's reading, % dry.
+    pub o2_pct: Vec<f64>,
+    pub o2_sp: Vec<f64>,
+    /// NOx as the analyser reads it, ppm dry at the measured O2.
+    pub nox_ppm: Vec<f64>,
+    /// Recuperator inlet (after the dilution air), C.
+    pub flue_c: Vec<f64>,
+    pub air_preheat_c: Vec<f64>,
+    /// The discharge pyrometer (it holds each slab's reading until the next) and the aim of the
+    /// slab it read.
+    pub discharge_c: Vec<f64>,
+    pub discharge_aim_c: Vec<f64>,
+    pub pace_tph: Vec<f64>,
+    pub charge_temp_c: Vec<f64>,
+    pub lhv_mj_per_nm3: f64,
+}
+
+impl History {
+    pub fn len(&self) -> usize {
+        self.pace_tph.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The last value of a series that is not a gap.
+    fn last(v: &[f64]) -> Option<f64> {
+        v.iter().rev().copied().find(|x| x.is_finite())
+    }
+}
+
+/// The fit of one measured tag: root-mean-square and mean residual (model less measured) in the
+/// tag's unit, over `n` points, against the limit a usable fit must keep.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TagFit {
+    pub role: String,
+    pub unit: &'static str,
+    pub rms: f64,
+    pub bias: f64,
+    pub n: usize,
+    pub limit: f64,
+}
+
+impl TagFit {
+    pub fn ok(&self) -> bool {
+        self.n > 0 && self.rms <= self.limit
+    }
+}
+
+/// A calibration and how well it fits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fit {
+    pub calibration: Calibration,
+    /// One standard deviation of each fitted value, in the order of [`Fit::names`].
+    pub sigma: [f64; 5],
+    pub tags: Vec<TagFit>,
+    /// The discharge residuals' RMS, C: how far the model's discharge temperatures are off,
+    /// kept as margin on the discharge window.
+    pub spread_c: f64,
+    pub iterations: u64,
+}
+
+impl Fit {
+    pub const NAMES: [&'static str; 5] = [
+        "wall and skid losses",
+        "radiation factors",
+        "recuperator effectiveness",
+        "NOx coefficient",
+        "O2 analyser bias",
+    ];
+
+    /// Why the fit is too poor to optimise on, tag by tag; empty when it is good enough.
+    pub fn problems(&self) -> Vec<String> {
+        self.tags
+            .iter()
+            .filter(|t| !t.ok())
+            .map(|t| {
+                if t.n == 0 {
+                    format!("{}: no data to fit", t.role)
+                } else {
+                    format!(
+                        "{}: the model is off by {:.1} {} RMS (at most {:.1} allowed)",
+                        t.role, t.rms, t.unit, t.limit
+                    )
+                }
+            })
+            .collect()
+    }
+}
+
+/// Why a calibration could not be made.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum CalibrationError {
+    #[error("{0} of history is too short: at least {1:.1} h is needed (a residence and an hour)")]
+    TooShort(String, f64),
+    #[error("the history's series have different lengths")]
+    Ragged,
+    #[error("the least-squares fit failed: {0}")]
+    Solver(String),
+}
+
+/// Noise of each measurement (the scale of its residuals), and the fit limits.
+const FUEL_REL: f64 = 0.01;
+const FUEL_ABS: f64 = 20.0;
+const AIR_REL: f64 = 0.01;
+const AP_C: f64 = 3.0;
+const NOX_REL: f64 = 0.03;
+const DISCHARGE_C: f64 = 5.0;
+
+/// What one run of the model over the history gives.
+struct Run {
+    /// Scaled residuals, in a fixed order and length.
+    residuals: Vec<f64>,
+    /// Residuals in engineering units by tag: (role, unit, values).
+    by_tag: Vec<(String, &'static str, Vec<f64>)>,
+    state: FurnaceState,
+}
+
+fn theta_to_calibration(t: &[f64]) -> Calibration {
+    let f = |x: f64| x.clamp(-1.2, 1.2).exp();
+    Calibration {
+        wall_loss: f(t[0]),
+        skid_loss: f(t[0]),
+        radiation: f(t[1]),
+        recuperator: f(t[2]),
+        nox: f(t[3]),
+        o2_bias_pct: t[4].clamp(-1.5, 1.5),
+    }
+}
+
+/// Run the model over the history under `params` (already calibrated).
+fn run(params: &ModelParams, h: &History) -> Run {
+    let p = params;
+    let nz = p.zones.len().min(h.zone_c.len());
+    let n = h.len();
+    let dt = h.step_s;
+    let t0 = p.ambient_c;
+    let lhv = h.lhv_mj_per_nm3 * 1e6;
+    let c_fg = p.c_fg * 1000.0;
+    let c_air = p.c_air * 1000.0;
+    let face_m2 = p.slab_width_m * p.slab_length_m;
+    let slab_kg = p.slab_kg();
+    let at = |v: &[f64], i: usize| v.get(i).copied().unwrap_or(f64::NAN);
+    let first = |v: &[f64], d: f64| v.iter().copied().find(|x| x.is_finite()).unwrap_or(d);
+
+    // Slabs at the start are not known: the furnace settled under the first hour's conditions
+    // stands in, and the discharges it decides are not judged (see `judged_from`).
+    let start = Decision {
+        zone_sp: (0..nz).map(|z| first(&h.zone_c[z], 1200.0)).collect(),
+        o2_sp: first(&h.o2_pct, 3.0),
+    };
+    let pace0 = first(&h.pace_tph, 300.0);
+    let charge0 = first(&h.charge_temp_c, 20.0);
+    let aim0 = first(&h.discharge_aim_c, 1200.0);
+    let mut state = settle(p, &start, pace0, charge0, aim0, h.lhv_mj_per_nm3);
+    let judged_from = residence_s(p, &state) / dt;
+    let faces: Vec<SlabFaces> = p.zones[..nz]
+        .iter()
+        .map(|z| SlabFaces {
+            phi_top: z.phi_top,
+            phi_bottom: z.phi_bottom,
+            thickness_m: p.slab_thickness_m,
+            density: p.steel_density,
+            newton_steps: 3,
+        })
+        .collect();
+
+    let mut fuel_r: Vec<Vec<f64>> = vec![Vec::with_capacity(n); nz];
+    let mut air_r = Vec::with_capacity(n);
+    let mut ap_r = Vec::with_capacity(n);
+    let mut nox_r = Vec::with_capacity(n);
+    let mut dis_r = Vec::with_capacity(n);
+    let mut residuals = Vec::with_capacity(n * (nz + 4));
+    let mut ap = first(&h.air_preheat_c, 480.0);
+    let mut held_surface = f64::NAN;
+    let mut zone_now: Vec<f64> = start.zone_sp.clone();
+    let mut q_steel = vec![0.0; nz];
+    let mut last_pace = pace0;
+    let mut last_charge = charge0;
+    let mut last_aim = aim0;
+
+    for i in 0..n {
+        let zc: Vec<f64> = (0..nz)
+            .map(|z| {
+                let v = at(&h.zone_c[z], i);
+                if v.is_finite() { v } else { zone_now[z] }
+            })
+            .collect();
+        let pace = Some(at(&h.pace_tph, i))
+            .filter(|v| v.is_finite())
+            .unwrap_or(last_pace);
+        let charge = Some(at(&h.charge_temp_c, i))
+            .filter(|v| v.is_finite())
+            .unwrap_or(last_charge);
+        let aim = Some(at(&h.discharge_aim_c, i))
+            .filter(|v| v.is_finite())
+            .unwrap_or(last_aim);
+        (last_pace, last_charge, last_aim) = (pace, charge, aim);
+
+        q_steel.iter_mut().for_each(|q| *q = 0.0);
+        for (k, slab) in state.slabs.iter_mut().enumerate() {
+            let z = p.zone_of(k).min(nz - 1);
+            q_steel[z] += heat_layers(&mut slab.h, &faces[z], zc[z], dt) * face_m2;
+        }
+        state.discharge_due_kg += pace.max(0.0) * 1000.0 / 3600.0 * dt;
+        while state.discharge_due_kg >= slab_kg && !state.slabs.is_empty() {
+            state.discharge_due_kg -= slab_kg;
+            if let Some(leaving) = state.slabs.pop() {
+                let zl = nz - 1;
+                held_surface = hearth_model::physics::face(
+                    p.zones[zl].phi_top,
+                    zc[zl],
+                    hearth_model::physics::steel_temperature(leaving.h[0]),
+                    p.slab_thickness_m / crate::predict::MODEL_LAYERS as f64,
+                    3,
+                )
+                .0;
+            }
+            state.slabs.insert(0, TrackedSlab::at(charge, aim));
+        }
+
+        let o2_meas = at(&h.o2_pct, i);
+        let o2_true = (o2_meas - p.o2_bias_pct).max(0.05);
+        let lambda = lambda_from_o2(o2_true);
+        let wfg = wet_flue_gas_per_fuel(lambda);
+        let ap_meas = at(&h.air_preheat_c, i);
+        let ap_in = if ap_meas.is_finite() { ap_meas } else { ap };
+        let fuel_meas: Vec<f64> = (0..nz).map(|z| at(&h.zone_fuel_nm3h[z], i)).collect();
+        let mut gas_in = 0.0;
+        let mut gas_in_t = t0;
+        for z in (0..nz).rev() {
+            let zp = &p.zones[z];
+            let tz = zc[z];
+            let prev = if i > 0 {
+                at(&h.zone_c[z], i - 1)
+            } else {
+                f64::NAN
+            };
+            let dtdt = if prev.is_finite() {
+                (tz - prev) / dt
+            } else {
+                0.0
+            };
+            let infiltration = if z == 0 { p.infiltration_nm3_s } else { 0.0 };
+            let door = if z == 0 || z + 1 == nz {
+                hearth_model::physics::SIGMA
+                    * p.door_area_m2
+                    * ((tz + 273.15).powi(4) - (t0 + 273.15).powi(4))
+            } else {
+                0.0
+            };
+            let losses = (zp.wall_ua_kw_per_k + zp.skid_ua_kw_per_k) * 1000.0 * (tz - t0) + door;
+            let per_fuel = lhv + p.a0 * lambda * c_air * (ap_in - t0) - wfg * c_fg * (tz - t0);
+            let other = (gas_in + infiltration) * c_fg * (tz - t0) + q_steel[z] + losses
+                - gas_in * c_fg * (gas_in_t - t0)
+                + zp.capacity_mj_per_k * 1e6 * dtdt;
+            let model = other / per_fuel * 3600.0;
+            let meas = fuel_meas[z];
+            let r = model - meas;
+            let scale = FUEL_REL * meas.abs() + FUEL_ABS;
+            push(
+                &mut residuals,
+                &mut fuel_r[z],
+                r,
+                scale,
+                i as f64 >= judged_from,
+            );
+            // Downstream gas as measured, so one zone's error does not run into the next.
+            let f = if meas.is_finite() { meas } else { model } / 3600.0;
+            gas_in += f * wfg + infiltration;
+            gas_in_t = tz;
+        }
+        let fuel_total: f64 = fuel_meas.iter().sum();
+        let air_model = p.a0 * lambda * fuel_total;
+        let air_meas = at(&h.air_nm3h, i);
+        push(
+            &mut residuals,
+            &mut air_r,
+            air_model - air_meas,
+            AIR_REL * air_meas.abs() + 50.0,
+            true,
+        );
+
+        let flue = at(&h.flue_c, i);
+        if flue.is_finite() {
+            ap += (t0 + p.recuperator_eps * (flue - t0) - ap)
+                * (1.0 - (-dt / p.recuperator_tau_s).exp());
+        }
+        // The recuperator's lag needs a time constant or two to forget where it started.
+        let ap_judged = i as f64 * dt >= 3.0 * p.recuperator_tau_s;
+        push(&mut residuals, &mut ap_r, ap - ap_meas, AP_C, ap_judged);
+
+        let zmax = zc.iter().copied().fold(f64::MIN, f64::max);
+        let nox_mg = nox_mg_at_3pct(p.nox_n0_mg, ap_in, zmax, o2_true);
+        let nox_model = nox_mg / 2.05 * (21.0 - o2_true) / (21.0 - 3.0);
+        let nox_meas = at(&h.nox_ppm, i);
+        push(
+            &mut residuals,
+            &mut nox_r,
+            nox_model - nox_meas,
+            NOX_REL * nox_meas.abs() + 1.0,
+            true,
+        );
+
+        let dis_meas = at(&h.discharge_c, i);
+        push(
+            &mut residuals,
+            &mut dis_r,
+            held_surface - dis_meas,
+            DISCHARGE_C,
+            i as f64 >= judged_from,
+        );
+        zone_now = zc;
+    }
+
+    // The state now, for the optimiser: measured zones, the slabs as tracked.
+    state.zone_c = zone_now;
+    state.zone_sp = (0..nz)
+        .map(|z| {
+            History::last(&h.zone_sp.get(z).cloned().unwrap_or_default()).unwrap_or(state.zone_c[z])
+        })
+        .collect();
+    state.o2_sp = History::last(&h.o2_sp).unwrap_or(state.o2_sp);
+    state.air_preheat_c = History::last(&h.air_preheat_c).unwrap_or(ap);
+    state.pace_tph = last_pace;
+    state.charge_temp_c = last_charge;
+    state.charge_aim_c = last_aim;
+    state.lhv_mj_per_nm3 = h.lhv_mj_per_nm3;
+
+    let mut by_tag: Vec<(String, &'static str, Vec<f64>)> = fuel_r
+        .into_iter()
+        .enumerate()
+        .map(|(z, r)| (format!("zone {} fuel", z + 1), "Nm3/h", r))
+        .collect();
+    by_tag.push(("combustion air".into(), "Nm3/h", air_r));
+    by_tag.push(("air preheat".into(), "C", ap_r));
+    by_tag.push(("NOx".into(), "ppm", nox_r));
+    by_tag.push(("discharge temperature".into(), "C", dis_r));
+    Run {
+        residuals,
+        by_tag,
+        state,
+    }
+}
+
+/// One residual: scaled into the fit (0 for a gap or before it is judged, so the vector keeps
+/// its shape), and in engineering units for the report.
+fn push(all: &mut Vec<f64>, tag: &mut Vec<f64>, r: f64, scale: f64, judged: bool) {
+    if judged && r.is_finite() && scale > 0.0 {
+        all.push(r / scale);
+        tag.push(r);
+    } else {
+        all.push(0.0);
+    }
+}
+
+struct LeastSquares<'a> {
+    base: &'a ModelParams,
+    history: &'a History,
+}
+
+impl LeastSquares<'_> {
+    fn residuals(&self, theta: &[f64]) -> Vec<f64> {
+        run(
+            &self.base.calibrated(&theta_to_calibration(theta)),
+            self.history,
+        )
+        .residuals
+    }
+}
+
+/// Finite-difference steps of the fitted values (log factors, then the O2 bias in points).
+const STEPS: [f64; 5] = [1e-3, 1e-3, 1e-3, 1e-3, 2e-3];
+
+impl Operator for LeastSquares<'_> {
+    type Param = DVector<f64>;
+    type Output = DVector<f64>;
+
+    fn apply(&self, t: &Self::Param) -> Result<Self::Output, ArgminError> {
+        Ok(DVector::from_vec(self.residuals(t.as_slice())))
+    }
+}
+
+impl Jacobian for LeastSquares<'_> {
+    type Param = DVector<f64>;
+    type Jacobian = DMatrix<f64>;
+
+    fn jacobian(&self, t: &Self::Param) -> Result<Self::Jacobian, ArgminError> {
+        let r0 = self.residuals(t.as_slice());
+        let mut j = DMatrix::zeros(r0.len(), t.len());
+        for k in 0..t.len() {
+            let mut tk = t.as_slice().to_vec();
+            tk[k] += STEPS[k];
+            let rk = self.residuals(&tk);
+            for (row, (a, b)) in rk.iter().zip(&r0).enumerate() {
+                j[(row, k)] = (a - b) / STEPS[k];
+            }
+        }
+        Ok(j)
+    }
+}
+
+/// Fit the calibration to the history. `limits` are the largest acceptable RMS residuals:
+/// fuel (relative), air (relative), air preheat (C), NOx (relative), discharge (C).
+pub fn calibrate(
+    base: &ModelParams,
+    history: &History,
+    limits: &FitLimits,
+) -> Result<(Fit, FurnaceState), CalibrationError> {
+    let n = history.len();
+    let ragged = history
+        .zone_c
+        .iter()
+        .chain(&history.zone_fuel_nm3h)
+        .map(Vec::len)
+        .chain([
+            history.air_nm3h.len(),
+            history.o2_pct.len(),
+            history.nox_ppm.len(),
+            history.flue_c.len(),
+            history.air_preheat_c.len(),
+            history.discharge_c.len(),
+            history.discharge_aim_c.len(),
+            history.charge_temp_c.len(),
+        ])
+        .any(|l| l != n);
+    if ragged || history.zone_c.len() < base.zones.len() || history.step_s <= 0.0 {
+        return Err(CalibrationError::Ragged);
+    }
+    let pace = History::last(&history.pace_tph).unwrap_or(300.0).max(1.0);
+    let residence_h = base.slabs_inside as f64 * base.slab_kg() / 1000.0 / pace;
+    let need_h = residence_h + 1.0;
+    let have_h = n as f64 * history.step_s / 3600.0;
+    if have_h < need_h {
+        return Err(CalibrationError::TooShort(format!("{have_h:.1} h"), need_h));
+    }
+
+    let problem = LeastSquares { base, history };
+    let solver = GaussNewton::new()
+        .with_tolerance(1e-6)
+        .map_err(|e| CalibrationError::Solver(e.to_string()))?;
+    let res = Executor::new(problem, solver)
+        .configure(|s| s.param(DVector::zeros(5)).max_iters(25))
+        .run()
+        .map_err(|e| CalibrationError::Solver(e.to_string()))?;
+    let state = res.state();
+    let theta = state
+        .get_best_param()
+        .cloned()
+        .ok_or_else(|| CalibrationError::Solver("no parameters".into()))?;
+    let iterations = state.get_iter();
+
+    // Spread of each fitted value from the Jacobian at the answer.
+    let problem = LeastSquares { base, history };
+    let j = problem
+        .jacobian(&theta)
+        .map_err(|e| CalibrationError::Solver(e.to_string()))?;
+    let r = problem.residuals(theta.as_slice());
+    let used = r.iter().filter(|x| **x != 0.0).count();
+    let s2 = r.iter().map(|x| x * x).sum::<f64>() / (used.saturating_sub(5).max(1)) as f64;
+    let cov = (j.transpose() * &j).try_inverse();
+    let calibration = theta_to_calibration(theta.as_slice());
+    let mut sigma = [f64::NAN; 5];
+    if let Some(cov) = cov {
+        for k in 0..5 {
+            // For the factors (fitted as logarithms) this is their relative spread; for the
+            // bias, points of O2.
+            sigma[k] = (cov[(k, k)] * s2).max(0.0).sqrt();
+        }
+    }
+
+    let fitted = base.calibrated(&calibration);
+    let out = run(&fitted, history);
+    let mut tags = Vec::new();
+    for (role, unit, rs) in &out.by_tag {
+        let n = rs.len();
+        let rms = if n > 0 {
+            (rs.iter().map(|x| x * x).sum::<f64>() / n as f64).sqrt()
+        } else {
+            f64::NAN
+        };
+        let bias = if n > 0 {
+            rs.iter().sum::<f64>() / n as f64
+        } else {
+            f64::NAN
+        };
+        let limit = limits.for_role(role, history);
+        tags.push(TagFit {
+            role: role.clone(),
+            unit,
+            rms,
+            bias,
+            n,
+            limit,
+        });
+    }
+    let spread_c = tags
+        .iter()
+        .find(|t| t.role == "discharge temperature")
+        .map_or(f64::NAN, |t| t.rms);
+    Ok((
+        Fit {
+            calibration,
+            sigma,
+            tags,
+            spread_c,
+            iterations,
+        },
+        out.state,
+    ))
+}
+
+/// The largest RMS residual of each tag a usable fit keeps.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FitLimits {
+    /// Of the zone's mean fuel.
+    pub fuel_rel: f64,
+    pub air_rel: f64,
+    pub air_preheat_c: f64,
+    pub nox_rel: f64,
+    pub discharge_c: f64,
+}
+
+impl Default for FitLimits {
+    fn default() -> Self {
+        FitLimits {
+            fuel_rel: 0.05,
+            air_rel: 0.03,
+            air_preheat_c: 10.0,
+            nox_rel: 0.10,
+            discharge_c: 10.0,
+        }
+    }
+}
+
+impl FitLimits {
+    fn for_role(&self, role: &str, h: &History) -> f64 {
+        let mean = |v: &[f64]| {
+            let f: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
+            if f.is_empty() {
+                0.0
+            } else {
+                f.iter().sum::<f64>() / f.len() as f64
+            }
+        };
+        if let Some(z) = role
+            .strip_prefix("zone ")
+            .and_then(|r| r.strip_suffix(" fuel"))
+            .and_then(|z| z.parse::<usize>().ok())
+        {
+            let m = h.zone_fuel_nm3h.get(z - 1).map_or(0.0, |v| mean(v));
+            return self.fuel_rel * m + FUEL_ABS;
+        }
+        match role {
+            "combustion air" => self.air_rel * mean(&h.air_nm3h),
+            "air preheat" => self.air_preheat_c,
+            "NOx" => self.nox_rel * mean(&h.nox_ppm),
+            _ => self.discharge_c,
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! Calibration against the simulator: a plant whose parameters differ from the model's defaults
+//! is recorded for hours, and the fit must find how it differs.
+
+use hearth_optimiser::record::Recorder;
+use hearth_optimiser::{Calibration, FitLimits, History, ModelParams, calibrate};
+use hearth_sim::physics::PlantParams;
+use hearth_sim::scenario::PlantOverrides;
+use hearth_sim::{Scenario, SimSettings, Simulation};
+
+/// Record `hours` of a simulated plant with `params` as its true parameters and an O2 analyser
+/// reading `o2_bias` high.
+fn record(params: PlantParams, o2_bias: f64, hours: f64, seed: u64) -> History {
+    let mut settings = SimSettings::typical(seed, 1_790_000_000_000);
+    settings.params = params;
+    let mut sim = Simulation::new(settings);
+    // The true plant differs only in its parameters: no events.
+    sim.play(Scenario {
+        name: "calibration".into(),
+        description: String::new(),
+        plant: PlantOverrides {
+            o2_analyser_bias_pct: Some(o2_bias),
+            ..PlantOverrides::default()
+        },
+        events: Vec::new(),
+    });
+    let lhv = sim.base_lhv();
+    let mut rec = Recorder::new(3, 60.0, lhv);
+    // The simulator starts settled; the new parameters take an hour to show.
+    let warm = 3600;
+    let total = warm + (hours * 3600.0) as usize;
+    for s in 0..total {
+        sim.step(1.0);
+        if s >= warm {
+            rec.sample(&sim, 1.0);
+        }
+    }
+    rec.history
+}
+
+fn within(name: &str, got: f64, want: f64, tol: f64) {
+    assert!(
+        (got - want).abs() <= tol,
+        "{name}: fitted {got:.3}, true {want:.3} (tolerance {tol})"
+    );
+}
+
+#[test]
+fn calibration_recovers_a_plant_that_differs_from_the_defaults()
+-> Result<(), Box<dyn std::error::Error>> {
+    let mut truth = PlantParams::default();
+    for z in 0..3 {
+        truth.wall_ua_kw_per_k[z] *= 1.15;
+        truth.skid_ua_kw_per_k[z] *= 1.15;
+    }
+    truth.recuperator_eps *= 0.9;
+    truth.nox_n0_mg *= 1.2;
+    let base = ModelParams::from_plant(&PlantParams::default());
+    let history = record(truth, 0.3, 6.0, 3);
+    let (fit, state) = calibrate(&base, &history, &FitLimits::default())?;
+    eprintln!("{fit:#?}");
+    let c: Calibration = fit.calibration;
+    within("losses", c.wall_loss, 1.15, 0.06);
+    within("recuperator", c.recuperator, 0.9, 0.03);
+    within("NOx", c.nox, 1.2, 0.05);
+    within("O2 bias", c.o2_bias_pct, 0.3, 0.05);
+    within("radiation", c.radiation, 1.0, 0.08);
+    assert!(fit.problems().is_empty(), "{:?}", fit.problems());
+    assert_eq!(state.slabs.len(), base.slabs_inside);
+    Ok(())
+}
