@@ -35,6 +35,10 @@ fn main() {
             "audit_verify",
             "audit_csv",
             "change_setting",
+            "optimiser",
+            "optimiser_run",
+            "optimiser_cancel",
+            "optimiser_decide",
         ]),
     ))
     .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));

@@ -32,6 +32,8 @@ pub enum Signal {
     Co2Total,
     DischargeGrade,
     DischargeAim,
+    /// The aim of the slab last charged, as a level-2 system tells the furnace.
+    ChargeAim,
     PlantClock,
     O2Setpoint,
     PaceSetpoint,
@@ -91,6 +93,7 @@ impl Signal {
             "co2_total" => Signal::Co2Total,
             "discharge_grade" => Signal::DischargeGrade,
             "discharge_aim" => Signal::DischargeAim,
+            "charge_aim" => Signal::ChargeAim,
             "plant_clock" => Signal::PlantClock,
             "o2_sp" => Signal::O2Setpoint,
             "pace_sp" => Signal::PaceSetpoint,
@@ -592,6 +595,12 @@ impl Simulation {
             Signal::DischargeAim => self
                 .grades
                 .get(usize::from(self.last_grade()))
+                .map_or(0.0, |g| g.aim_c),
+            Signal::ChargeAim => self
+                .plant
+                .slabs
+                .first()
+                .and_then(|s| self.grades.get(usize::from(s.grade)))
                 .map_or(0.0, |g| g.aim_c),
             Signal::PlantClock => self.plant_ms as f64,
             Signal::O2Setpoint => self.plc.o2_sp,

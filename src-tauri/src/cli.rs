@@ -146,6 +146,27 @@ pub enum Command {
         #[arg(long, default_value = "en")]
         lang: String,
     },
+    /// Shadow mode: run the optimiser in closed loop on a simulated plant that differs from
+    /// its model (the scenario sets the true plant and its disturbances), against the same
+    /// scenario and seed under baseline practice, as fast as the machine allows. Prints the
+    /// report and writes it as Markdown and JSON. Uses the config's `[optimiser]` settings.
+    Evaluate {
+        /// The scenario: the simulator's scenario format (config/scenarios/).
+        #[arg(long, value_name = "FILE")]
+        scenario: PathBuf,
+        /// Plant hours to compare (after the history the optimiser first calibrates on).
+        #[arg(long, default_value_t = 12.0)]
+        hours: f64,
+        /// The simulator's random seed (noise and grade mix); runs repeat exactly.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Where to write the report [default: evaluations/ in the data dir]
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Print the report as JSON instead of Markdown.
+        #[arg(long)]
+        json: bool,
+    },
     /// The active alarms of the running engine. `journal` and `metrics` read what was recorded,
     /// through the running engine when there is one, from the data dir otherwise.
     Alarms {
@@ -335,6 +356,20 @@ pub fn run(cli: Cli) -> Result<i32> {
                 lang,
             )?;
             Ok(0)
+        }
+        Some(Command::Evaluate {
+            scenario,
+            hours,
+            seed,
+            out,
+            json,
+        }) => {
+            logging::init_stderr("warn");
+            let out = match out {
+                Some(d) => d.clone(),
+                None => cli.data_dir()?.join("evaluations"),
+            };
+            crate::cmd_evaluate::run(&cli.load_config()?, scenario, *hours, *seed, &out, *json)
         }
         Some(Command::Alarms { what }) => {
             logging::init_stderr("error");

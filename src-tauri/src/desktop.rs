@@ -202,7 +202,11 @@ pub fn run(config: Config, data_dir: PathBuf, engine_url: Option<String>) -> Res
             audit,
             audit_verify,
             audit_csv,
-            change_setting
+            change_setting,
+            optimiser,
+            optimiser_run,
+            optimiser_cancel,
+            optimiser_decide
         ])
         .setup(move |app| {
             // SIGTERM (logout, systemd, kill) and Ctrl-C stop the app the orderly way, so the
@@ -773,6 +777,36 @@ async fn change_setting(
 ) -> Result<hearth_engine::changes::SettingResult, String> {
     let engine = engine_of(&state)?.clone();
     Ok(engine.change_setting(&desktop_actor(), &req).await)
+}
+
+/// The optimiser page's data: the current suggestion, the run in progress, the history.
+#[tauri::command]
+fn optimiser(
+    state: tauri::State<'_, Desktop>,
+) -> Result<hearth_engine::optimising::OptimiserView, String> {
+    Ok(engine_of(&state)?.optimiser_view())
+}
+
+/// Start an optimiser run now.
+#[tauri::command]
+fn optimiser_run(state: tauri::State<'_, Desktop>) -> Result<(), String> {
+    engine_of(&state)?.optimise_now()
+}
+
+/// Cancel the run in progress; false when none runs.
+#[tauri::command]
+fn optimiser_cancel(state: tauri::State<'_, Desktop>) -> Result<bool, String> {
+    Ok(engine_of(&state)?.optimiser_cancel())
+}
+
+/// Accept or reject a pending suggestion (audited).
+#[tauri::command]
+fn optimiser_decide(
+    state: tauri::State<'_, Desktop>,
+    id: String,
+    decision: hearth_engine::optimising::Decision,
+) -> Result<hearth_engine::optimising::SuggestionView, String> {
+    engine_of(&state)?.suggestion_decide(&desktop_actor(), &id, &decision)
 }
 
 /// The tags this window may write, with their policies.

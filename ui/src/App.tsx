@@ -10,15 +10,35 @@ import { Devices } from "./pages/Devices";
 import { Emissions } from "./pages/Emissions";
 import { Overview } from "./pages/Overview";
 import { Settings } from "./pages/Settings";
-import { Setpoints } from "./pages/Setpoints";
+import { Optimiser } from "./pages/Optimiser";
+import { Setpoints, handedWrite } from "./pages/Setpoints";
 import { Simulator } from "./pages/Simulator";
 import { Trends } from "./pages/Trends";
 import { parseRoute } from "./route";
 import { type Live, createLive } from "./state";
 import { PRIORITIES, summarise } from "./alarms";
 
-type Page = "overview" | "alarms" | "emissions" | "trends" | "devices" | "setpoints" | "simulator" | "settings";
-const PAGES: Page[] = ["overview", "alarms", "emissions", "trends", "devices", "setpoints", "simulator", "settings"];
+type Page =
+  | "overview"
+  | "alarms"
+  | "emissions"
+  | "trends"
+  | "optimiser"
+  | "devices"
+  | "setpoints"
+  | "simulator"
+  | "settings";
+const PAGES: Page[] = [
+  "overview",
+  "alarms",
+  "emissions",
+  "trends",
+  "optimiser",
+  "devices",
+  "setpoints",
+  "simulator",
+  "settings",
+];
 
 /** The pages this engine has: the Simulator page only when a device is the bundled simulator. */
 function pagesFor(plant: PlantInfo): Page[] {
@@ -45,6 +65,7 @@ export function App() {
     return s?.kind === "ready" ? s : undefined;
   };
   const [page, setPage] = createSignal<Page>((parseRoute(location.hash).page as Page) || "overview");
+  const [handed, setHanded] = createSignal(handedWrite(parseRoute(location.hash).params));
   const [closing, setClosing] = createSignal(false);
   if (inDesktop()) onCloseRequested(() => setClosing(true));
   onCleanup(() => app()?.live.stop());
@@ -61,8 +82,9 @@ export function App() {
   };
   // The browser's back and forward buttons, and links to a page, move between pages too.
   const onHash = () => {
-    const p = parseRoute(location.hash).page as Page;
-    if (PAGES.includes(p)) setPage(p);
+    const r = parseRoute(location.hash);
+    setHanded(handedWrite(r.params));
+    if (PAGES.includes(r.page as Page)) setPage(r.page as Page);
   };
   window.addEventListener("hashchange", onHash);
   onCleanup(() => window.removeEventListener("hashchange", onHash));
@@ -145,7 +167,10 @@ export function App() {
                     <Devices live={a().live} plant={a().plant} />
                   </Match>
                   <Match when={page() === "setpoints"}>
-                    <Setpoints client={a().client} plant={a().plant} live={a().live} />
+                    <Setpoints client={a().client} plant={a().plant} live={a().live} handed={handed()} />
+                  </Match>
+                  <Match when={page() === "optimiser"}>
+                    <Optimiser client={a().client} plant={a().plant} live={a().live} />
                   </Match>
                   <Match when={page() === "simulator" && a().plant.simulators.length > 0}>
                     <Simulator client={a().client} plant={a().plant} />

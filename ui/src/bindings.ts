@@ -81,7 +81,7 @@ restarts: number, last_restart: string | null, };
 
 export type ZoneRoles = { name: string, temperature: string, setpoint: string, fuel_flow: string, };
 
-export type FurnaceRoles = { zones: Array<ZoneRoles>, combustion_air_flow: string | null, o2: string | null, co: string | null, nox: string | null, flue_temperature: string | null, air_preheat_temperature: string | null, pressure: string | null, throughput: string | null, discharge_temperature: string | null, charge_temperature: string | null, };
+export type FurnaceRoles = { zones: Array<ZoneRoles>, combustion_air_flow: string | null, o2: string | null, co: string | null, nox: string | null, flue_temperature: string | null, air_preheat_temperature: string | null, pressure: string | null, throughput: string | null, discharge_temperature: string | null, charge_temperature: string | null, discharge_aim: string | null, charge_aim: string | null, };
 
 export type PlantInfo = { name: string, time_zone: string, tags: Array<TagInfo>, furnace: FurnaceRoles, 
 /**
@@ -608,7 +608,7 @@ writes_enabled: boolean, };
 
 export type AuditOutcome = "ok" | "rejected" | "failed" | "unknown";
 
-export type AuditKind = "write" | "setting" | "simulator";
+export type AuditKind = "write" | "setting" | "simulator" | "suggestion";
 
 export type AuditEvent = { 
 /**
@@ -737,3 +737,87 @@ export type SettingResult = { outcome: AuditOutcome, key: string, old_value: num
  * Why it was refused, or where the old file was kept.
  */
 detail: string, audit_seq: number | null, };
+
+export type DeltaView = { current: number, suggested: number, change: number, band: number, };
+
+export type MoveView = { 
+/**
+ * The zone's name, or "O2".
+ */
+name: string, 
+/**
+ * The setpoint tag it is written to (the write path takes it from here).
+ */
+tag: string | null, unit: string, from: number, to: number, 
+/**
+ * The objective term that gained most from the move ("fuel", "co2", "nox", "quality"),
+ * with what each term would cost more per hour had it stayed; empty when it did not move.
+ */
+driven_by: string | null, gains: Array<[string, number]>, limited_by: string | null, };
+
+export type RampStepView = { after_s: number, zone_sp: Array<number>, o2_sp: number, };
+
+export type MarginView = { name: string, 
+/**
+ * Positive: kept by this much.
+ */
+margin: number, unit: string, 
+/**
+ * Continuing already violates it by this much (the suggestion is held to no worse).
+ */
+allowed: number, };
+
+export type InputView = { role: string, tag: string | null, quality: Quality, value: number | null, };
+
+export type FitView = { role: string, unit: string, rms: number, bias: number, limit: number, points: number, };
+
+export type ParameterView = { name: string, value: number, sigma: number, };
+
+export type DischargeView = { at_s: number, surface_c: number, core_c: number, aim_c: number, };
+
+export type TrajectoryView = { at_s: Array<number>, 
+/**
+ * Per zone, then per point.
+ */
+current_zone_c: Array<Array<number>>, suggested_zone_c: Array<Array<number>>, current_fuel: Array<number>, suggested_fuel: Array<number>, current_discharge: Array<DischargeView>, suggested_discharge: Array<DischargeView>, };
+
+export type OutcomeView = { 
+/**
+ * The suggestion was accepted (compared with its prediction) or not (compared with the
+ * prediction for continuing).
+ */
+followed: boolean, fuel_predicted: number, fuel_realised: number | null, nox_predicted: number, nox_realised: number | null, discharge_predicted: number, discharge_realised: number | null, };
+
+export type TradePointView = { nox_weight: number, cost_per_h: number, nox_mg: number, fuel_nm3h: number, zone_sp: Array<number>, o2_sp: number, };
+
+export type SuggestionStatus = { "state": "pending" } | { "state": "accepted", by: string, at_ms: number, } | { "state": "rejected", by: string, at_ms: number, reason: string, } | { "state": "superseded" };
+
+export type SuggestionView = { id: string, made_at_ms: number, status: SuggestionStatus, moves: Array<MoveView>, ramp: Array<RampStepView>, currency: string, fuel_nm3h: DeltaView, fuel_pct: DeltaView, co2_kg_h: DeltaView, cost_per_h: DeltaView, nox_mg: DeltaView, discharge_c: DeltaView, gj_per_t: DeltaView, margins: Array<MarginView>, inputs: Array<InputView>, fit: Array<FitView>, parameters: Array<ParameterView>, horizon_s: number, solve_ms: number, evaluations: number, trajectory: TrajectoryView, 
+/**
+ * The best setpoints at other NOx weights (the configured one is `nox_weight` x 1).
+ */
+tradeoff: Array<TradePointView>, nox_weight: number, outcome: OutcomeView | null, };
+
+export type RunProgress = { started_ms: number, evaluations: number, round: number, };
+
+export type RunSummary = { at_ms: number, 
+/**
+ * "suggestion", "none", "cancelled" or "failed".
+ */
+result: string, reasons: Array<string>, };
+
+export type OptimiserView = { enabled: boolean, interval_min: number, running: RunProgress | null, last_run: RunSummary | null, 
+/**
+ * The newest suggestion still pending, if any.
+ */
+current: SuggestionView | null, 
+/**
+ * Newest first.
+ */
+history: Array<SuggestionView>, currency: string, gas_price_per_nm3: number, co2_price_per_t: number, };
+
+export type Decision = { accept: boolean, 
+/**
+ * Required to reject; kept in the audit log either way.
+ */
+reason: string, };

@@ -51,6 +51,9 @@ pub enum AuditKind {
     Setting,
     /// A command to a simulator (faults, speed, pace...).
     Simulator,
+    /// An optimiser suggestion accepted or rejected (the writes that apply it are `Write`s
+    /// naming it).
+    Suggestion,
 }
 
 /// What is recorded, before it gets its place in the chain.
@@ -406,6 +409,7 @@ pub fn to_csv(entries: &[AuditEntry]) -> String {
             AuditKind::Write => "write",
             AuditKind::Setting => "setting",
             AuditKind::Simulator => "simulator",
+            AuditKind::Suggestion => "suggestion",
         };
         out.push_str(&format!(
             "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",

@@ -56,6 +56,8 @@ pub enum EngineError {
     Marks(#[from] crate::marks::MarkError),
     #[error(transparent)]
     Audit(#[from] crate::audit::AuditError),
+    #[error(transparent)]
+    Optimiser(#[from] crate::optimising::OptimiserError),
     #[error(
         "refusing to serve on {0}: it is reachable from other machines and the config lists no users ([[server.user]] with roles); bind 127.0.0.1 or add users"
     )]
@@ -93,6 +95,7 @@ pub(crate) struct Inner {
     journal: crate::journal::Journal,
     marks: crate::marks::Marks,
     pub(crate) audit: crate::audit::AuditLog,
+    pub(crate) optimiser: crate::optimising::OptimiserDesk,
     pub(crate) writes: crate::writes::WriteDesk,
     /// One settings change at a time: each reads, checks and replaces the plant file.
     pub(crate) changing: tokio::sync::Mutex<()>,
@@ -261,6 +264,7 @@ impl Engine {
             journal: crate::journal::Journal::open(&opts.data_dir.join("alarms"))?,
             marks: crate::marks::Marks::open(&opts.data_dir.join("emissions"))?,
             audit: crate::audit::AuditLog::open(&opts.data_dir.join("audit"))?,
+            optimiser: crate::optimising::OptimiserDesk::open(&opts.data_dir.join("optimiser"))?,
             writes: crate::writes::WriteDesk::new(),
             changing: tokio::sync::Mutex::new(()),
             local_token: crate::auth::new_secret(),
@@ -279,6 +283,10 @@ impl Engine {
         drop(report_tx);
         let ingest = tokio::spawn(ingest(engine.clone(), report_rx, recorder));
         tasks.push(tokio::spawn(permit_watch(
+            engine.clone(),
+            shutdown_rx.clone(),
+        )));
+        tasks.push(tokio::spawn(crate::optimising::optimiser_loop(
             engine.clone(),
             shutdown_rx.clone(),
         )));
@@ -395,6 +403,8 @@ impl Engine {
                 throughput: opt(f.throughput),
                 discharge_temperature: opt(f.discharge_temperature),
                 charge_temperature: opt(f.charge_temperature),
+                discharge_aim: opt(f.discharge_aim),
+                charge_aim: opt(f.charge_aim),
             },
             clock: self.inner.clock.kind().to_owned(),
             simulators: self.inner.sims.iter().map(|(d, _)| d.clone()).collect(),

@@ -84,6 +84,16 @@ pub(crate) async fn serve(
         .route("/api/writes", get(writable_tags))
         .route("/api/writes/prepare", axum::routing::post(write_prepare))
         .route("/api/writes/confirm", axum::routing::post(write_confirm))
+        .route("/api/optimiser", get(optimiser))
+        .route("/api/optimiser/run", axum::routing::post(optimiser_run))
+        .route(
+            "/api/optimiser/cancel",
+            axum::routing::post(optimiser_cancel),
+        )
+        .route(
+            "/api/optimiser/{id}/decide",
+            axum::routing::post(optimiser_decide),
+        )
         .route("/api/audit", get(audit))
         .route("/api/audit.csv", get(audit_csv))
         .route("/api/audit/verify", get(audit_verify))
@@ -328,6 +338,45 @@ async fn write_confirm(
     Json(req): Json<WriteConfirm>,
 ) -> Response {
     Json(s.engine.write_confirm(&actor(&p), &req).await).into_response()
+}
+
+async fn optimiser(State(s): State<AppState>) -> impl IntoResponse {
+    Json(s.engine.optimiser_view())
+}
+
+async fn optimiser_run(State(s): State<AppState>, Extension(p): Extension<Principal>) -> Response {
+    if let Some(r) = lacks(&p, Role::Engineer, "run the optimiser") {
+        return r;
+    }
+    match s.engine.optimise_now() {
+        Ok(()) => Json(true).into_response(),
+        Err(e) => (StatusCode::CONFLICT, e).into_response(),
+    }
+}
+
+async fn optimiser_cancel(
+    State(s): State<AppState>,
+    Extension(p): Extension<Principal>,
+) -> Response {
+    if let Some(r) = lacks(&p, Role::Engineer, "cancel the optimiser") {
+        return r;
+    }
+    Json(s.engine.optimiser_cancel()).into_response()
+}
+
+async fn optimiser_decide(
+    State(s): State<AppState>,
+    Extension(p): Extension<Principal>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    Json(d): Json<crate::optimising::Decision>,
+) -> Response {
+    if let Some(r) = lacks(&p, Role::Engineer, "decide on a suggestion") {
+        return r;
+    }
+    match s.engine.suggestion_decide(&actor(&p), &id, &d) {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => (StatusCode::BAD_REQUEST, e).into_response(),
+    }
 }
 
 async fn audit(State(s): State<AppState>, Query(q): Query<crate::audit::AuditQuery>) -> Response {

@@ -18,6 +18,7 @@ pub mod journal;
 mod live;
 pub mod marks;
 pub mod offline;
+pub mod optimising;
 pub mod recording;
 pub mod report_csv;
 pub mod report_file;

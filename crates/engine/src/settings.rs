@@ -120,6 +120,8 @@ fn roles(config: &Config) -> HashMap<usize, Vec<String>> {
         (f.throughput, "throughput"),
         (f.discharge_temperature, "discharge_temperature"),
         (f.charge_temperature, "charge_temperature"),
+        (f.discharge_aim, "discharge_aim"),
+        (f.charge_aim, "charge_aim"),
         (f.fuel_total, "fuel_total"),
         (f.steel_total, "steel_total"),
         (f.heartbeat, "heartbeat"),

@@ -90,6 +90,23 @@ fn render() -> String {
         hearth_engine::changes::EditableSetting::decl(&cfg),
         hearth_engine::changes::SettingChange::decl(&cfg),
         hearth_engine::changes::SettingResult::decl(&cfg),
+        hearth_engine::optimising::DeltaView::decl(&cfg),
+        hearth_engine::optimising::MoveView::decl(&cfg),
+        hearth_engine::optimising::RampStepView::decl(&cfg),
+        hearth_engine::optimising::MarginView::decl(&cfg),
+        hearth_engine::optimising::InputView::decl(&cfg),
+        hearth_engine::optimising::FitView::decl(&cfg),
+        hearth_engine::optimising::ParameterView::decl(&cfg),
+        hearth_engine::optimising::DischargeView::decl(&cfg),
+        hearth_engine::optimising::TrajectoryView::decl(&cfg),
+        hearth_engine::optimising::OutcomeView::decl(&cfg),
+        hearth_engine::optimising::TradePointView::decl(&cfg),
+        hearth_engine::optimising::SuggestionStatus::decl(&cfg),
+        hearth_engine::optimising::SuggestionView::decl(&cfg),
+        hearth_engine::optimising::RunProgress::decl(&cfg),
+        hearth_engine::optimising::RunSummary::decl(&cfg),
+        hearth_engine::optimising::OptimiserView::decl(&cfg),
+        hearth_engine::optimising::Decision::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/model/src/api.rs. Do not edit by hand:\n\

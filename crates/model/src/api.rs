@@ -141,6 +141,8 @@ pub struct FurnaceRoles {
     pub throughput: Option<String>,
     pub discharge_temperature: Option<String>,
     pub charge_temperature: Option<String>,
+    pub discharge_aim: Option<String>,
+    pub charge_aim: Option<String>,
 }
 
 /// What the window needs to draw itself once.

@@ -88,6 +88,7 @@ pub struct Suggestion {
     pub current_terms: Terms,
     pub evaluations: usize,
     pub solve_time: Duration,
+    pub tradeoff: Vec<TradePoint>,
 }
 
 /// The optimiser's answer.
@@ -111,6 +112,21 @@ pub struct Request<'a> {
     pub settings: &'a Settings,
     pub limits: &'a FitLimits,
     pub timeout: Duration,
+    /// Also solve with the NOx weight at these multiples of the configured one, for the
+    /// fuel-cost against NOx trade-off (each is one more solve).
+    pub tradeoff: &'a [f64],
+}
+
+/// One point of the trade-off: the best setpoints with the NOx weight at `nox_weight`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TradePoint {
+    pub nox_weight: f64,
+    /// Fuel and CO2 cost per hour, and NOx (mg/Nm3 at 3 % O2), predicted over the horizon.
+    pub cost_per_h: f64,
+    pub nox_mg: f64,
+    pub fuel_nm3h: f64,
+    pub zone_sp: Vec<f64>,
+    pub o2_sp: f64,
 }
 
 /// Check, calibrate, solve, explain.
@@ -119,6 +135,24 @@ pub fn advise(req: &Request<'_>, progress: &Progress) -> Advice {
     if !bad.is_empty() {
         return Advice::None {
             reasons: bad,
+            fit: None,
+        };
+    }
+    // Slabs that do not move are not heated for rolling: nothing to optimise until they do.
+    let min_pace = req.settings.min_pace_tph;
+    let pace_now = req
+        .history
+        .pace_tph
+        .iter()
+        .rev()
+        .copied()
+        .find(|v| v.is_finite())
+        .unwrap_or(0.0);
+    if pace_now < min_pace {
+        return Advice::None {
+            reasons: vec![format!(
+                "the furnace is not producing at pace (throughput {pace_now:.0} t/h, below {min_pace:.0}): no suggestion during a mill delay"
+            )],
             fit: None,
         };
     }
@@ -142,7 +176,7 @@ pub fn advise(req: &Request<'_>, progress: &Progress) -> Advice {
         };
     }
     let params = req.base.calibrated(&fit.calibration);
-    advise_on(
+    let mut advice = advise_on(
         &params,
         &state,
         req.settings,
@@ -150,7 +184,56 @@ pub fn advise(req: &Request<'_>, progress: &Progress) -> Advice {
         req.inputs.to_vec(),
         progress,
         req.timeout,
-    )
+    );
+    if let Advice::Suggestion(s) = &mut advice {
+        s.tradeoff = tradeoff(
+            &params,
+            &state,
+            req.settings,
+            s.fit.spread_c,
+            req.tradeoff,
+            progress,
+            req.timeout,
+        );
+    }
+    advice
+}
+
+/// The best setpoints at each NOx weight (multiples of the configured one): what lower NOx costs.
+pub fn tradeoff(
+    params: &ModelParams,
+    state: &FurnaceState,
+    settings: &Settings,
+    spread_c: f64,
+    multiples: &[f64],
+    progress: &Progress,
+    timeout: Duration,
+) -> Vec<TradePoint> {
+    let mut out = Vec::new();
+    for m in multiples {
+        let mut s = settings.clone();
+        s.nox_weight = settings.nox_weight * m;
+        let ctx = Context {
+            params,
+            state,
+            settings: &s,
+            spread_c: if spread_c.is_finite() { spread_c } else { 0.0 },
+        };
+        let best = match solve(&ctx, progress, timeout) {
+            Outcome::Suggested { best, .. } => *best,
+            Outcome::NoSuggestion { current, .. } => *current,
+            Outcome::Cancelled => break,
+        };
+        out.push(TradePoint {
+            nox_weight: s.nox_weight,
+            cost_per_h: best.terms.fuel + best.terms.co2,
+            nox_mg: best.prediction.nox_mg,
+            fuel_nm3h: best.prediction.fuel_nm3h,
+            zone_sp: best.decision.zone_sp.clone(),
+            o2_sp: best.decision.o2_sp,
+        });
+    }
+    out
 }
 
 /// Solve and explain on a calibrated model and a tracked state.
@@ -203,6 +286,7 @@ pub fn advise_on(
                 continuing: current.prediction.clone(),
                 evaluations,
                 solve_time: elapsed,
+                tradeoff: Vec::new(),
             }))
         }
     }

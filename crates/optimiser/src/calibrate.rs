@@ -19,7 +19,7 @@ use hearth_model::physics::{
 };
 
 use crate::params::{Calibration, ModelParams};
-use crate::predict::{Decision, FurnaceState, TrackedSlab, residence_s, settle};
+use crate::predict::{Decision, FurnaceState, TrackedSlab, full_residence_s, settle};
 
 /// Evenly spaced history, oldest first (the historian's minute means). NaN marks a gap.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -42,6 +42,9 @@ pub struct History {
     /// slab it read.
     pub discharge_c: Vec<f64>,
     pub discharge_aim_c: Vec<f64>,
+    /// The aim of the slab last charged (level 2's figure), so each tracked slab carries its
+    /// own; where it is missing, the last discharge aim stands in.
+    pub charge_aim_c: Vec<f64>,
     pub pace_tph: Vec<f64>,
     pub charge_temp_c: Vec<f64>,
     pub lhv_mj_per_nm3: f64,
@@ -130,6 +133,47 @@ pub enum CalibrationError {
     Ragged,
     #[error("the least-squares fit failed: {0}")]
     Solver(String),
+    #[error("too little good data: {0}")]
+    Gaps(String),
+}
+
+/// Each series the model needs must have good data in at least this share of the window.
+const MIN_COVERAGE: f64 = 0.8;
+
+/// The series with good data in less than `min` of the window, by what the model uses them for.
+pub fn coverage_problems(h: &History, min: f64) -> Vec<String> {
+    let n = h.len().max(1) as f64;
+    let mut series: Vec<(String, &Vec<f64>)> = Vec::new();
+    for (z, v) in h.zone_c.iter().enumerate() {
+        series.push((format!("zone {} temperature", z + 1), v));
+    }
+    for (z, v) in h.zone_fuel_nm3h.iter().enumerate() {
+        series.push((format!("zone {} fuel", z + 1), v));
+    }
+    series.extend([
+        ("combustion air".to_owned(), &h.air_nm3h),
+        ("O2".to_owned(), &h.o2_pct),
+        ("NOx".to_owned(), &h.nox_ppm),
+        ("flue temperature".to_owned(), &h.flue_c),
+        ("air preheat".to_owned(), &h.air_preheat_c),
+        ("discharge temperature".to_owned(), &h.discharge_c),
+        ("throughput".to_owned(), &h.pace_tph),
+        ("charge temperature".to_owned(), &h.charge_temp_c),
+    ]);
+    series
+        .into_iter()
+        .filter_map(|(role, v)| {
+            let good = v.iter().filter(|x| x.is_finite()).count() as f64 / n;
+            (good < min).then(|| {
+                format!(
+                    "{role} has good data in {:.0} % of the last {:.1} h ({:.0} % needed)",
+                    good * 100.0,
+                    n * h.step_s / 3600.0,
+                    min * 100.0
+                )
+            })
+        })
+        .collect()
 }
 
 /// Noise of each measurement (the scale of its residuals), and the fit limits.
@@ -186,7 +230,7 @@ fn run(params: &ModelParams, h: &History) -> Run {
     let charge0 = first(&h.charge_temp_c, 20.0);
     let aim0 = first(&h.discharge_aim_c, 1200.0);
     let mut state = settle(p, &start, pace0, charge0, aim0, h.lhv_mj_per_nm3);
-    let judged_from = residence_s(p, &state) / dt;
+    let judged_from = full_residence_s(p, &state, pace0.max(50.0)) / dt;
     let faces: Vec<SlabFaces> = p.zones[..nz]
         .iter()
         .map(|z| SlabFaces {
@@ -225,8 +269,19 @@ fn run(params: &ModelParams, h: &History) -> Run {
         let charge = Some(at(&h.charge_temp_c, i))
             .filter(|v| v.is_finite())
             .unwrap_or(last_charge);
-        let aim = Some(at(&h.discharge_aim_c, i))
-            .filter(|v| v.is_finite())
+        // Which slab the plant charged when is known to the minute, and the model's charges
+        // need not fall in the same minute: a slab takes the highest aim charged within a
+        // slab's time of it, so none is planned below its own.
+        let pitch_steps = (slab_kg / (pace.max(50.0) * 1000.0 / 3600.0) / dt).ceil() as usize;
+        let lo = i.saturating_sub(pitch_steps);
+        let hi = (i + pitch_steps).min(n.saturating_sub(1));
+        let charged = (lo..=hi)
+            .map(|k| at(&h.charge_aim_c, k))
+            .filter(|v| v.is_finite() && *v > 0.0)
+            .fold(f64::NAN, f64::max);
+        let aim = [charged, at(&h.discharge_aim_c, i)]
+            .into_iter()
+            .find(|v| v.is_finite() && *v > 0.0)
             .unwrap_or(last_aim);
         (last_pace, last_charge, last_aim) = (pace, charge, aim);
 
@@ -460,12 +515,23 @@ pub fn calibrate(
     if ragged || history.zone_c.len() < base.zones.len() || history.step_s <= 0.0 {
         return Err(CalibrationError::Ragged);
     }
-    let pace = History::last(&history.pace_tph).unwrap_or(300.0).max(1.0);
+    let producing: Vec<f64> = history
+        .pace_tph
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .collect();
+    let pace = (producing.iter().sum::<f64>() / producing.len().max(1) as f64).max(50.0);
     let residence_h = base.slabs_inside as f64 * base.slab_kg() / 1000.0 / pace;
     let need_h = residence_h + 1.0;
-    let have_h = n as f64 * history.step_s / 3600.0;
+    let recorded = history.pace_tph.iter().filter(|v| v.is_finite()).count();
+    let have_h = recorded as f64 * history.step_s / 3600.0;
     if have_h < need_h {
         return Err(CalibrationError::TooShort(format!("{have_h:.1} h"), need_h));
+    }
+    let gaps = coverage_problems(history, MIN_COVERAGE);
+    if !gaps.is_empty() {
+        return Err(CalibrationError::Gaps(gaps.join("; ")));
     }
 
     let problem = LeastSquares { base, history };

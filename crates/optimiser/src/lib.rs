@@ -15,6 +15,7 @@ pub mod params;
 pub mod predict;
 pub mod problem;
 pub mod record;
+pub mod shadow;
 pub mod solve;
 
 pub use advise::{Advice, Request, Suggestion, advise};

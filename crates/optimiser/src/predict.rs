@@ -136,9 +136,18 @@ impl Prediction {
     }
 }
 
-/// Seconds until the slab now at the charge end leaves: the horizon every slab inside needs.
+/// The longest horizon predicted: slabs that stay longer (at a slow pace) are not judged.
+pub const MAX_HORIZON_S: f64 = 4.0 * 3600.0;
+
+/// Seconds until the slab now at the charge end leaves (the horizon every slab inside needs),
+/// at most [`MAX_HORIZON_S`].
 pub fn residence_s(params: &ModelParams, state: &FurnaceState) -> f64 {
-    let kg_per_s = state.pace_tph.max(1.0) * 1000.0 / 3600.0;
+    full_residence_s(params, state, state.pace_tph).min(MAX_HORIZON_S)
+}
+
+/// Seconds until the slab at the charge end leaves at `pace_tph` (at least 1 t/h).
+pub fn full_residence_s(params: &ModelParams, state: &FurnaceState, pace_tph: f64) -> f64 {
+    let kg_per_s = pace_tph.max(1.0) * 1000.0 / 3600.0;
     (state.slabs.len() as f64 * params.slab_kg() - state.discharge_due_kg).max(0.0) / kg_per_s
 }
 
@@ -353,13 +362,16 @@ pub fn settle(
         lhv_mj_per_nm3,
     };
     // Twice through: the first pass replaces every slab, the second settles the recuperator.
+    // A furnace that is not producing settles as if at a slow pace.
     for _ in 0..2 {
-        let horizon = residence_s(params, &state);
+        let horizon = full_residence_s(params, &state, pace_tph.max(50.0));
+        state.pace_tph = pace_tph.max(50.0);
         let (slabs, zone_c, ap) = run_state(params, &state, decision, horizon);
         state.slabs = slabs;
         state.zone_c = zone_c;
         state.air_preheat_c = ap;
     }
+    state.pace_tph = pace_tph;
     state
 }
 

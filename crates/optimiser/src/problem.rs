@@ -7,8 +7,11 @@
 //! held with margins for what is uncertain: the O2 analyser's error against the CO limit and the
 //! calibration's spread against the discharge window.
 
-use crate::predict::{Decision, Prediction};
+use hearth_emissions::fuel::Stoichiometry;
+use hearth_model::config::{Co2Basis, Config, Pollutant};
 use hearth_model::physics::co_ppm;
+
+use crate::predict::{Decision, Prediction};
 
 /// Prices, weights, bounds and limits (the `[optimiser]` config section).
 #[derive(Debug, Clone, PartialEq)]
@@ -45,6 +48,8 @@ pub struct Settings {
     /// Kept between each slab's predicted discharge temperature and its window, C; the
     /// calibration's spread is added to it.
     pub discharge_margin_c: f64,
+    /// Below this throughput (a mill delay) there is no suggestion, t/h.
+    pub min_pace_tph: f64,
 }
 
 impl Settings {
@@ -83,6 +88,51 @@ impl Settings {
             air_preheat_max_c: 540.0,
             o2_error_pct: 0.2,
             discharge_margin_c: 3.0,
+            min_pace_tph: 100.0,
+        }
+    }
+
+    /// The settings a plant config gives: its `[optimiser]` section, the CO2 factor of its
+    /// emissions route, and the NOx limit as the configured fraction of the permit's (the
+    /// tightest NOx limit configured, if any).
+    pub fn from_config(config: &Config) -> Settings {
+        let o = &config.optimiser;
+        let e = &config.emissions;
+        let co2_kg_per_nm3 = match e.co2_basis {
+            Co2Basis::Composition => Stoichiometry::of(&e.fuel_composition)
+                .map(|s| s.co2_kg_per_nm3())
+                .unwrap_or(e.co2_kg_per_gj * e.fuel_lhv_mj_per_nm3 / 1000.0),
+            Co2Basis::Factor => e.co2_kg_per_gj * e.fuel_lhv_mj_per_nm3 / 1000.0,
+        };
+        let nox_permit = e
+            .limits
+            .iter()
+            .filter(|l| l.pollutant == Pollutant::Nox)
+            // The model's NOx is at 3 % O2: a limit at another reference is restated there.
+            .map(|l| l.limit_mg_nm3 * (21.0 - 3.0) / (21.0 - l.reference_o2_percent))
+            .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.min(v))));
+        Settings {
+            gas_price_per_nm3: o.gas_price_per_nm3,
+            co2_price_per_t: o.co2_price_per_t,
+            co2_kg_per_nm3,
+            nox_target_mg: o.nox_target_mg,
+            nox_weight: o.nox_weight,
+            quality_weight: o.quality_weight,
+            move_weight: o.move_weight,
+            zone_bounds: o.zone_bounds.clone(),
+            o2_bounds: o.o2_bounds,
+            max_zone_move_c: o.max_zone_move_c,
+            max_o2_move_pct: o.max_o2_move_pct,
+            discharge_below_c: o.discharge_below_c,
+            discharge_above_c: o.discharge_above_c,
+            surface_core_max_c: o.surface_core_max_c,
+            co_limit_ppm: o.co_limit_ppm,
+            nox_limit_mg: nox_permit.map(|l| l * o.nox_limit_fraction),
+            flue_max_c: o.flue_max_c,
+            air_preheat_max_c: o.air_preheat_max_c,
+            o2_error_pct: o.o2_error_pct,
+            discharge_margin_c: o.discharge_margin_c,
+            min_pace_tph: o.min_pace_tph,
         }
     }
 

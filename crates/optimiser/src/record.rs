@@ -32,10 +32,17 @@ fn signals(zones: usize) -> Vec<Signal> {
         Signal::AirPreheatTemp,
         Signal::DischargeTemp,
         Signal::DischargeAim,
+        Signal::ChargeAim,
         Signal::Throughput,
         Signal::ChargeTemp,
     ]);
     s
+}
+
+/// Values that name one slab (its aim) are recorded as the minute's last, never averaged: a
+/// mean of two slabs' aims is neither's.
+fn held(s: Signal) -> bool {
+    matches!(s, Signal::DischargeAim | Signal::ChargeAim)
 }
 
 impl Recorder {
@@ -60,7 +67,11 @@ impl Recorder {
     /// Take the simulation's readings after a step of `dt` seconds.
     pub fn sample(&mut self, sim: &Simulation, dt: f64) {
         for (a, s) in self.acc.iter_mut().zip(signals(self.zones)) {
-            *a += sim.read(s);
+            if held(s) {
+                *a = sim.read(s) * (self.n + 1.0);
+            } else {
+                *a += sim.read(s);
+            }
         }
         self.n += 1.0;
         self.elapsed += dt;
@@ -81,8 +92,9 @@ impl Recorder {
             h.air_preheat_c.push(r[5]);
             h.discharge_c.push(r[6]);
             h.discharge_aim_c.push(r[7]);
-            h.pace_tph.push(r[8]);
-            h.charge_temp_c.push(r[9]);
+            h.charge_aim_c.push(r[8]);
+            h.pace_tph.push(r[9]);
+            h.charge_temp_c.push(r[10]);
             self.acc.iter_mut().for_each(|a| *a = 0.0);
             self.n = 0.0;
             self.elapsed = 0.0;
@@ -107,6 +119,7 @@ impl Recorder {
             air_preheat_c: cut(&h.air_preheat_c),
             discharge_c: cut(&h.discharge_c),
             discharge_aim_c: cut(&h.discharge_aim_c),
+            charge_aim_c: cut(&h.charge_aim_c),
             pace_tph: cut(&h.pace_tph),
             charge_temp_c: cut(&h.charge_temp_c),
             lhv_mj_per_nm3: h.lhv_mj_per_nm3,

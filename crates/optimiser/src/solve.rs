@@ -244,6 +244,14 @@ pub fn solve(ctx: &Context<'_>, progress: &Progress, timeout: Duration) -> Outco
             elapsed,
         };
     };
+    // The penalties let the solver end a hair outside a constraint. Continuing is feasible by
+    // construction (what it violates is allowed), so the last feasible point on the way from it
+    // to the solver's answer is a safe answer.
+    let best = if best.feasible {
+        best
+    } else {
+        repair(ctx, &allowed, &current.decision, best)
+    };
     if !best.feasible {
         let worst = best
             .margins
@@ -286,6 +294,32 @@ pub fn solve(ctx: &Context<'_>, progress: &Progress, timeout: Duration) -> Outco
         evaluations,
         elapsed,
     }
+}
+
+/// The feasible point nearest `best` on the line from `from` (feasible) to it, by bisection.
+fn repair(ctx: &Context<'_>, allowed: &[f64], from: &Decision, best: Evaluated) -> Evaluated {
+    let at = |t: f64| Decision {
+        zone_sp: from
+            .zone_sp
+            .iter()
+            .zip(&best.decision.zone_sp)
+            .map(|(a, b)| a + (b - a) * t)
+            .collect(),
+        o2_sp: from.o2_sp + (best.decision.o2_sp - from.o2_sp) * t,
+    };
+    let (mut lo, mut hi) = (0.0, 1.0);
+    let mut found: Option<Evaluated> = None;
+    for _ in 0..12 {
+        let mid = 0.5 * (lo + hi);
+        let e = ctx.evaluate(&at(mid), allowed);
+        if e.feasible {
+            lo = mid;
+            found = Some(e);
+        } else {
+            hi = mid;
+        }
+    }
+    found.unwrap_or(best)
 }
 
 /// Feasible before infeasible, then by cost.

@@ -1,6 +1,9 @@
 // The engine over HTTP and WebSocket: `hearth serve` in a browser, or a desktop window attached
 // to a running engine.
 import type {
+  Decision,
+  OptimiserView,
+  SuggestionView,
   AckRequest,
   ActiveAlarm,
   AlarmMetrics,
@@ -215,6 +218,22 @@ export class HttpClient implements EngineClient {
 
   writeConfirm(token: string): Promise<WriteResult> {
     return this.post("/api/writes/confirm", { token });
+  }
+
+  optimiser(): Promise<OptimiserView> {
+    return this.get("/api/optimiser");
+  }
+
+  async optimiserRun(): Promise<void> {
+    await this.post<boolean>("/api/optimiser/run", {});
+  }
+
+  optimiserCancel(): Promise<boolean> {
+    return this.post("/api/optimiser/cancel", {});
+  }
+
+  optimiserDecide(id: string, d: Decision): Promise<SuggestionView> {
+    return this.post(`/api/optimiser/${encodeURIComponent(id)}/decide`, d);
   }
 
   audit(q: AuditQuery): Promise<AuditEntry[]> {

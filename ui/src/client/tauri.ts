@@ -1,6 +1,9 @@
 // The engine inside the desktop process: Tauri commands, and a channel for live data.
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
+  Decision,
+  OptimiserView,
+  SuggestionView,
   AckRequest,
   ActiveAlarm,
   AlarmMetrics,
@@ -66,6 +69,22 @@ export class TauriClient implements EngineClient {
 
   writeConfirm(token: string): Promise<WriteResult> {
     return invoke<WriteResult>("write_confirm", { req: { token } });
+  }
+
+  optimiser(): Promise<OptimiserView> {
+    return invoke<OptimiserView>("optimiser");
+  }
+
+  optimiserRun(): Promise<void> {
+    return invoke<void>("optimiser_run");
+  }
+
+  optimiserCancel(): Promise<boolean> {
+    return invoke<boolean>("optimiser_cancel");
+  }
+
+  optimiserDecide(id: string, decision: Decision): Promise<SuggestionView> {
+    return invoke<SuggestionView>("optimiser_decide", { id, decision });
   }
 
   audit(query: AuditQuery): Promise<AuditEntry[]> {

@@ -1,5 +1,8 @@
 // The one interface every page uses to reach the engine, whichever way it runs.
 import type {
+  Decision,
+  OptimiserView,
+  SuggestionView,
   AckRequest,
   ActiveAlarm,
   AlarmMetrics,
@@ -105,4 +108,12 @@ export interface EngineClient {
   /** Save audit records as CSV: a download in the browser, a file in Downloads from the
    * desktop window (resolves to its path, else ""). */
   saveAudit(q: AuditQuery): Promise<string>;
+  /** The optimiser: the current suggestion, the run in progress, the history. */
+  optimiser(): Promise<OptimiserView>;
+  /** Start a run now (engineers). */
+  optimiserRun(): Promise<void>;
+  /** Cancel the run in progress. */
+  optimiserCancel(): Promise<boolean>;
+  /** Accept or reject a pending suggestion (audited; a rejection needs a reason). */
+  optimiserDecide(id: string, d: Decision): Promise<SuggestionView>;
 }

@@ -1,7 +1,7 @@
 // Setpoint writes and the audit log: the tags Hearth may write with their policies, the
 // two-step write (value and reason, then old and new confirmed within the token's life), its
 // outcome after the read-back, and every attempt on record with the chain's verification.
-import { For, Match, Show, Switch, createResource, createSignal, onCleanup } from "solid-js";
+import { For, Match, Show, Switch, createEffect, createResource, createSignal, onCleanup } from "solid-js";
 import type {
   AuditOutcome,
   AuditQuery,
@@ -25,12 +25,27 @@ function decimalsFor(w: WritableTag): number {
   return Math.min(4, Math.max(1, places(w.min), places(w.max), places(w.max_step)));
 }
 
+/** A write the optimiser page hands over: `#setpoints?tag=…&value=…&suggestion=…`. */
+export interface Handed {
+  tag: string;
+  value: number;
+  suggestion: string;
+}
+
+/** The write a route hands over, if it carries a complete one. */
+export function handedWrite(params: URLSearchParams): Handed | null {
+  const tag = params.get("tag") ?? "";
+  const value = Number(params.get("value"));
+  const suggestion = params.get("suggestion") ?? "";
+  return tag && suggestion && Number.isFinite(value) && params.get("value") !== null ? { tag, value, suggestion } : null;
+}
+
 type Step =
-  | { kind: "edit"; tag: WritableTag }
+  | { kind: "edit"; tag: WritableTag; handed?: Handed }
   | { kind: "confirm"; tag: WritableTag; proposal: WriteProposal; deadline: number }
   | { kind: "done"; tag: WritableTag; result: WriteResult };
 
-export function Setpoints(props: { client: EngineClient; plant: PlantInfo; live: Live }) {
+export function Setpoints(props: { client: EngineClient; plant: PlantInfo; live: Live; handed?: Handed | null }) {
   const [tags] = createResource(() => props.client.writableTags());
   const [filter, setFilter] = createSignal<{ target: string; outcome: AuditOutcome | "" }>({
     target: "",
@@ -54,6 +69,13 @@ export function Setpoints(props: { client: EngineClient; plant: PlantInfo; live:
   const tz = props.plant.time_zone;
 
   const verify = async () => setVerified(await props.client.auditVerify());
+  // A suggestion's setpoint opens the write dialog with its value and reason filled in: the
+  // same checks, confirmation, read-back and audit as any write.
+  createEffect(() => {
+    const h = props.handed;
+    const w = h && tags.latest?.find((x) => x.tag === h.tag);
+    if (h && w && !w.blocked && step() === null) setStep({ kind: "edit", tag: w, handed: h });
+  });
 
   return (
     <section class="setpoints">
@@ -244,8 +266,10 @@ function WriteDialog(props: {
   onStep: (s: Step | null) => void;
 }) {
   const w = () => props.step.tag;
-  const [value, setValue] = createSignal(props.current === null ? "" : props.current.toFixed(decimalsFor(w())));
-  const [reason, setReason] = createSignal("");
+  const handed = () => (props.step.kind === "edit" ? props.step.handed : undefined);
+  const initial = handed()?.value ?? props.current;
+  const [value, setValue] = createSignal(initial === null || initial === undefined ? "" : initial.toFixed(decimalsFor(w())));
+  const [reason, setReason] = createSignal(handed() ? t("optimiser.writeReason").replace("{id}", handed()?.suggestion ?? "") : "");
   const [busy, setBusy] = createSignal(false);
   const [now, setNow] = createSignal(Date.now());
   const timer = setInterval(() => setNow(Date.now()), 250);
@@ -258,7 +282,12 @@ function WriteDialog(props: {
     if (!reason().trim()) return props.onError(t("writes.reasonRequired"));
     setBusy(true);
     try {
-      const p = await props.client.writePrepare({ tag: w().tag, value: v, reason: reason(), suggestion: null });
+      const p = await props.client.writePrepare({
+        tag: w().tag,
+        value: v,
+        reason: reason(),
+        suggestion: handed()?.suggestion ?? null,
+      });
       if (p.state === "refused") props.onError(p.detail);
       else props.onStep({ kind: "confirm", tag: w(), proposal: p, deadline: Date.now() + p.expires_in_ms });
     } catch (e) {

@@ -5,6 +5,7 @@
 mod access;
 mod alarms;
 mod emissions;
+mod optimiser;
 mod raw;
 mod types;
 mod validate;
@@ -18,6 +19,7 @@ pub use emissions::{
     Co2Basis, Derived, DerivedInputs, EmissionSettings, EnergySettings, FuelComponent, LimitDef,
     Pollutant, derived_inputs,
 };
+pub use optimiser::{OptimiserSettings, default_zone_bounds};
 pub use types::*;
 
 /// One problem in one config file.

@@ -24,7 +24,7 @@ pub struct RawPlantFile {
     #[serde(default)]
     pub energy: super::emissions::RawEnergy,
     #[serde(default)]
-    pub optimiser: RawOptimiser,
+    pub optimiser: super::optimiser::RawOptimiser,
     /// Tags Hearth may write, each with its policy (`[writes.zone1_sp]`).
     #[serde(default)]
     pub writes: IndexMap<String, super::access::RawWritePolicy>,
@@ -204,6 +204,10 @@ pub struct RawFurnace {
     #[serde(default)]
     pub charge_temperature: Option<String>,
     #[serde(default)]
+    pub discharge_aim: Option<String>,
+    #[serde(default)]
+    pub charge_aim: Option<String>,
+    #[serde(default)]
     pub fuel_total: Option<String>,
     #[serde(default)]
     pub steel_total: Option<String>,
@@ -334,38 +338,4 @@ pub struct RawAlarms {
     pub suppression_release_s: Option<f64>,
     #[serde(default)]
     pub alarm: Vec<super::alarms::RawAlarm>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawOptimiser {
-    #[serde(default)]
-    pub enabled: bool,
-    #[serde(default = "default_gas_price")]
-    pub gas_price_per_nm3: f64,
-    #[serde(default = "default_co2_price")]
-    pub co2_price_per_t: f64,
-    #[serde(default = "default_currency")]
-    pub currency: String,
-}
-
-impl Default for RawOptimiser {
-    fn default() -> Self {
-        RawOptimiser {
-            enabled: false,
-            gas_price_per_nm3: default_gas_price(),
-            co2_price_per_t: default_co2_price(),
-            currency: default_currency(),
-        }
-    }
-}
-
-fn default_gas_price() -> f64 {
-    0.35
-}
-fn default_co2_price() -> f64 {
-    70.0
-}
-fn default_currency() -> String {
-    "EUR".to_owned()
 }

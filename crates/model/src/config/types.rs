@@ -136,7 +136,7 @@ pub struct Config {
     pub alarms: AlarmSettings,
     pub emissions: super::emissions::EmissionSettings,
     pub energy: super::emissions::EnergySettings,
-    pub optimiser: OptimiserSettings,
+    pub optimiser: super::optimiser::OptimiserSettings,
     /// The only tags Hearth may write, each with its policy.
     pub writes: Vec<super::access::WritePolicy>,
 }
@@ -374,6 +374,10 @@ pub struct Furnace {
     pub throughput: Option<TagId>,
     pub discharge_temperature: Option<TagId>,
     pub charge_temperature: Option<TagId>,
+    /// The aim of the slab last discharged, and of the slab last charged (level 2's figures):
+    /// the optimiser plans each slab for its own aim.
+    pub discharge_aim: Option<TagId>,
+    pub charge_aim: Option<TagId>,
     pub fuel_total: Option<TagId>,
     pub steel_total: Option<TagId>,
     pub heartbeat: Option<TagId>,
@@ -405,12 +409,4 @@ pub struct AlarmSettings {
     /// that explained it clears: burners relight some seconds after their fan.
     pub suppression_release: Duration,
     pub definitions: Vec<super::alarms::AlarmDef>,
-}
-
-#[derive(Debug, Clone)]
-pub struct OptimiserSettings {
-    pub enabled: bool,
-    pub gas_price_per_nm3: f64,
-    pub co2_price_per_t: f64,
-    pub currency: String,
 }

@@ -389,19 +389,10 @@ pub(super) fn load_text(path: &Path, text: &str) -> Result<Config, ConfigErrors>
             errors.push(f, k, m)
         });
     tags.extend(derived);
-    let o = &raw.optimiser;
-    for (k, v) in [
-        ("gas_price_per_nm3", o.gas_price_per_nm3),
-        ("co2_price_per_t", o.co2_price_per_t),
-    ] {
-        if !(v >= 0.0 && v.is_finite()) {
-            errors.push(
-                file,
-                format!("optimiser.{k}"),
-                format!("{v} must be zero or more"),
-            );
-        }
-    }
+    let optimiser =
+        super::optimiser::check(file, &raw.optimiser, furnace.zones.len(), &mut |f, k, m| {
+            errors.push(f, k, m)
+        });
 
     let alarm_defs = super::alarms::check(
         file,
@@ -510,12 +501,7 @@ pub(super) fn load_text(path: &Path, text: &str) -> Result<Config, ConfigErrors>
         },
         emissions,
         energy,
-        optimiser: OptimiserSettings {
-            enabled: o.enabled,
-            gas_price_per_nm3: o.gas_price_per_nm3,
-            co2_price_per_t: o.co2_price_per_t,
-            currency: o.currency.clone(),
-        },
+        optimiser,
     })
 }
 
@@ -802,6 +788,8 @@ fn check_furnace(
         throughput: opt("throughput", &f.throughput),
         discharge_temperature: opt("discharge_temperature", &f.discharge_temperature),
         charge_temperature: opt("charge_temperature", &f.charge_temperature),
+        discharge_aim: opt("discharge_aim", &f.discharge_aim),
+        charge_aim: opt("charge_aim", &f.charge_aim),
         fuel_total: opt("fuel_total", &f.fuel_total),
         steel_total: opt("steel_total", &f.steel_total),
         heartbeat: opt("heartbeat", &f.heartbeat),

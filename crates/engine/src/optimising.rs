@@ -1,0 +1,893 @@
+//! The optimiser as the engine runs it: every `interval_min` while enabled, at once when the
+//! throughput moves, and on demand; on a blocking thread, with progress and cancel. It builds
+//! the optimiser's history from the historian's minute means and its inputs from the live
+//! values, keeps every suggestion and its fate (accepted, rejected with a reason, superseded) in
+//! sled, and once a suggestion's horizon has passed, what was realised against what it predicted.
+
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use hearth_model::api::HistoryBucket;
+use hearth_model::config::Config;
+use hearth_model::{Quality, TagId};
+use hearth_optimiser::advise::{Advice, Request, Suggestion};
+use hearth_optimiser::calibrate::{FitLimits, History as FitHistory};
+use hearth_optimiser::inputs::Input;
+use hearth_optimiser::solve::Progress;
+use hearth_optimiser::{ModelParams, Settings};
+use serde::{Deserialize, Serialize};
+use tokio::sync::{Notify, watch};
+use ts_rs::TS;
+
+use crate::audit::{AuditEvent, AuditKind, AuditOutcome};
+use crate::engine::Engine;
+use crate::history::HistoryQuery;
+use crate::sled_open::{CleanDb, OpenError, open_db};
+use crate::writes::Actor;
+
+/// One predicted change against continuing, with its uncertainty band.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct DeltaView {
+    pub current: f64,
+    pub suggested: f64,
+    pub change: f64,
+    pub band: f64,
+}
+
+/// One setpoint of a suggestion.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct MoveView {
+    /// The zone's name, or "O2".
+    pub name: String,
+    /// The setpoint tag it is written to (the write path takes it from here).
+    pub tag: Option<String>,
+    pub unit: String,
+    pub from: f64,
+    pub to: f64,
+    /// The objective term that gained most from the move ("fuel", "co2", "nox", "quality"),
+    /// with what each term would cost more per hour had it stayed; empty when it did not move.
+    pub driven_by: Option<String>,
+    pub gains: Vec<(String, f64)>,
+    pub limited_by: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct RampStepView {
+    pub after_s: f64,
+    pub zone_sp: Vec<f64>,
+    pub o2_sp: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct MarginView {
+    pub name: String,
+    /// Positive: kept by this much.
+    pub margin: f64,
+    pub unit: String,
+    /// Continuing already violates it by this much (the suggestion is held to no worse).
+    pub allowed: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct InputView {
+    pub role: String,
+    pub tag: Option<String>,
+    pub quality: Quality,
+    pub value: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct FitView {
+    pub role: String,
+    pub unit: String,
+    pub rms: f64,
+    pub bias: f64,
+    pub limit: f64,
+    pub points: u32,
+}
+
+/// A fitted parameter: its factor (or the analyser bias in points) and one standard deviation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ParameterView {
+    pub name: String,
+    pub value: f64,
+    pub sigma: f64,
+}
+
+/// A predicted discharge: seconds from the suggestion, surface temperature, aim.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct DischargeView {
+    pub at_s: f64,
+    pub surface_c: f64,
+    pub core_c: f64,
+    pub aim_c: f64,
+}
+
+/// The predicted trajectories under the current and the suggested setpoints.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct TrajectoryView {
+    pub at_s: Vec<f64>,
+    /// Per zone, then per point.
+    pub current_zone_c: Vec<Vec<f64>>,
+    pub suggested_zone_c: Vec<Vec<f64>>,
+    pub current_fuel: Vec<f64>,
+    pub suggested_fuel: Vec<f64>,
+    pub current_discharge: Vec<DischargeView>,
+    pub suggested_discharge: Vec<DischargeView>,
+}
+
+/// What the horizon brought, against what was predicted for the setpoints the plant ran.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct OutcomeView {
+    /// The suggestion was accepted (compared with its prediction) or not (compared with the
+    /// prediction for continuing).
+    pub followed: bool,
+    pub fuel_predicted: f64,
+    pub fuel_realised: Option<f64>,
+    pub nox_predicted: f64,
+    pub nox_realised: Option<f64>,
+    pub discharge_predicted: f64,
+    pub discharge_realised: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum SuggestionStatus {
+    Pending,
+    Accepted {
+        by: String,
+        at_ms: i64,
+    },
+    Rejected {
+        by: String,
+        at_ms: i64,
+        reason: String,
+    },
+    /// A newer suggestion replaced it before anyone decided.
+    Superseded,
+}
+
+/// A suggestion as stored and shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SuggestionView {
+    pub id: String,
+    pub made_at_ms: i64,
+    pub status: SuggestionStatus,
+    pub moves: Vec<MoveView>,
+    pub ramp: Vec<RampStepView>,
+    pub currency: String,
+    pub fuel_nm3h: DeltaView,
+    pub fuel_pct: DeltaView,
+    pub co2_kg_h: DeltaView,
+    pub cost_per_h: DeltaView,
+    pub nox_mg: DeltaView,
+    pub discharge_c: DeltaView,
+    pub gj_per_t: DeltaView,
+    pub margins: Vec<MarginView>,
+    pub inputs: Vec<InputView>,
+    pub fit: Vec<FitView>,
+    pub parameters: Vec<ParameterView>,
+    pub horizon_s: f64,
+    pub solve_ms: u32,
+    pub evaluations: u32,
+    pub trajectory: TrajectoryView,
+    /// The best setpoints at other NOx weights (the configured one is `nox_weight` x 1).
+    pub tradeoff: Vec<TradePointView>,
+    pub nox_weight: f64,
+    pub outcome: Option<OutcomeView>,
+}
+
+/// A run in progress.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct RunProgress {
+    pub started_ms: i64,
+    pub evaluations: u32,
+    pub round: u32,
+}
+
+/// How the last run ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct RunSummary {
+    pub at_ms: i64,
+    /// "suggestion", "none", "cancelled" or "failed".
+    pub result: String,
+    pub reasons: Vec<String>,
+}
+
+/// The optimiser page's data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct OptimiserView {
+    pub enabled: bool,
+    pub interval_min: f64,
+    pub running: Option<RunProgress>,
+    pub last_run: Option<RunSummary>,
+    /// The newest suggestion still pending, if any.
+    pub current: Option<SuggestionView>,
+    /// Newest first.
+    pub history: Vec<SuggestionView>,
+    pub currency: String,
+    pub gas_price_per_nm3: f64,
+    pub co2_price_per_t: f64,
+}
+
+/// `POST /api/optimiser/{id}/decide`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Decision {
+    pub accept: bool,
+    /// Required to reject; kept in the audit log either way.
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// The suggestions' database could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum OptimiserError {
+    #[error("optimiser suggestions at {path}: {error}")]
+    Sled { path: String, error: sled::Error },
+    #[error("{0}")]
+    Unopened(hearth_historian::FormatError),
+}
+
+/// What the engine keeps for the optimiser.
+pub(crate) struct OptimiserDesk {
+    db: CleanDb,
+    state: Mutex<DeskState>,
+    pub(crate) trigger: Notify,
+}
+
+#[derive(Default)]
+struct DeskState {
+    running: Option<(i64, Arc<Progress>)>,
+    last_run: Option<RunSummary>,
+}
+
+/// The NOx weights of the trade-off view, as multiples of the configured one.
+const TRADEOFF: [f64; 6] = [0.0, 0.25, 1.0, 4.0, 16.0, 64.0];
+
+/// One point of the fuel-cost against NOx trade-off.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct TradePointView {
+    pub nox_weight: f64,
+    pub cost_per_h: f64,
+    pub nox_mg: f64,
+    pub fuel_nm3h: f64,
+    pub zone_sp: Vec<f64>,
+    pub o2_sp: f64,
+}
+
+/// How many suggestions the page lists.
+const HISTORY_SHOWN: usize = 50;
+
+impl OptimiserDesk {
+    pub(crate) fn open(dir: &std::path::Path) -> Result<OptimiserDesk, OptimiserError> {
+        let path = dir.display().to_string();
+        let db = open_db(dir, 1 << 20).map_err(|e| match e {
+            OpenError::Damaged(e) => OptimiserError::Unopened(e),
+            OpenError::Sled(error) => OptimiserError::Sled { path, error },
+        })?;
+        Ok(OptimiserDesk {
+            db,
+            state: Mutex::new(DeskState::default()),
+            trigger: Notify::new(),
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, DeskState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn put(&self, s: &SuggestionView) -> Result<(), String> {
+        let v = serde_json::to_vec(s).map_err(|e| e.to_string())?;
+        self.db
+            .insert(s.made_at_ms.to_be_bytes(), v)
+            .map_err(|e| e.to_string())?;
+        self.db.flush().map_err(|e| e.to_string())?;
+        Ok(())
+    }
+
+    /// Newest first, at most `n`.
+    fn newest(&self, n: usize) -> Vec<SuggestionView> {
+        self.db
+            .iter()
+            .rev()
+            .filter_map(|kv| kv.ok())
+            .filter_map(|(_, v)| serde_json::from_slice(&v).ok())
+            .take(n)
+            .collect()
+    }
+
+    fn get(&self, id: &str) -> Option<SuggestionView> {
+        let ms: i64 = id.parse().ok()?;
+        let v = self.db.get(ms.to_be_bytes()).ok()??;
+        serde_json::from_slice(&v).ok()
+    }
+}
+
+impl Engine {
+    pub fn optimiser_view(&self) -> OptimiserView {
+        let config = self.config();
+        let o = &config.optimiser;
+        let desk = &self.inner.optimiser;
+        let st = desk.lock();
+        let running = st.running.as_ref().map(|(t, p)| RunProgress {
+            started_ms: *t,
+            evaluations: p.evaluations.load(Ordering::Relaxed) as u32,
+            round: p.round.load(Ordering::Relaxed) as u32,
+        });
+        let last_run = st.last_run.clone();
+        drop(st);
+        let history = desk.newest(HISTORY_SHOWN);
+        let current = history
+            .iter()
+            .find(|s| s.status == SuggestionStatus::Pending)
+            .cloned();
+        OptimiserView {
+            enabled: o.enabled,
+            interval_min: o.interval_min,
+            running,
+            last_run,
+            current,
+            history,
+            currency: o.currency.clone(),
+            gas_price_per_nm3: o.gas_price_per_nm3,
+            co2_price_per_t: o.co2_price_per_t,
+        }
+    }
+
+    /// Start a run now (refused while one runs).
+    pub fn optimise_now(&self) -> Result<(), String> {
+        if self.inner.optimiser.lock().running.is_some() {
+            return Err("the optimiser is already running".into());
+        }
+        self.inner.optimiser.trigger.notify_one();
+        Ok(())
+    }
+
+    /// Cancel the run in progress; false when none runs.
+    pub fn optimiser_cancel(&self) -> bool {
+        match &self.inner.optimiser.lock().running {
+            Some((_, p)) => {
+                p.cancel.store(true, Ordering::Relaxed);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Accept or reject a pending suggestion. Accepting records the decision; the setpoints
+    /// then go through the write path (or are entered by the operator), each write naming it.
+    pub fn suggestion_decide(
+        &self,
+        actor: &Actor,
+        id: &str,
+        d: &Decision,
+    ) -> Result<SuggestionView, String> {
+        let desk = &self.inner.optimiser;
+        let mut s = desk.get(id).ok_or_else(|| format!("no suggestion {id}"))?;
+        if s.status != SuggestionStatus::Pending {
+            return Err(format!("suggestion {id} was already decided or superseded"));
+        }
+        let reason = d.reason.trim().to_owned();
+        if !d.accept && reason.is_empty() {
+            return Err("say why the suggestion is rejected".into());
+        }
+        let at_ms = self.inner.clock.now().0;
+        s.status = if d.accept {
+            SuggestionStatus::Accepted {
+                by: actor.user.clone(),
+                at_ms,
+            }
+        } else {
+            SuggestionStatus::Rejected {
+                by: actor.user.clone(),
+                at_ms,
+                reason: reason.clone(),
+            }
+        };
+        desk.put(&s)?;
+        let moves: Vec<String> = s
+            .moves
+            .iter()
+            .map(|m| format!("{} {:.1} -> {:.1} {}", m.name, m.from, m.to, m.unit))
+            .collect();
+        self.inner.record(AuditEvent {
+            at_ms: chrono::Utc::now().timestamp_millis(),
+            user: actor.user.clone(),
+            kind: AuditKind::Suggestion,
+            source: format!("suggestion {id}"),
+            target: "optimiser".into(),
+            device: None,
+            unit: String::new(),
+            old_value: None,
+            requested: if d.accept { "accept" } else { "reject" }.into(),
+            read_back: None,
+            reason: if reason.is_empty() {
+                "accepted".into()
+            } else {
+                reason
+            },
+            outcome: AuditOutcome::Ok,
+            detail: moves.join(", "),
+        });
+        Ok(s)
+    }
+}
+
+/// The model's view of this furnace: the simulator's plant for three zones, the same furnace
+/// split into the configured number otherwise.
+fn model_for(config: &Config) -> ModelParams {
+    ModelParams::with_zones(config.furnace.zones.len())
+}
+
+fn name_of(config: &Config, id: Option<TagId>) -> Option<String> {
+    id.and_then(|t| config.tags.get(t.0 as usize).map(|t| t.name.clone()))
+}
+
+/// Every input the model needs, with its live quality and value.
+fn inputs(engine: &Engine, config: &Config) -> Vec<Input> {
+    let snap = engine.snapshot();
+    let f = &config.furnace;
+    let mut roles: Vec<(String, Option<TagId>)> = Vec::new();
+    for (i, z) in f.zones.iter().enumerate() {
+        roles.push((format!("zone {} temperature", i + 1), Some(z.temperature)));
+        roles.push((format!("zone {} setpoint", i + 1), Some(z.setpoint)));
+        roles.push((format!("zone {} fuel", i + 1), Some(z.fuel_flow)));
+    }
+    roles.extend([
+        ("O2".to_owned(), f.o2),
+        ("O2 setpoint".to_owned(), f.o2_setpoint),
+        ("combustion air".to_owned(), f.combustion_air_flow),
+        ("NOx".to_owned(), f.nox),
+        ("flue temperature".to_owned(), f.flue_temperature),
+        ("air preheat".to_owned(), f.air_preheat_temperature),
+        ("discharge temperature".to_owned(), f.discharge_temperature),
+        ("throughput".to_owned(), f.throughput),
+        ("charge temperature".to_owned(), f.charge_temperature),
+    ]);
+    roles
+        .into_iter()
+        .map(|(role, id)| {
+            let tag = id.and_then(|t| config.tags.get(t.0 as usize));
+            let live = tag.and_then(|t| snap.tags.iter().find(|v| v.name == t.name));
+            Input {
+                role,
+                tag: tag.map(|t| t.name.clone()),
+                quality: live.map_or(Quality::BadNoCommunication, |v| v.quality),
+                value: live.and_then(|v| v.value),
+                range: tag.and_then(|t| t.range),
+            }
+        })
+        .collect()
+}
+
+/// Minute means of one tag over `[from, to)` (its last value per minute for aims); NaN where
+/// nothing good was recorded.
+async fn minutes(
+    engine: &Engine,
+    tag: Option<String>,
+    from: i64,
+    to: i64,
+    pick: fn(&HistoryBucket) -> Option<f64>,
+) -> Vec<f64> {
+    let n = ((to - from) / 60_000).max(1) as usize;
+    let Some(tag) = tag else {
+        return vec![f64::NAN; n];
+    };
+    match engine
+        .history(HistoryQuery {
+            tag,
+            from,
+            to,
+            buckets: n,
+        })
+        .await
+    {
+        Ok(h) => {
+            let mut v: Vec<f64> = h
+                .buckets
+                .iter()
+                .map(|b| {
+                    if b.good > 0 {
+                        pick(b).unwrap_or(f64::NAN)
+                    } else {
+                        f64::NAN
+                    }
+                })
+                .collect();
+            v.resize(n, f64::NAN);
+            v
+        }
+        Err(_) => vec![f64::NAN; n],
+    }
+}
+
+async fn fit_history(engine: &Engine, config: &Config, from: i64, to: i64) -> FitHistory {
+    let f = &config.furnace;
+    let mean: fn(&HistoryBucket) -> Option<f64> = |b| b.mean;
+    let last: fn(&HistoryBucket) -> Option<f64> = |b| b.last;
+    let m = |id: Option<TagId>| name_of(config, id);
+    let mut h = FitHistory {
+        step_s: 60.0,
+        lhv_mj_per_nm3: config.emissions.fuel_lhv_mj_per_nm3,
+        ..FitHistory::default()
+    };
+    for z in &f.zones {
+        h.zone_c
+            .push(minutes(engine, m(Some(z.temperature)), from, to, mean).await);
+        h.zone_sp
+            .push(minutes(engine, m(Some(z.setpoint)), from, to, mean).await);
+        h.zone_fuel_nm3h
+            .push(minutes(engine, m(Some(z.fuel_flow)), from, to, mean).await);
+    }
+    h.air_nm3h = minutes(engine, m(f.combustion_air_flow), from, to, mean).await;
+    h.o2_pct = minutes(engine, m(f.o2), from, to, mean).await;
+    h.o2_sp = minutes(engine, m(f.o2_setpoint), from, to, mean).await;
+    let mut nox = minutes(engine, m(f.nox), from, to, mean).await;
+    // The model's NOx is in ppm; an analyser that reports mg/Nm3 (as NO2) is converted.
+    let nox_unit = f
+        .nox
+        .and_then(|t| config.tags.get(t.0 as usize))
+        .map(|t| t.unit.to_ascii_lowercase())
+        .unwrap_or_default();
+    if nox_unit.contains("mg") {
+        nox.iter_mut().for_each(|v| *v /= 2.05);
+    }
+    h.nox_ppm = nox;
+    h.flue_c = minutes(engine, m(f.flue_temperature), from, to, mean).await;
+    h.air_preheat_c = minutes(engine, m(f.air_preheat_temperature), from, to, mean).await;
+    h.discharge_c = minutes(engine, m(f.discharge_temperature), from, to, mean).await;
+    h.discharge_aim_c = minutes(engine, m(f.discharge_aim), from, to, last).await;
+    h.charge_aim_c = minutes(engine, m(f.charge_aim), from, to, last).await;
+    h.pace_tph = minutes(engine, m(f.throughput), from, to, mean).await;
+    h.charge_temp_c = minutes(engine, m(f.charge_temperature), from, to, mean).await;
+    h
+}
+
+fn delta(d: &hearth_optimiser::advise::Delta) -> DeltaView {
+    DeltaView {
+        current: d.current,
+        suggested: d.suggested,
+        change: d.change,
+        band: d.band,
+    }
+}
+
+fn discharges(p: &hearth_optimiser::Prediction) -> Vec<DischargeView> {
+    p.discharged
+        .iter()
+        .map(|d| DischargeView {
+            at_s: d.at_s,
+            surface_c: d.surface_c,
+            core_c: d.core_c,
+            aim_c: d.aim_c,
+        })
+        .collect()
+}
+
+/// A suggestion as stored and shown.
+pub(crate) fn view(config: &Config, made_at_ms: i64, s: &Suggestion) -> SuggestionView {
+    let f = &config.furnace;
+    let mut moves: Vec<MoveView> = Vec::new();
+    let n = s.decision.zone_sp.len();
+    for i in 0..=n {
+        let (name, tag, unit, from, to) = if i < n {
+            let z = f.zones.get(i);
+            (
+                z.map_or(format!("zone {}", i + 1), |z| z.name.clone()),
+                z.and_then(|z| name_of(config, Some(z.setpoint))),
+                "C".to_owned(),
+                s.current.zone_sp[i],
+                s.decision.zone_sp[i],
+            )
+        } else {
+            (
+                "O2".to_owned(),
+                name_of(config, f.o2_setpoint),
+                "%".to_owned(),
+                s.current.o2_sp,
+                s.decision.o2_sp,
+            )
+        };
+        let key = if i < n {
+            format!("zone {}", i + 1)
+        } else {
+            "O2".to_owned()
+        };
+        let why = s.reasons.iter().find(|r| r.setpoint == key);
+        moves.push(MoveView {
+            name,
+            tag,
+            unit,
+            from,
+            to,
+            driven_by: why.map(|r| r.driven_by.to_owned()),
+            gains: why
+                .map(|r| r.gains.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect())
+                .unwrap_or_default(),
+            limited_by: why.and_then(|r| r.limited_by.clone()),
+        });
+    }
+    let zones_of = |p: &hearth_optimiser::Prediction| -> Vec<Vec<f64>> {
+        (0..n)
+            .map(|z| {
+                p.trajectory
+                    .iter()
+                    .map(|t| t.zone_c.get(z).copied().unwrap_or(f64::NAN))
+                    .collect()
+            })
+            .collect()
+    };
+    let c = &s.fit.calibration;
+    let names = hearth_optimiser::Fit::NAMES;
+    let values = [
+        c.wall_loss,
+        c.radiation,
+        c.recuperator,
+        c.nox,
+        c.o2_bias_pct,
+    ];
+    SuggestionView {
+        id: made_at_ms.to_string(),
+        made_at_ms,
+        status: SuggestionStatus::Pending,
+        moves,
+        ramp: s
+            .ramp
+            .iter()
+            .map(|r| RampStepView {
+                after_s: r.after_s,
+                zone_sp: r.zone_sp.clone(),
+                o2_sp: r.o2_sp,
+            })
+            .collect(),
+        currency: config.optimiser.currency.clone(),
+        fuel_nm3h: delta(&s.deltas.fuel_nm3h),
+        fuel_pct: delta(&s.deltas.fuel_pct),
+        co2_kg_h: delta(&s.deltas.co2_kg_h),
+        cost_per_h: delta(&s.deltas.cost_per_h),
+        nox_mg: delta(&s.deltas.nox_mg),
+        discharge_c: delta(&s.deltas.discharge_c),
+        gj_per_t: delta(&s.deltas.gj_per_t),
+        margins: s
+            .margins
+            .iter()
+            .map(|m| MarginView {
+                name: m.name.clone(),
+                margin: m.margin,
+                unit: m.unit.clone(),
+                allowed: m.allowed,
+            })
+            .collect(),
+        inputs: s
+            .inputs
+            .iter()
+            .map(|i| InputView {
+                role: i.role.clone(),
+                tag: i.tag.clone(),
+                quality: i.quality,
+                value: i.value,
+            })
+            .collect(),
+        fit: s
+            .fit
+            .tags
+            .iter()
+            .map(|t| FitView {
+                role: t.role.clone(),
+                unit: t.unit.to_owned(),
+                rms: t.rms,
+                bias: t.bias,
+                limit: t.limit,
+                points: t.n as u32,
+            })
+            .collect(),
+        parameters: names
+            .iter()
+            .zip(values)
+            .zip(s.fit.sigma)
+            .map(|((n, v), sd)| ParameterView {
+                name: (*n).to_owned(),
+                value: v,
+                sigma: sd,
+            })
+            .collect(),
+        horizon_s: s.predicted.horizon_s,
+        solve_ms: s.solve_time.as_millis().min(u128::from(u32::MAX)) as u32,
+        evaluations: s.evaluations.min(u32::MAX as usize) as u32,
+        trajectory: TrajectoryView {
+            at_s: s.predicted.trajectory.iter().map(|t| t.at_s).collect(),
+            current_zone_c: zones_of(&s.continuing),
+            suggested_zone_c: zones_of(&s.predicted),
+            current_fuel: s
+                .continuing
+                .trajectory
+                .iter()
+                .map(|t| t.fuel_nm3h)
+                .collect(),
+            suggested_fuel: s.predicted.trajectory.iter().map(|t| t.fuel_nm3h).collect(),
+            current_discharge: discharges(&s.continuing),
+            suggested_discharge: discharges(&s.predicted),
+        },
+        tradeoff: s
+            .tradeoff
+            .iter()
+            .map(|p| TradePointView {
+                nox_weight: p.nox_weight,
+                cost_per_h: p.cost_per_h,
+                nox_mg: p.nox_mg,
+                fuel_nm3h: p.fuel_nm3h,
+                zone_sp: p.zone_sp.clone(),
+                o2_sp: p.o2_sp,
+            })
+            .collect(),
+        nox_weight: config.optimiser.nox_weight,
+        outcome: None,
+    }
+}
+
+/// Mean of the good minute means, or None.
+fn mean_of(v: &[f64]) -> Option<f64> {
+    let good: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
+    (!good.is_empty()).then(|| good.iter().sum::<f64>() / good.len() as f64)
+}
+
+/// Realised against predicted for suggestions whose horizon has passed.
+async fn settle_outcomes(engine: &Engine, config: &Config) {
+    let now = engine.inner.clock.now().0;
+    let desk = &engine.inner.optimiser;
+    for mut s in desk.newest(HISTORY_SHOWN) {
+        if s.outcome.is_some() || s.made_at_ms + (s.horizon_s * 1000.0) as i64 > now {
+            continue;
+        }
+        let (from, to) = (s.made_at_ms, s.made_at_ms + (s.horizon_s * 1000.0) as i64);
+        let h = fit_history(engine, config, from, to).await;
+        let fuel: Vec<f64> = (0..h.pace_tph.len())
+            .map(|i| {
+                h.zone_fuel_nm3h
+                    .iter()
+                    .map(|z| z.get(i).copied().unwrap_or(f64::NAN))
+                    .sum()
+            })
+            .collect();
+        let nox_mg: Vec<f64> = h
+            .nox_ppm
+            .iter()
+            .zip(&h.o2_pct)
+            .map(|(ppm, o2)| ppm * 2.05 * 18.0 / (21.0 - o2).max(0.1))
+            .collect();
+        let followed = matches!(s.status, SuggestionStatus::Accepted { .. });
+        let pick = |d: &DeltaView| if followed { d.suggested } else { d.current };
+        s.outcome = Some(OutcomeView {
+            followed,
+            fuel_predicted: pick(&s.fuel_nm3h),
+            fuel_realised: mean_of(&fuel),
+            nox_predicted: pick(&s.nox_mg),
+            nox_realised: mean_of(&nox_mg),
+            discharge_predicted: pick(&s.discharge_c),
+            discharge_realised: mean_of(&h.discharge_c),
+        });
+        if let SuggestionStatus::Pending = s.status {
+            s.status = SuggestionStatus::Superseded;
+        }
+        if let Err(e) = desk.put(&s) {
+            tracing::error!("optimiser: outcome of suggestion {} not stored: {e}", s.id);
+        }
+    }
+}
+
+/// One run: history and inputs gathered, the advice computed on a blocking thread.
+async fn run_once(engine: &Engine) {
+    let config = engine.config();
+    let o = &config.optimiser;
+    let now = engine.inner.clock.now().0;
+    let from = now - (o.history_h * 3_600_000.0) as i64;
+    let progress = Arc::new(Progress::default());
+    engine.inner.optimiser.lock().running = Some((now, progress.clone()));
+    let history = fit_history(engine, &config, from, now).await;
+    let ins = inputs(engine, &config);
+    let settings = Settings::from_config(&config);
+    let base = model_for(&config);
+    let timeout = Duration::from_secs_f64(o.timeout_s);
+    let p = progress.clone();
+    let job = tokio::task::spawn_blocking(move || {
+        let req = Request {
+            base: &base,
+            history: &history,
+            inputs: &ins,
+            settings: &settings,
+            limits: &FitLimits::default(),
+            timeout,
+            tradeoff: &TRADEOFF,
+        };
+        hearth_optimiser::advise(&req, &p)
+    });
+    let summary = match job.await {
+        Ok(Advice::Suggestion(s)) => {
+            let v = view(&config, now, &s);
+            let desk = &engine.inner.optimiser;
+            for mut old in desk.newest(HISTORY_SHOWN) {
+                if old.status == SuggestionStatus::Pending {
+                    old.status = SuggestionStatus::Superseded;
+                    let _ = desk.put(&old);
+                }
+            }
+            match desk.put(&v) {
+                Ok(()) => RunSummary {
+                    at_ms: now,
+                    result: "suggestion".into(),
+                    reasons: Vec::new(),
+                },
+                Err(e) => RunSummary {
+                    at_ms: now,
+                    result: "failed".into(),
+                    reasons: vec![format!("the suggestion could not be stored: {e}")],
+                },
+            }
+        }
+        Ok(Advice::None { reasons, .. }) => RunSummary {
+            at_ms: now,
+            result: "none".into(),
+            reasons,
+        },
+        Ok(Advice::Cancelled) => RunSummary {
+            at_ms: now,
+            result: "cancelled".into(),
+            reasons: Vec::new(),
+        },
+        Err(e) => RunSummary {
+            at_ms: now,
+            result: "failed".into(),
+            reasons: vec![format!("the optimiser stopped: {e}")],
+        },
+    };
+    tracing::info!(result = %summary.result, reasons = ?summary.reasons, "optimiser run");
+    let mut st = engine.inner.optimiser.lock();
+    st.running = None;
+    st.last_run = Some(summary);
+}
+
+/// Runs every interval while enabled, on demand, and when the throughput moves.
+pub(crate) async fn optimiser_loop(engine: Engine, mut shutdown: watch::Receiver<bool>) {
+    let mut last_pace: Option<f64> = None;
+    let mut since_run = tokio::time::Instant::now();
+    let mut tick = tokio::time::interval(Duration::from_secs(30));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        let run = tokio::select! {
+            _ = shutdown.changed() => return,
+            _ = engine.inner.optimiser.trigger.notified() => true,
+            _ = tick.tick() => {
+                let config = engine.config();
+                let o = &config.optimiser;
+                settle_outcomes(&engine, &config).await;
+                let pace = name_of(&config, config.furnace.throughput)
+                    .and_then(|t| engine.snapshot().tags.into_iter().find(|v| v.name == t))
+                    .filter(|v| v.quality.is_good())
+                    .and_then(|v| v.value);
+                let moved = match (last_pace, pace) {
+                    (Some(a), Some(b)) => (b - a).abs() > o.pace_trigger_pct / 100.0 * a.abs().max(1.0),
+                    _ => false,
+                };
+                let due = since_run.elapsed() >= Duration::from_secs_f64(o.interval_min * 60.0);
+                o.enabled && (due || moved)
+            }
+        };
+        if *shutdown.borrow() {
+            return;
+        }
+        if run {
+            since_run = tokio::time::Instant::now();
+            run_once(&engine).await;
+            let config = engine.config();
+            last_pace = name_of(&config, config.furnace.throughput)
+                .and_then(|t| engine.snapshot().tags.into_iter().find(|v| v.name == t))
+                .and_then(|v| v.value);
+        } else if last_pace.is_none() {
+            let config = engine.config();
+            last_pace = name_of(&config, config.furnace.throughput)
+                .and_then(|t| engine.snapshot().tags.into_iter().find(|v| v.name == t))
+                .and_then(|v| v.value);
+        }
+    }
+}
