@@ -7,11 +7,17 @@
     windows_subsystem = "windows"
 )]
 
+/// mimalloc rather than glibc's malloc: glibc's per-thread arenas kept freed memory resident,
+/// and a process that records for months grew without holding more (docs/reliability.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod attach;
 mod cli;
 mod cmd_alarms;
 mod cmd_audit;
 mod cmd_check;
+mod cmd_evaluate;
 mod cmd_history;
 mod cmd_poll;
 mod cmd_probe;

@@ -22,6 +22,10 @@ use hearth_historian::{Historian, Options, SledHistorian};
 use hearth_model::Timestamp;
 use hearth_sim::{RunningSimulator, SimulatorOptions};
 
+/// The allocator the hearth binary ships with, so the soak measures what runs in the plant.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 struct Args {
     minutes: f64,
     fault_every: Duration,
@@ -154,11 +158,11 @@ async fn main() -> Result<()> {
     let proxy = FaultProxy::start(sim.local_addr()).await?;
     let dir = tempfile::tempdir()?;
     let data_dir = dir.path().join("data");
-    let running = hearth_e2e::start_engine(
-        hearth_e2e::default_config_at(proxy.addr().port())?,
-        &data_dir,
-    )
-    .await?;
+    let mut config = hearth_e2e::default_config_at(proxy.addr().port())?;
+    if let Some(mb) = args.cache_mb {
+        config.historian.cache_bytes = mb << 20;
+    }
+    let running = hearth_e2e::start_engine(config, &data_dir).await?;
     let engine = running.engine();
     let cache_mb_in_effect = engine.config().historian.cache_bytes >> 20;
     hearth_e2e::until("first good poll", Duration::from_secs(15), || {
