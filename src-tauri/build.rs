@@ -39,6 +39,8 @@ fn main() {
             "optimiser_run",
             "optimiser_cancel",
             "optimiser_decide",
+            "optimiser_evaluation",
+            "optimiser_evaluate",
         ]),
     ))
     .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));

@@ -206,7 +206,9 @@ pub fn run(config: Config, data_dir: PathBuf, engine_url: Option<String>) -> Res
             optimiser,
             optimiser_run,
             optimiser_cancel,
-            optimiser_decide
+            optimiser_decide,
+            optimiser_evaluation,
+            optimiser_evaluate
         ])
         .setup(move |app| {
             // SIGTERM (logout, systemd, kill) and Ctrl-C stop the app the orderly way, so the
@@ -807,6 +809,23 @@ fn optimiser_decide(
     decision: hearth_engine::optimising::Decision,
 ) -> Result<hearth_engine::optimising::SuggestionView, String> {
     engine_of(&state)?.suggestion_decide(&desktop_actor(), &id, &decision)
+}
+
+/// The shadow-mode evaluation: the scenarios, the one running, the last report.
+#[tauri::command]
+fn optimiser_evaluation(
+    state: tauri::State<'_, Desktop>,
+) -> Result<hearth_engine::optimising::EvaluationView, String> {
+    Ok(engine_of(&state)?.evaluation_view())
+}
+
+/// Start a shadow-mode evaluation of one of the config's scenarios.
+#[tauri::command]
+fn optimiser_evaluate(
+    state: tauri::State<'_, Desktop>,
+    req: hearth_engine::optimising::EvaluationRequest,
+) -> Result<(), String> {
+    engine_of(&state)?.evaluate_start(req)
 }
 
 /// The tags this window may write, with their policies.

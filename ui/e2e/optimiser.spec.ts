@@ -18,3 +18,21 @@ test("a run on too little history gives no suggestion, and says why", async ({ p
   await expect(page.locator('[data-page="optimiser"]')).toHaveText("优化");
   await page.locator("label.lang select").selectOption("en");
 });
+
+test("the page runs a shadow-mode evaluation and shows its report", async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto("/#optimiser");
+  const section = page.getByTestId("evaluation");
+  await section.getByTestId("evaluation-scenario").selectOption("worn-furnace.toml");
+  await section.getByRole("textbox").first().fill("1");
+  await section.getByTestId("evaluation-run").click();
+  const report = section.getByTestId("evaluation-report");
+  await expect(report).toBeVisible({ timeout: 150_000 });
+  await expect(report).toContainText("Worn furnace");
+  // Both runs heated the same steel; the table has both columns filled.
+  const rows = report.locator('[data-testid="evaluation-table"] tbody tr');
+  await expect(rows).toHaveCount(9);
+  await expect(rows.first().locator("td").nth(1)).not.toHaveText("—");
+  await expect(rows.first().locator("td").nth(2)).not.toHaveText("—");
+  await expect(report).toContainText("under-heated");
+});

@@ -821,3 +821,62 @@ export type Decision = { accept: boolean,
  * Required to reject; kept in the audit log either way.
  */
 reason: string, };
+
+export type RunFigures = { fuel_nm3: number, steel_t: number, gj_per_t: number, co2_t: number, kg_co2_per_t: number, 
+/**
+ * Means over the run: NOx mg/Nm3 dry at 3 % O2, CO ppm dry at the measured O2.
+ */
+nox_mg: number, co_ppm: number, co_max_ppm: number, slabs: number, 
+/**
+ * Pyrometer reading below the aim less the window's lower edge, and when (hours into the
+ * counted run) with how far below the aim.
+ */
+under_heated: number, under_heated_at: Array<[number, number]>, 
+/**
+ * Discharge temperature less aim, C: mean, standard deviation, lowest, highest.
+ */
+discharge_over_aim_mean: number, discharge_over_aim_sd: number, discharge_over_aim_min: number, discharge_over_aim_max: number, 
+/**
+ * Mean surface-to-core difference at discharge, C.
+ */
+surface_core_mean: number, 
+/**
+ * Time-weighted mean setpoints.
+ */
+mean_zone_sp: Array<number>, mean_o2_sp: number, };
+
+export type Applied = { at_h: number, zone_sp: Array<number>, o2_sp: number, 
+/**
+ * Mean fuel over the interval until the next suggestion: predicted, realised, and the
+ * baseline run's realised over the same interval.
+ */
+fuel_predicted: number, fuel_realised: number, fuel_baseline: number, nox_predicted: number, nox_realised: number, solve_s: number, };
+
+export type Sources = { less_overheating_pct: number, o2_trim_pct: number, zone_profile_pct: number, };
+
+export type Report = { scenario: string, hours: number, seed: number, baseline: RunFigures, optimised: RunFigures, fuel_change_pct: number, nox_change_pct: number, co2_change_t: number, sources: Sources, 
+/**
+ * Fuel saving against the baseline run, %: as the model predicted it for each interval
+ * and as realised; and the mean absolute error of each interval's predicted fuel.
+ */
+saving_predicted_pct: number, saving_realised_pct: number, fuel_prediction_error_pct: number, suggestions: Array<Applied>, 
+/**
+ * Why the other runs gave no suggestion, with how often.
+ */
+no_suggestion: Array<[string, number]>, solve_s_mean: number, solve_s_max: number, };
+
+export type EvaluationRequest = { 
+/**
+ * A file name in the `scenarios` folder beside the plant file.
+ */
+scenario: string, hours: number, seed: number, };
+
+export type EvaluationView = { 
+/**
+ * Scenario files that can be evaluated.
+ */
+scenarios: Array<string>, 
+/**
+ * The one running: its request and the plant hours done.
+ */
+running: [EvaluationRequest, number] | null, report: Report | null, error: string | null, };

@@ -96,6 +96,7 @@ pub(crate) struct Inner {
     marks: crate::marks::Marks,
     pub(crate) audit: crate::audit::AuditLog,
     pub(crate) optimiser: crate::optimising::OptimiserDesk,
+    pub(crate) evaluations: std::sync::Mutex<crate::optimising::Evaluations>,
     pub(crate) writes: crate::writes::WriteDesk,
     /// One settings change at a time: each reads, checks and replaces the plant file.
     pub(crate) changing: tokio::sync::Mutex<()>,
@@ -265,6 +266,7 @@ impl Engine {
             marks: crate::marks::Marks::open(&opts.data_dir.join("emissions"))?,
             audit: crate::audit::AuditLog::open(&opts.data_dir.join("audit"))?,
             optimiser: crate::optimising::OptimiserDesk::open(&opts.data_dir.join("optimiser"))?,
+            evaluations: std::sync::Mutex::new(crate::optimising::Evaluations::default()),
             writes: crate::writes::WriteDesk::new(),
             changing: tokio::sync::Mutex::new(()),
             local_token: crate::auth::new_secret(),

@@ -87,6 +87,10 @@ pub(crate) async fn serve(
         .route("/api/optimiser", get(optimiser))
         .route("/api/optimiser/run", axum::routing::post(optimiser_run))
         .route(
+            "/api/optimiser/evaluation",
+            get(evaluation).post(evaluation_start),
+        )
+        .route(
             "/api/optimiser/cancel",
             axum::routing::post(optimiser_cancel),
         )
@@ -362,6 +366,24 @@ async fn optimiser_cancel(
         return r;
     }
     Json(s.engine.optimiser_cancel()).into_response()
+}
+
+async fn evaluation(State(s): State<AppState>) -> impl IntoResponse {
+    Json(s.engine.evaluation_view())
+}
+
+async fn evaluation_start(
+    State(s): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Json(req): Json<crate::optimising::EvaluationRequest>,
+) -> Response {
+    if let Some(r) = lacks(&p, Role::Engineer, "start an evaluation") {
+        return r;
+    }
+    match s.engine.evaluate_start(req) {
+        Ok(()) => Json(true).into_response(),
+        Err(e) => (StatusCode::BAD_REQUEST, e).into_response(),
+    }
 }
 
 async fn optimiser_decide(

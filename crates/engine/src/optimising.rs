@@ -891,3 +891,129 @@ pub(crate) async fn optimiser_loop(engine: Engine, mut shutdown: watch::Receiver
         }
     }
 }
+
+/// `POST /api/optimiser/evaluate`: a shadow-mode evaluation of one of the config's scenarios.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct EvaluationRequest {
+    /// A file name in the `scenarios` folder beside the plant file.
+    pub scenario: String,
+    pub hours: f64,
+    pub seed: u32,
+}
+
+/// The evaluation section of the optimiser page.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct EvaluationView {
+    /// Scenario files that can be evaluated.
+    pub scenarios: Vec<String>,
+    /// The one running: its request and the plant hours done.
+    pub running: Option<(EvaluationRequest, f64)>,
+    pub report: Option<hearth_optimiser::shadow::Report>,
+    pub error: Option<String>,
+}
+
+#[derive(Default)]
+pub(crate) struct Evaluations {
+    running: Option<(EvaluationRequest, Arc<std::sync::atomic::AtomicU32>)>,
+    report: Option<hearth_optimiser::shadow::Report>,
+    error: Option<String>,
+}
+
+/// The longest evaluation the page may start, plant hours.
+const MAX_EVALUATION_H: f64 = 48.0;
+
+fn scenarios_dir(config: &Config) -> std::path::PathBuf {
+    config
+        .source
+        .parent()
+        .map(|d| d.join("scenarios"))
+        .unwrap_or_else(|| std::path::PathBuf::from("scenarios"))
+}
+
+fn scenario_files(config: &Config) -> Vec<String> {
+    let mut out: Vec<String> = std::fs::read_dir(scenarios_dir(config))
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".toml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+impl Engine {
+    pub fn evaluation_view(&self) -> EvaluationView {
+        let config = self.config();
+        let ev = self
+            .inner
+            .evaluations
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        EvaluationView {
+            scenarios: scenario_files(&config),
+            running: ev
+                .running
+                .as_ref()
+                .map(|(r, h)| (r.clone(), f64::from(h.load(Ordering::Relaxed)))),
+            report: ev.report.clone(),
+            error: ev.error.clone(),
+        }
+    }
+
+    /// Start a shadow-mode evaluation on a blocking thread (one at a time).
+    pub fn evaluate_start(&self, req: EvaluationRequest) -> Result<(), String> {
+        let config = self.config();
+        if config.furnace.zones.len() != hearth_sim::physics::ZONES {
+            return Err(format!(
+                "the simulator's furnace has {} zones and this plant's has {}: evaluate with the simulated furnace's config",
+                hearth_sim::physics::ZONES,
+                config.furnace.zones.len()
+            ));
+        }
+        if !(req.hours > 0.0 && req.hours <= MAX_EVALUATION_H) {
+            return Err(format!(
+                "hours must be more than 0 and at most {MAX_EVALUATION_H}"
+            ));
+        }
+        if !scenario_files(&config).contains(&req.scenario) {
+            return Err(format!(
+                "no scenario {} in {}",
+                req.scenario,
+                scenarios_dir(&config).display()
+            ));
+        }
+        let scenario = hearth_sim::Scenario::load(&scenarios_dir(&config).join(&req.scenario))
+            .map_err(|e| e.to_string())?;
+        let done = Arc::new(std::sync::atomic::AtomicU32::new(0));
+        {
+            let mut ev = self
+                .inner
+                .evaluations
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            if ev.running.is_some() {
+                return Err("an evaluation is already running".into());
+            }
+            ev.running = Some((req.clone(), done.clone()));
+            ev.error = None;
+        }
+        let opts =
+            hearth_optimiser::shadow::Options::from_config(&config, req.hours, u64::from(req.seed));
+        let engine = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let report = hearth_optimiser::shadow::evaluate(&scenario, &opts, |_| {
+                done.fetch_add(1, Ordering::Relaxed);
+            });
+            let mut ev = engine
+                .inner
+                .evaluations
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            ev.running = None;
+            ev.report = Some(report);
+        });
+        Ok(())
+    }
+}

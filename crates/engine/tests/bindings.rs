@@ -107,6 +107,12 @@ fn render() -> String {
         hearth_engine::optimising::RunSummary::decl(&cfg),
         hearth_engine::optimising::OptimiserView::decl(&cfg),
         hearth_engine::optimising::Decision::decl(&cfg),
+        hearth_optimiser::shadow::RunFigures::decl(&cfg),
+        hearth_optimiser::shadow::Applied::decl(&cfg),
+        hearth_optimiser::shadow::Sources::decl(&cfg),
+        hearth_optimiser::shadow::Report::decl(&cfg),
+        hearth_engine::optimising::EvaluationRequest::decl(&cfg),
+        hearth_engine::optimising::EvaluationView::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/model/src/api.rs. Do not edit by hand:\n\

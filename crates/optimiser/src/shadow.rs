@@ -58,7 +58,7 @@ impl Options {
 }
 
 /// What one run did over the counted hours.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ts_rs::TS)]
 pub struct RunFigures {
     pub fuel_nm3: f64,
     pub steel_t: f64,
@@ -87,7 +87,7 @@ pub struct RunFigures {
 }
 
 /// One suggestion in the optimised run, and what followed it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Applied {
     pub at_h: f64,
     pub zone_sp: Vec<f64>,
@@ -104,7 +104,7 @@ pub struct Applied {
 
 /// The saving split into where it comes from (percent of the baseline's fuel, by the model at
 /// steady state from baseline to the optimised run's mean setpoints).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ts_rs::TS)]
 pub struct Sources {
     pub less_overheating_pct: f64,
     pub o2_trim_pct: f64,
@@ -112,7 +112,7 @@ pub struct Sources {
 }
 
 /// The evaluation's report.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Report {
     pub scenario: String,
     pub hours: f64,

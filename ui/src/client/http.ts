@@ -2,6 +2,8 @@
 // to a running engine.
 import type {
   Decision,
+  EvaluationRequest,
+  EvaluationView,
   OptimiserView,
   SuggestionView,
   AckRequest,
@@ -234,6 +236,14 @@ export class HttpClient implements EngineClient {
 
   optimiserDecide(id: string, d: Decision): Promise<SuggestionView> {
     return this.post(`/api/optimiser/${encodeURIComponent(id)}/decide`, d);
+  }
+
+  evaluation(): Promise<EvaluationView> {
+    return this.get("/api/optimiser/evaluation");
+  }
+
+  async evaluate(req: EvaluationRequest): Promise<void> {
+    await this.post<boolean>("/api/optimiser/evaluation", req);
   }
 
   audit(q: AuditQuery): Promise<AuditEntry[]> {

@@ -2,6 +2,8 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
   Decision,
+  EvaluationRequest,
+  EvaluationView,
   OptimiserView,
   SuggestionView,
   AckRequest,
@@ -85,6 +87,14 @@ export class TauriClient implements EngineClient {
 
   optimiserDecide(id: string, decision: Decision): Promise<SuggestionView> {
     return invoke<SuggestionView>("optimiser_decide", { id, decision });
+  }
+
+  evaluation(): Promise<EvaluationView> {
+    return invoke<EvaluationView>("optimiser_evaluation");
+  }
+
+  evaluate(req: EvaluationRequest): Promise<void> {
+    return invoke<void>("optimiser_evaluate", { req });
   }
 
   audit(query: AuditQuery): Promise<AuditEntry[]> {

@@ -1,6 +1,8 @@
 // The one interface every page uses to reach the engine, whichever way it runs.
 import type {
   Decision,
+  EvaluationRequest,
+  EvaluationView,
   OptimiserView,
   SuggestionView,
   AckRequest,
@@ -116,4 +118,8 @@ export interface EngineClient {
   optimiserCancel(): Promise<boolean>;
   /** Accept or reject a pending suggestion (audited; a rejection needs a reason). */
   optimiserDecide(id: string, d: Decision): Promise<SuggestionView>;
+  /** Shadow mode: the scenarios, the evaluation running, the last report. */
+  evaluation(): Promise<EvaluationView>;
+  /** Start a shadow-mode evaluation (engineers). */
+  evaluate(req: EvaluationRequest): Promise<void>;
 }

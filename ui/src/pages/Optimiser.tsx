@@ -4,7 +4,16 @@
 // through the write path) or reject with a reason; the history of suggestions with what was
 // realised against what was predicted.
 import { For, Show, createResource, createSignal, onCleanup } from "solid-js";
-import type { DeltaView, DischargeView, OptimiserView, PlantInfo, SuggestionView } from "../bindings";
+import type {
+  DeltaView,
+  DischargeView,
+  EvaluationView,
+  OptimiserView,
+  PlantInfo,
+  Report,
+  RunFigures,
+  SuggestionView,
+} from "../bindings";
 import type { EngineClient } from "../client";
 import { formatPlantTime, formatValue } from "../format";
 import { type Key, locale, qualityLabel, t } from "../i18n";
@@ -108,6 +117,7 @@ export function Optimiser(props: { client: EngineClient; plant: PlantInfo; live:
             </Show>
             <h3>{t("optimiser.history")}</h3>
             <History list={v().history} tz={tz} />
+            <Evaluation client={props.client} />
           </>
         )}
       </Show>
@@ -515,5 +525,157 @@ function History(props: { list: SuggestionView[]; tz: string }) {
         </For>
       </tbody>
     </table>
+  );
+}
+
+/** Shadow mode from the page: a scenario run under baseline practice and under the optimiser. */
+function Evaluation(props: { client: EngineClient }) {
+  const [view, { refetch }] = createResource<EvaluationView>(() => props.client.evaluation());
+  const timer = setInterval(() => void refetch(), 2000);
+  onCleanup(() => clearInterval(timer));
+  const [scenario, setScenario] = createSignal("");
+  const [hours, setHours] = createSignal("12");
+  const [seed, setSeed] = createSignal("1");
+  const [error, setError] = createSignal("");
+  const start = async () => {
+    setError("");
+    const chosen = scenario() || view.latest?.scenarios[0] || "";
+    try {
+      await props.client.evaluate({ scenario: chosen, hours: Number(hours()), seed: Number(seed()) });
+      await refetch();
+    } catch (e) {
+      setError(String(e));
+    }
+  };
+  return (
+    <section data-testid="evaluation">
+      <h3>{t("optimiser.evaluation")}</h3>
+      <p class="muted">{t("optimiser.evaluationHint")}</p>
+      <div class="toolbar">
+        <select data-testid="evaluation-scenario" value={scenario()} onChange={(e) => setScenario(e.currentTarget.value)}>
+          <For each={view.latest?.scenarios ?? []}>{(s) => <option value={s}>{s}</option>}</For>
+        </select>
+        <label>
+          {t("optimiser.hours")}{" "}
+          <input class="short" inputmode="decimal" value={hours()} onInput={(e) => setHours(e.currentTarget.value)} />
+        </label>
+        <label>
+          {t("optimiser.seed")}{" "}
+          <input class="short" inputmode="numeric" value={seed()} onInput={(e) => setSeed(e.currentTarget.value)} />
+        </label>
+        <Show
+          when={view.latest?.running}
+          fallback={
+            <button data-testid="evaluation-run" onClick={() => void start()}>
+              {t("optimiser.evaluate")}
+            </button>
+          }
+        >
+          {(r) => (
+            <span data-testid="evaluation-running">
+              {t("optimiser.evaluating")
+                .replace("{s}", r()[0].scenario)
+                .replace("{h}", String(r()[1]))
+                .replace("{n}", String(r()[0].hours))}
+            </span>
+          )}
+        </Show>
+      </div>
+      <Show when={error() || view.latest?.error}>
+        {(e) => (
+          <div class="banner banner-alarm" role="alert">
+            {e()}
+          </div>
+        )}
+      </Show>
+      <Show when={view.latest?.report}>{(r) => <ReportView r={r()} />}</Show>
+    </section>
+  );
+}
+
+const FIGURE_ROWS: { key: Key; get: (f: RunFigures) => number; d: number }[] = [
+  { key: "optimiser.eval.fuel", get: (f) => f.fuel_nm3, d: 0 },
+  { key: "optimiser.eval.gjt", get: (f) => f.gj_per_t, d: 3 },
+  { key: "optimiser.eval.co2", get: (f) => f.co2_t, d: 1 },
+  { key: "optimiser.eval.nox", get: (f) => f.nox_mg, d: 0 },
+  { key: "optimiser.eval.coMax", get: (f) => f.co_max_ppm, d: 0 },
+  { key: "optimiser.eval.under", get: (f) => f.under_heated, d: 0 },
+  { key: "optimiser.eval.overAim", get: (f) => f.discharge_over_aim_mean, d: 1 },
+  { key: "optimiser.eval.overAimMin", get: (f) => f.discharge_over_aim_min, d: 1 },
+  { key: "optimiser.eval.o2", get: (f) => f.mean_o2_sp, d: 2 },
+];
+
+function ReportView(props: { r: Report }) {
+  const r = () => props.r;
+  const n = (v: number | null, d: number) => (v === null ? "—" : formatValue(v, d, locale()));
+  const hours = () => r().suggestions.map((a) => a.at_h);
+  const fuelRange = () =>
+    rangeOf(
+      [r().suggestions.map((a) => a.fuel_predicted), r().suggestions.map((a) => a.fuel_realised), r().suggestions.map((a) => a.fuel_baseline)],
+      200,
+    );
+  return (
+    <div data-testid="evaluation-report">
+      <p>
+        <strong>
+          {t("optimiser.eval.headline")
+            .replace("{fuel}", n(r().fuel_change_pct, 1))
+            .replace("{nox}", n(r().nox_change_pct, 1))
+            .replace("{under}", String(r().optimised.under_heated))}
+        </strong>{" "}
+        <span class="muted">
+          {r().scenario} · {r().hours} h · seed {r().seed}
+        </span>
+      </p>
+      <div class="columns">
+        <table class="grid" data-testid="evaluation-table">
+          <thead>
+            <tr>
+              <th />
+              <th>{t("optimiser.eval.baseline")}</th>
+              <th>{t("optimiser.eval.optimised")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            <For each={FIGURE_ROWS}>
+              {(row) => (
+                <tr>
+                  <td>{t(row.key)}</td>
+                  <td class="num">{n(row.get(r().baseline), row.d)}</td>
+                  <td class="num">{n(row.get(r().optimised), row.d)}</td>
+                </tr>
+              )}
+            </For>
+          </tbody>
+        </table>
+        <figure>
+          <figcaption>{t("optimiser.eval.chart")}</figcaption>
+          <svg width={W} height={H} viewBox={`0 0 ${W} ${H}`} class="chart">
+            <path d={linePath(hours(), r().suggestions.map((a) => a.fuel_baseline), W, H, ...fuelRange())} stroke="#8d99ae" fill="none" />
+            <path
+              d={linePath(hours(), r().suggestions.map((a) => a.fuel_predicted), W, H, ...fuelRange())}
+              stroke="#e3a857"
+              stroke-dasharray="4 3"
+              fill="none"
+            />
+            <path d={linePath(hours(), r().suggestions.map((a) => a.fuel_realised), W, H, ...fuelRange())} stroke="#e3a857" stroke-width="2" fill="none" />
+          </svg>
+          <small class="muted">{t("optimiser.eval.chartLegend")}</small>
+        </figure>
+      </div>
+      <p>
+        {t("optimiser.eval.sources")
+          .replace("{over}", n(r().sources.less_overheating_pct, 1))
+          .replace("{o2}", n(r().sources.o2_trim_pct, 1))
+          .replace("{profile}", n(r().sources.zone_profile_pct, 1))}
+      </p>
+      <p>
+        {t("optimiser.eval.predicted")
+          .replace("{p}", n(r().saving_predicted_pct, 1))
+          .replace("{r}", n(r().saving_realised_pct, 1))
+          .replace("{e}", n(r().fuel_prediction_error_pct, 1))
+          .replace("{solve}", n(r().solve_s_max, 2))}
+      </p>
+    </div>
   );
 }
