@@ -175,6 +175,9 @@ pub struct SuggestionView {
     /// The best setpoints at other NOx weights (the configured one is `nox_weight` x 1).
     pub tradeoff: Vec<TradePointView>,
     pub nox_weight: f64,
+    /// Continuing would miss a constraint these setpoints keep or miss by less (under-heated
+    /// slabs, CO): the suggestion corrects, and may cost more.
+    pub corrective: bool,
     pub outcome: Option<OutcomeView>,
 }
 
@@ -722,6 +725,7 @@ pub(crate) fn view(config: &Config, made_at_ms: i64, s: &Suggestion) -> Suggesti
             })
             .collect(),
         nox_weight: config.optimiser.nox_weight,
+        corrective: s.corrective,
         outcome: None,
     }
 }

@@ -89,6 +89,9 @@ pub struct Suggestion {
     pub evaluations: usize,
     pub solve_time: Duration,
     pub tradeoff: Vec<TradePoint>,
+    /// Continuing would miss a constraint these setpoints keep (or miss by less): it corrects,
+    /// and may cost more than continuing.
+    pub corrective: bool,
 }
 
 /// The optimiser's answer.
@@ -266,6 +269,7 @@ pub fn advise_on(
         Outcome::Suggested {
             best,
             current,
+            corrective,
             evaluations,
             elapsed,
         } => {
@@ -287,6 +291,7 @@ pub fn advise_on(
                 evaluations,
                 solve_time: elapsed,
                 tradeoff: Vec::new(),
+                corrective,
             }))
         }
     }

@@ -49,6 +49,9 @@ pub enum Outcome {
     Suggested {
         best: Box<Evaluated>,
         current: Box<Evaluated>,
+        /// Continuing misses a constraint that these setpoints keep, or miss by less: the
+        /// suggestion corrects, and may cost more than continuing.
+        corrective: bool,
         evaluations: usize,
         elapsed: Duration,
     },
@@ -89,12 +92,33 @@ impl Context<'_> {
         }
     }
 
-    /// Continuing the current setpoints, and what it already violates, constraint by
-    /// constraint (see [`allowances`]).
+    /// Continuing the current setpoints, and what no suggestion can help, constraint by
+    /// constraint (see [`allowances`]). A slab's discharge window is allowed only what it
+    /// misses even at the hottest and at the coolest zone setpoints this suggestion may reach
+    /// (a slab near the door that nothing can save now); a slab that some setpoints within reach
+    /// would save must be saved, whatever the current setpoints do to it. Every other
+    /// constraint is allowed what continuing already misses it by.
     pub fn allowed(&self) -> (Evaluated, Vec<f64>) {
         let now = self.now();
         let raw = self.evaluate(&now, &[]);
-        let allowed = allowances(&raw.margins);
+        let mut allowed = allowances(&raw.margins);
+        let bx = self.settings.box_from(&now);
+        let n = now.zone_sp.len();
+        for hot in [true, false] {
+            let extreme = Decision {
+                zone_sp: bx[..n]
+                    .iter()
+                    .map(|(lo, hi)| if hot { *hi } else { *lo })
+                    .collect(),
+                o2_sp: now.o2_sp,
+            };
+            let e = self.evaluate(&extreme, &[]);
+            for (a, m) in allowed.iter_mut().zip(&e.margins) {
+                if m.name == "discharge_window" {
+                    *a = a.min((-m.margin).max(0.0));
+                }
+            }
+        }
         (self.evaluate(&now, &allowed), allowed)
     }
 }
@@ -247,10 +271,28 @@ pub fn solve(ctx: &Context<'_>, progress: &Progress, timeout: Duration) -> Outco
     // The penalties let the solver end a hair outside a constraint. Continuing is feasible by
     // construction (what it violates is allowed), so the last feasible point on the way from it
     // to the solver's answer is a safe answer.
+    let mut current = current;
+    let mut corrective = false;
     let best = if best.feasible {
         best
-    } else {
+    } else if current.feasible {
         repair(ctx, &allowed, &current.decision, best)
+    } else if violation(&best.margins) < 0.5 * violation(&current.margins) {
+        // Continuing misses constraints that some setpoints within reach would keep, and none
+        // keep them all: the least violation the penalty rounds found is what no suggestion can
+        // help now. Held to it, the answer is feasible, and continuing is not; the suggestion
+        // is corrective.
+        let relaxed: Vec<f64> = best
+            .margins
+            .iter()
+            .zip(&allowed)
+            .map(|(m, a)| a.max((-m.margin).max(0.0)))
+            .collect();
+        corrective = true;
+        current = Box::new(ctx.evaluate(&current.decision, &relaxed));
+        ctx.evaluate(&best.decision, &relaxed)
+    } else {
+        best
     };
     if !best.feasible {
         let worst = best
@@ -278,7 +320,7 @@ pub fn solve(ctx: &Context<'_>, progress: &Progress, timeout: Duration) -> Outco
         };
     }
     let gain = current.terms.total() - best.terms.total();
-    if current.feasible && gain < MIN_GAIN_PER_H {
+    if !corrective && current.feasible && gain < MIN_GAIN_PER_H {
         return Outcome::NoSuggestion {
             reason: format!(
                 "the current setpoints are within {gain:.2} per hour of the best found: no move is worth making"
@@ -291,6 +333,7 @@ pub fn solve(ctx: &Context<'_>, progress: &Progress, timeout: Duration) -> Outco
     Outcome::Suggested {
         best: Box::new(best),
         current,
+        corrective,
         evaluations,
         elapsed,
     }

@@ -158,6 +158,11 @@ function Current(props: {
   return (
     <div class="suggestion" data-testid="suggestion" data-id={s().id}>
       <h3>{t("optimiser.current")}</h3>
+      <Show when={s().corrective}>
+        <div class="banner banner-warn" role="status" data-testid="suggestion-corrective">
+          {t("optimiser.corrective")}
+        </div>
+      </Show>
       <table class="grid" data-testid="suggestion-moves">
         <thead>
           <tr>
