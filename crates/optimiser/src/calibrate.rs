@@ -198,12 +198,15 @@ const AP_C: f64 = 3.0;
 const NOX_REL: f64 = 0.03;
 const DISCHARGE_C: f64 = 5.0;
 
+/// One tag's residuals: its role, unit, and (index in the scaled residuals, value in the unit).
+type TagResiduals = (String, &'static str, Vec<(usize, f64)>);
+
 /// What one run of the model over the history gives.
 struct Run {
     /// Scaled residuals, in a fixed order and length.
     residuals: Vec<f64>,
     /// Residuals in engineering units by tag: (role, unit, (index in `residuals`, value)).
-    by_tag: Vec<(String, &'static str, Vec<(usize, f64)>)>,
+    by_tag: Vec<TagResiduals>,
     state: FurnaceState,
 }
 
@@ -429,7 +432,7 @@ fn run(params: &ModelParams, h: &History) -> Run {
     state.charge_aim_c = last_aim;
     state.lhv_mj_per_nm3 = h.lhv_mj_per_nm3;
 
-    let mut by_tag: Vec<(String, &'static str, Vec<(usize, f64)>)> = fuel_r
+    let mut by_tag: Vec<TagResiduals> = fuel_r
         .into_iter()
         .enumerate()
         .map(|(z, r)| (format!("zone {} fuel", z + 1), "Nm3/h", r))
