@@ -401,29 +401,17 @@ pub fn evaluate(scenario: &Scenario, opts: &Options, mut log: impl FnMut(&str)) 
             match advise(&req, &Progress::default()) {
                 Advice::Suggestion(sg) => {
                     let solve_s = t.elapsed().as_secs_f64();
-                    if std::env::var_os("HEARTH_SHADOW_DEBUG").is_some() {
-                        let d = sg
-                            .fit
-                            .tags
-                            .iter()
-                            .find(|t| t.role == "discharge temperature");
-                        let worst = sg
+                    tracing::debug!(
+                        at_h = s as f64 / 3600.0,
+                        worst_planned_over_aim = sg
                             .predicted
                             .discharged
                             .iter()
                             .map(|x| x.surface_c - x.aim_c)
-                            .fold(f64::MAX, f64::min);
-                        let aims: Vec<f64> =
-                            sg.predicted.discharged.iter().map(|x| x.aim_c).collect();
-                        eprintln!(
-                            "{:.2} h dis bias {:?} rms {:?} worst planned {:.1} aims {:?}",
-                            s as f64 / 3600.0,
-                            d.map(|d| d.bias),
-                            d.map(|d| d.rms),
-                            worst,
-                            &aims[..aims.len().min(12)]
-                        );
-                    }
+                            .fold(f64::MAX, f64::min),
+                        corrective = sg.corrective,
+                        "shadow: suggestion applied"
+                    );
                     for (z, sp) in sg.decision.zone_sp.iter().enumerate() {
                         opt.write(Signal::ZoneSetpoint(z), *sp);
                     }
@@ -443,9 +431,7 @@ pub fn evaluate(scenario: &Scenario, opts: &Options, mut log: impl FnMut(&str)) 
                 }
                 Advice::None { reasons, .. } => {
                     let r = reasons.join("; ");
-                    if std::env::var_os("HEARTH_SHADOW_DEBUG").is_some() {
-                        eprintln!("{:.2} h none: {r}", s as f64 / 3600.0);
-                    }
+                    tracing::debug!(at_h = s as f64 / 3600.0, reasons = %r, "shadow: no suggestion");
                     // Group by the reason's kind, not its figures.
                     let key: String = r.split(['(', ':']).next().unwrap_or(&r).trim().to_owned();
                     match none.iter_mut().find(|(k, _)| *k == key) {
