@@ -796,7 +796,12 @@ export type SuggestionView = { id: string, made_at_ms: number, status: Suggestio
 /**
  * The best setpoints at other NOx weights (the configured one is `nox_weight` x 1).
  */
-tradeoff: Array<TradePointView>, nox_weight: number, outcome: OutcomeView | null, };
+tradeoff: Array<TradePointView>, nox_weight: number, 
+/**
+ * Continuing would miss a constraint these setpoints keep or miss by less (under-heated
+ * slabs, CO): the suggestion corrects, and may cost more.
+ */
+corrective: boolean, outcome: OutcomeView | null, };
 
 export type RunProgress = { started_ms: number, evaluations: number, round: number, };
 
