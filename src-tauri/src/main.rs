@@ -10,7 +10,7 @@
 /// mimalloc rather than glibc's malloc: glibc's per-thread arenas kept freed memory resident,
 /// and a process that records for months grew without holding more (docs/reliability.md).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 mod attach;
 mod cli;
