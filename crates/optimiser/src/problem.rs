@@ -87,7 +87,7 @@ impl Settings {
             flue_max_c: 1150.0,
             air_preheat_max_c: 540.0,
             o2_error_pct: 0.2,
-            discharge_margin_c: 3.0,
+            discharge_margin_c: 5.0,
             min_pace_tph: 100.0,
         }
     }
