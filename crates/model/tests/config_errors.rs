@@ -745,14 +745,25 @@ fn optimiser_settings_are_checked_against_the_furnace() {
                 "zone_bounds = [[950, 1150], [1300, 1150]]",
             )
             .replace("o2_bounds = [1.5, 4.0]", "o2_bounds = [4.0, 1.5]")
-            .replace("discharge_window_c = [-10, 25]", "discharge_window_c = [10, 25]")
+            .replace(
+                "discharge_window_c = [-10, 25]",
+                "discharge_window_c = [10, 25]",
+            )
             .replace("history_h = 5 ", "history_h = 0 ")
         },
         same,
     );
-    c.expect("plant.toml", "optimiser.zone_bounds", "2 pairs for a furnace of 3 zones");
+    c.expect(
+        "plant.toml",
+        "optimiser.zone_bounds",
+        "2 pairs for a furnace of 3 zones",
+    );
     c.expect("plant.toml", "optimiser.zone_bounds[1]", "low to high");
     c.expect("plant.toml", "optimiser.o2_bounds", "from low to high");
-    c.expect("plant.toml", "optimiser.discharge_window_c", "below the aim");
+    c.expect(
+        "plant.toml",
+        "optimiser.discharge_window_c",
+        "below the aim",
+    );
     c.expect("plant.toml", "optimiser.history_h", "outside 1 to 72");
 }

@@ -151,6 +151,34 @@ pub enum CalibrationError {
     Gaps(String),
 }
 
+/// Minutes over which the O2 analyser is checked against the air/fuel ratio, and how far (in
+/// points of O2, beyond the fitted bias) it may disagree.
+const RECENT_O2_MIN: usize = 15;
+const O2_DRIFT_LIMIT: f64 = 0.3;
+
+/// The analyser's reading less the O2 the measured air and fuel imply, less the fitted bias,
+/// averaged over the last `minutes` with data; None without data.
+fn recent_o2_disagreement(p: &ModelParams, h: &History, minutes: usize) -> Option<f64> {
+    let n = h.len();
+    let mut sum = 0.0;
+    let mut k = 0.0;
+    for i in n.saturating_sub(minutes)..n {
+        let fuel: f64 = h
+            .zone_fuel_nm3h
+            .iter()
+            .map(|z| z.get(i).copied().unwrap_or(f64::NAN))
+            .sum();
+        let air = h.air_nm3h.get(i).copied().unwrap_or(f64::NAN);
+        let o2 = h.o2_pct.get(i).copied().unwrap_or(f64::NAN);
+        if fuel > 0.0 && air.is_finite() && o2.is_finite() {
+            let implied = hearth_model::physics::o2_from_lambda(air / (p.a0 * fuel));
+            sum += o2 - implied - p.o2_bias_pct;
+            k += 1.0;
+        }
+    }
+    (k > 0.0).then(|| sum / k)
+}
+
 /// Each series the model needs must have good data in at least this share of the window.
 const MIN_COVERAGE: f64 = 0.8;
 
@@ -673,6 +701,19 @@ pub fn calibrate(
             n,
             excluded: all.len() - n,
             limit,
+        });
+    }
+    // An analyser drifting now is not the constant bias the window's fit found: the O2 its
+    // reading implies against the air/fuel ratio over the last quarter hour.
+    if let Some(drift) = recent_o2_disagreement(&fitted, history, RECENT_O2_MIN) {
+        tags.push(TagFit {
+            role: "O2 analyser against the air/fuel ratio, last 15 min".into(),
+            unit: "points",
+            rms: drift.abs(),
+            bias: drift,
+            n: RECENT_O2_MIN,
+            excluded: 0,
+            limit: O2_DRIFT_LIMIT,
         });
     }
     let spread_c = tags

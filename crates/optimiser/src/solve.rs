@@ -301,6 +301,15 @@ pub fn solve(ctx: &Context<'_>, progress: &Progress, timeout: Duration) -> Outco
             .filter(|m| !m.holds())
             .min_by(|a, b| (a.margin + a.allowed).total_cmp(&(b.margin + b.allowed)));
         let reason = match worst {
+            Some(m) if current.feasible => format!(
+                "the current setpoints are kept: every move found within the bounds and move limits would break {}{} (by {:.1} {})",
+                m.name,
+                m.index
+                    .map(|i| format!(" of slab {}", i + 1))
+                    .unwrap_or_default(),
+                -(m.margin + m.allowed),
+                m.unit
+            ),
             Some(m) => format!(
                 "no setpoints within the bounds and move limits keep {}{} (short by {:.1} {})",
                 m.name,

@@ -68,3 +68,25 @@ fn calibration_recovers_a_plant_that_differs_from_the_defaults()
     assert_eq!(state.slabs.len(), base.slabs_inside);
     Ok(())
 }
+
+#[test]
+fn an_o2_analyser_drifting_now_makes_the_fit_unusable() -> Result<(), Box<dyn std::error::Error>> {
+    let base = ModelParams::from_plant(&PlantParams::default());
+    let mut sim = Simulation::new(SimSettings::typical(5, 1_790_000_000_000));
+    let mut rec = Recorder::new(3, 60.0, sim.base_lhv());
+    for s in 0..6 * 3600 {
+        // The analyser starts drifting high, 2 points an hour, twenty minutes before the end.
+        if s == 6 * 3600 - 20 * 60 {
+            sim.start_fault(hearth_sim::Fault::O2AnalyserDrift { pct_per_hour: 2.0 })?;
+        }
+        sim.step(1.0);
+        rec.sample(&sim, 1.0);
+    }
+    let (fit, _) = calibrate(&base, &rec.history, &FitLimits::default())?;
+    let problems = fit.problems();
+    assert!(
+        problems.iter().any(|p| p.contains("O2 analyser")),
+        "{problems:?}"
+    );
+    Ok(())
+}
