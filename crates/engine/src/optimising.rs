@@ -736,6 +736,37 @@ fn mean_of(v: &[f64]) -> Option<f64> {
     (!good.is_empty()).then(|| good.iter().sum::<f64>() / good.len() as f64)
 }
 
+/// What the plant did over a suggestion's horizon (`h`), against what was predicted for the
+/// setpoints it ran: the suggestion's if it was accepted, continuing's if not.
+fn outcome(s: &SuggestionView, h: &FitHistory) -> OutcomeView {
+    let fuel: Vec<f64> = (0..h.pace_tph.len())
+        .map(|i| {
+            h.zone_fuel_nm3h
+                .iter()
+                .map(|z| z.get(i).copied().unwrap_or(f64::NAN))
+                .sum()
+        })
+        .collect();
+    // NOx as predicted: mg/Nm3 (as NO2) dry at 3 % O2, from ppm at the measured O2.
+    let nox_mg: Vec<f64> = h
+        .nox_ppm
+        .iter()
+        .zip(&h.o2_pct)
+        .map(|(ppm, o2)| ppm * 2.05 * 18.0 / (21.0 - o2).max(0.1))
+        .collect();
+    let followed = matches!(s.status, SuggestionStatus::Accepted { .. });
+    let pick = |d: &DeltaView| if followed { d.suggested } else { d.current };
+    OutcomeView {
+        followed,
+        fuel_predicted: pick(&s.fuel_nm3h),
+        fuel_realised: mean_of(&fuel),
+        nox_predicted: pick(&s.nox_mg),
+        nox_realised: mean_of(&nox_mg),
+        discharge_predicted: pick(&s.discharge_c),
+        discharge_realised: mean_of(&h.discharge_c),
+    }
+}
+
 /// Realised against predicted for suggestions whose horizon has passed.
 async fn settle_outcomes(engine: &Engine, config: &Config) {
     let now = engine.inner.clock.now().0;
@@ -746,31 +777,7 @@ async fn settle_outcomes(engine: &Engine, config: &Config) {
         }
         let (from, to) = (s.made_at_ms, s.made_at_ms + (s.horizon_s * 1000.0) as i64);
         let h = fit_history(engine, config, from, to).await;
-        let fuel: Vec<f64> = (0..h.pace_tph.len())
-            .map(|i| {
-                h.zone_fuel_nm3h
-                    .iter()
-                    .map(|z| z.get(i).copied().unwrap_or(f64::NAN))
-                    .sum()
-            })
-            .collect();
-        let nox_mg: Vec<f64> = h
-            .nox_ppm
-            .iter()
-            .zip(&h.o2_pct)
-            .map(|(ppm, o2)| ppm * 2.05 * 18.0 / (21.0 - o2).max(0.1))
-            .collect();
-        let followed = matches!(s.status, SuggestionStatus::Accepted { .. });
-        let pick = |d: &DeltaView| if followed { d.suggested } else { d.current };
-        s.outcome = Some(OutcomeView {
-            followed,
-            fuel_predicted: pick(&s.fuel_nm3h),
-            fuel_realised: mean_of(&fuel),
-            nox_predicted: pick(&s.nox_mg),
-            nox_realised: mean_of(&nox_mg),
-            discharge_predicted: pick(&s.discharge_c),
-            discharge_realised: mean_of(&h.discharge_c),
-        });
+        s.outcome = Some(outcome(&s, &h));
         if let SuggestionStatus::Pending = s.status {
             s.status = SuggestionStatus::Superseded;
         }
@@ -1019,5 +1026,108 @@ impl Engine {
             ev.report = Some(report);
         });
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn delta(current: f64, suggested: f64) -> DeltaView {
+        DeltaView {
+            current,
+            suggested,
+            change: suggested - current,
+            band: 0.0,
+        }
+    }
+
+    fn suggestion(status: SuggestionStatus) -> SuggestionView {
+        let empty = TrajectoryView {
+            at_s: Vec::new(),
+            current_zone_c: Vec::new(),
+            suggested_zone_c: Vec::new(),
+            current_fuel: Vec::new(),
+            suggested_fuel: Vec::new(),
+            current_discharge: Vec::new(),
+            suggested_discharge: Vec::new(),
+        };
+        SuggestionView {
+            id: "1".into(),
+            made_at_ms: 0,
+            status,
+            moves: Vec::new(),
+            ramp: Vec::new(),
+            currency: "EUR".into(),
+            fuel_nm3h: delta(12_000.0, 11_000.0),
+            fuel_pct: delta(100.0, 91.7),
+            co2_kg_h: delta(0.0, 0.0),
+            cost_per_h: delta(0.0, 0.0),
+            nox_mg: delta(180.0, 160.0),
+            discharge_c: delta(1225.0, 1215.0),
+            gj_per_t: delta(0.0, 0.0),
+            margins: Vec::new(),
+            inputs: Vec::new(),
+            fit: Vec::new(),
+            parameters: Vec::new(),
+            horizon_s: 3600.0,
+            solve_ms: 0,
+            evaluations: 0,
+            trajectory: empty,
+            tradeoff: Vec::new(),
+            nox_weight: 0.05,
+            corrective: false,
+            outcome: None,
+        }
+    }
+
+    /// Two minutes of history: zone fuels, O2 and NOx as an analyser reads them, the pyrometer;
+    /// a gap in the second minute's zone 2 fuel.
+    fn history() -> FitHistory {
+        FitHistory {
+            step_s: 60.0,
+            zone_fuel_nm3h: vec![
+                vec![5000.0, 5200.0],
+                vec![6000.0, f64::NAN],
+                vec![1000.0, 1100.0],
+            ],
+            o2_pct: vec![3.0, 3.0],
+            // 78.05 ppm at 3 % O2 is 160 mg/Nm3 as NO2.
+            nox_ppm: vec![160.0 / 2.05, 160.0 / 2.05],
+            discharge_c: vec![1210.0, 1220.0],
+            pace_tph: vec![300.0, 300.0],
+            ..FitHistory::default()
+        }
+    }
+
+    #[test]
+    fn an_accepted_suggestion_is_set_against_its_own_prediction() {
+        let s = suggestion(SuggestionStatus::Accepted {
+            by: "x".into(),
+            at_ms: 0,
+        });
+        let o = outcome(&s, &history());
+        assert!(o.followed);
+        assert_eq!(o.fuel_predicted, 11_000.0);
+        // The minute with a zone's fuel missing is not counted as less fuel.
+        assert_eq!(o.fuel_realised, Some(12_000.0));
+        assert_eq!(o.nox_predicted, 160.0);
+        assert!((o.nox_realised.unwrap_or(0.0) - 160.0).abs() < 1e-9);
+        assert_eq!(o.discharge_realised, Some(1215.0));
+        assert_eq!(o.discharge_predicted, 1215.0);
+    }
+
+    #[test]
+    fn a_suggestion_not_followed_is_set_against_continuing() {
+        let s = suggestion(SuggestionStatus::Rejected {
+            by: "x".into(),
+            at_ms: 0,
+            reason: "trial".into(),
+        });
+        let o = outcome(&s, &history());
+        assert!(!o.followed);
+        assert_eq!(o.fuel_predicted, 12_000.0);
+        assert_eq!(o.nox_predicted, 180.0);
+        assert_eq!(o.discharge_predicted, 1225.0);
     }
 }
