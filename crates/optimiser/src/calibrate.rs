@@ -19,7 +19,7 @@ use hearth_model::physics::{
 };
 
 use crate::params::{Calibration, ModelParams};
-use crate::predict::{Decision, FurnaceState, TrackedSlab, full_residence_s, settle};
+use crate::predict::{Decision, FurnaceState, TrackedSlab, full_residence_s, settle, zone_balance};
 
 /// Evenly spaced history, oldest first (the historian's minute means). NaN marks a gap.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -257,9 +257,6 @@ fn run(params: &ModelParams, h: &History) -> Run {
     let n = h.len();
     let dt = h.step_s;
     let t0 = p.ambient_c;
-    let lhv = h.lhv_mj_per_nm3 * 1e6;
-    let c_fg = p.c_fg * 1000.0;
-    let c_air = p.c_air * 1000.0;
     let face_m2 = p.slab_width_m * p.slab_length_m;
     let slab_kg = p.slab_kg();
     let at = |v: &[f64], i: usize| v.get(i).copied().unwrap_or(f64::NAN);
@@ -375,18 +372,17 @@ fn run(params: &ModelParams, h: &History) -> Run {
                 0.0
             };
             let infiltration = if z == 0 { p.infiltration_nm3_s } else { 0.0 };
-            let door = if z == 0 || z + 1 == nz {
-                hearth_model::physics::SIGMA
-                    * p.door_area_m2
-                    * ((tz + 273.15).powi(4) - (t0 + 273.15).powi(4))
-            } else {
-                0.0
-            };
-            let losses = (zp.wall_ua_kw_per_k + zp.skid_ua_kw_per_k) * 1000.0 * (tz - t0) + door;
-            let per_fuel = lhv + p.a0 * lambda * c_air * (ap_in - t0) - wfg * c_fg * (tz - t0);
-            let other = (gas_in + infiltration) * c_fg * (tz - t0) + q_steel[z] + losses
-                - gas_in * c_fg * (gas_in_t - t0)
-                + zp.capacity_mj_per_k * 1e6 * dtdt;
+            let (per_fuel, holding) = zone_balance(
+                p,
+                z,
+                tz,
+                (gas_in, gas_in_t),
+                q_steel[z],
+                ap_in,
+                lambda,
+                h.lhv_mj_per_nm3,
+            );
+            let other = holding + zp.capacity_mj_per_k * 1e6 * dtdt;
             let model = other / per_fuel * 3600.0;
             let meas = fuel_meas[z];
             let r = model - meas;

@@ -136,6 +136,40 @@ impl Prediction {
     }
 }
 
+/// One zone's heat balance at temperature `tz` (C): the heat each Nm3/s of fuel leaves in the
+/// zone, and what the zone needs besides to hold `tz` (W): the gas passing through (`gas_in`
+/// Nm3/s from the zones downstream, at `gas_in_t`) and the infiltration heated to `tz`, the
+/// steel's uptake `q_steel`, wall, skid and door losses. Air comes in at `ap` and ratio `lambda`.
+/// The prediction and the calibration both balance zones with it.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn zone_balance(
+    p: &ModelParams,
+    i: usize,
+    tz: f64,
+    (gas_in, gas_in_t): (f64, f64),
+    q_steel: f64,
+    ap: f64,
+    lambda: f64,
+    lhv_mj_per_nm3: f64,
+) -> (f64, f64) {
+    let t0 = p.ambient_c;
+    let c_fg = p.c_fg * 1000.0;
+    let c_air = p.c_air * 1000.0;
+    let z = &p.zones[i];
+    let infiltration = if i == 0 { p.infiltration_nm3_s } else { 0.0 };
+    let door = if i == 0 || i + 1 == p.zones.len() {
+        SIGMA * p.door_area_m2 * ((tz + 273.15).powi(4) - (t0 + 273.15).powi(4))
+    } else {
+        0.0
+    };
+    let losses = (z.wall_ua_kw_per_k + z.skid_ua_kw_per_k) * 1000.0 * (tz - t0) + door;
+    let per_fuel = lhv_mj_per_nm3 * 1e6 + p.a0 * lambda * c_air * (ap - t0)
+        - wet_flue_gas_per_fuel(lambda) * c_fg * (tz - t0);
+    let other = (gas_in + infiltration) * c_fg * (tz - t0) + q_steel + losses
+        - gas_in * c_fg * (gas_in_t - t0);
+    (per_fuel, other)
+}
+
 /// The longest horizon predicted: slabs that stay longer (at a slow pace) are not judged.
 pub const MAX_HORIZON_S: f64 = 4.0 * 3600.0;
 
@@ -171,9 +205,6 @@ pub fn predict_for(
         .min(state.zone_c.len())
         .min(decision.zone_sp.len());
     let t0 = p.ambient_c;
-    let lhv = state.lhv_mj_per_nm3 * 1e6;
-    let c_fg = p.c_fg * 1000.0;
-    let c_air = p.c_air * 1000.0;
     let o2_true = (decision.o2_sp - p.o2_bias_pct).max(0.05);
     let lambda = lambda_from_o2(o2_true);
     let wfg = wet_flue_gas_per_fuel(lambda);
@@ -194,7 +225,6 @@ pub fn predict_for(
     let zone_of: Vec<usize> = (0..p.slabs_inside.max(state.slabs.len()))
         .map(|i| p.zone_of(i).min(nz.saturating_sub(1)))
         .collect();
-    let door_at = |i: usize| i == 0 || i + 1 == nz;
 
     let mut zone_c = state.zone_c[..nz].to_vec();
     let mut working: Vec<f64> = zone_c.clone();
@@ -239,17 +269,17 @@ pub fn predict_for(
             let z = &p.zones[i];
             let tz = zone_c[i];
             let infiltration = if i == 0 { p.infiltration_nm3_s } else { 0.0 };
-            let door = if door_at(i) {
-                SIGMA * p.door_area_m2 * ((tz + 273.15).powi(4) - (t0 + 273.15).powi(4))
-            } else {
-                0.0
-            };
-            let losses = (z.wall_ua_kw_per_k + z.skid_ua_kw_per_k) * 1000.0 * (tz - t0) + door;
             let cap = z.capacity_mj_per_k * 1e6;
-            // Heat per Nm3 of fuel left in this zone, and what the zone needs besides.
-            let per_fuel = lhv + p.a0 * lambda * c_air * (ap - t0) - wfg * c_fg * (tz - t0);
-            let other = (gas_in + infiltration) * c_fg * (tz - t0) + q_steel[i] + losses
-                - gas_in * c_fg * (gas_in_t - t0);
+            let (per_fuel, other) = zone_balance(
+                p,
+                i,
+                tz,
+                (gas_in, gas_in_t),
+                q_steel[i],
+                ap,
+                lambda,
+                state.lhv_mj_per_nm3,
+            );
             let need = other + cap * (working[i] - tz) / dt;
             let max_f = z.max_fuel_nm3h / 3600.0;
             let f = if per_fuel > 0.0 {
