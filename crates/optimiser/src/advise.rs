@@ -276,7 +276,7 @@ pub fn advise_on(
             let deltas = deltas(&ctx, &fit, &best, &current);
             let reasons = reasons(&ctx, &best, &current);
             Advice::Suggestion(Box::new(Suggestion {
-                ramp: ramp(&current.decision, &best.decision, params.sp_ramp_c_per_s),
+                ramp: ramp(&current.decision, &best.decision),
                 margins: shown(&best.margins),
                 decision: best.decision.clone(),
                 current: current.decision.clone(),
@@ -382,7 +382,7 @@ fn deltas(ctx: &Context<'_>, fit: &Fit, best: &Evaluated, current: &Evaluated) -
 
 /// Steps the operator (or the write path) can follow: zones by at most 10 C and O2 by at most
 /// 0.1 points per step, a step every two minutes, so the PLC's own ramp keeps up.
-pub fn ramp(from: &Decision, to: &Decision, _ramp_c_per_s: f64) -> Vec<RampStep> {
+pub fn ramp(from: &Decision, to: &Decision) -> Vec<RampStep> {
     let zone_steps = from
         .zone_sp
         .iter()

@@ -8,7 +8,7 @@
 //! calibration's spread against the discharge window.
 
 use hearth_emissions::fuel::Stoichiometry;
-use hearth_model::config::{Co2Basis, Config, Pollutant};
+use hearth_model::config::{Co2Basis, Config, Pollutant, default_zone_bounds};
 use hearth_model::physics::co_ppm;
 
 use crate::predict::{Decision, Prediction};
@@ -56,17 +56,8 @@ impl Settings {
     /// The domain reference's problem for a three-zone furnace (or `zones` zones: the first and
     /// last keep the preheat and soak bounds, those between take the heating zone's).
     pub fn typical(zones: usize) -> Settings {
-        let zone_bounds = (0..zones.max(1))
-            .map(|i| {
-                if i == 0 {
-                    (950.0, 1150.0)
-                } else if i + 1 == zones {
-                    (1180.0, 1280.0)
-                } else {
-                    (1150.0, 1300.0)
-                }
-            })
-            .collect();
+        let zones = zones.max(1);
+        let zone_bounds = (0..zones).map(|i| default_zone_bounds(i, zones)).collect();
         Settings {
             gas_price_per_nm3: 0.35,
             co2_price_per_t: 70.0,
