@@ -858,8 +858,22 @@ async fn run_once(engine: &Engine) {
     st.last_run = Some(summary);
 }
 
+/// The throughput now, when it reads Good.
+fn pace_now(engine: &Engine) -> Option<f64> {
+    let config = engine.config();
+    let tag = name_of(&config, config.furnace.throughput)?;
+    engine
+        .snapshot()
+        .tags
+        .into_iter()
+        .find(|v| v.name == tag)
+        .filter(|v| v.quality.is_good())
+        .and_then(|v| v.value)
+}
+
 /// Runs every interval while enabled, on demand, and when the throughput moves.
 pub(crate) async fn optimiser_loop(engine: Engine, mut shutdown: watch::Receiver<bool>) {
+    // The throughput at the last run (or when first read): a move from it starts a run.
     let mut last_pace: Option<f64> = None;
     let mut since_run = tokio::time::Instant::now();
     let mut tick = tokio::time::interval(Duration::from_secs(30));
@@ -872,11 +886,7 @@ pub(crate) async fn optimiser_loop(engine: Engine, mut shutdown: watch::Receiver
                 let config = engine.config();
                 let o = &config.optimiser;
                 settle_outcomes(&engine, &config).await;
-                let pace = name_of(&config, config.furnace.throughput)
-                    .and_then(|t| engine.snapshot().tags.into_iter().find(|v| v.name == t))
-                    .filter(|v| v.quality.is_good())
-                    .and_then(|v| v.value);
-                let moved = match (last_pace, pace) {
+                let moved = match (last_pace, pace_now(&engine)) {
                     (Some(a), Some(b)) => (b - a).abs() > o.pace_trigger_pct / 100.0 * a.abs().max(1.0),
                     _ => false,
                 };
@@ -890,15 +900,9 @@ pub(crate) async fn optimiser_loop(engine: Engine, mut shutdown: watch::Receiver
         if run {
             since_run = tokio::time::Instant::now();
             run_once(&engine).await;
-            let config = engine.config();
-            last_pace = name_of(&config, config.furnace.throughput)
-                .and_then(|t| engine.snapshot().tags.into_iter().find(|v| v.name == t))
-                .and_then(|v| v.value);
-        } else if last_pace.is_none() {
-            let config = engine.config();
-            last_pace = name_of(&config, config.furnace.throughput)
-                .and_then(|t| engine.snapshot().tags.into_iter().find(|v| v.name == t))
-                .and_then(|v| v.value);
+        }
+        if run || last_pace.is_none() {
+            last_pace = pace_now(&engine);
         }
     }
 }
