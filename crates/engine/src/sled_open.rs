@@ -6,7 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
-use hearth_historian::{FormatError, Layout, check_clean_as, mark_clean_as};
+use hearth_historian::{
+    FormatError, Layout, check_clean_as, mark_clean_as, set_aside_unfinished_snapshots,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum OpenError {
@@ -70,6 +72,7 @@ pub(crate) fn open_db(dir: &Path, cache_bytes: u64) -> Result<CleanDb, OpenError
         .flush_every_ms(None);
     let mut attempts = 0;
     loop {
+        set_aside_unfinished_snapshots(dir, Layout::Bare)?;
         match config.open() {
             Ok(db) => {
                 return Ok(CleanDb {

@@ -172,6 +172,92 @@ fn manifest(dir: &Path, layout: Layout) -> std::io::Result<String> {
     Ok(text)
 }
 
+/// Where [`set_aside_unfinished_snapshots`] puts what it moves, inside the database's directory.
+pub const UNFINISHED_SNAPSHOTS: &str = "unfinished-snapshots";
+
+/// sled 0.34 writes a snapshot of its page table to `snap.<lsn>.generating`, syncs it and only
+/// then renames it to `snap.<lsn>`. But when it opens, it reads the newest `snap.*` file, an
+/// unfinished `.generating` one included, and refuses the whole database as corrupt when that
+/// file is empty or cut short: what a full disk leaves (sled writes a snapshot when its last
+/// handle goes, which the historian's retry after a write error does), or a kill while the
+/// snapshot was being written. An unfinished snapshot holds nothing that the previous snapshot
+/// and the log do not (the previous one is removed only after the rename), so it is moved into
+/// [`UNFINISHED_SNAPSHOTS`] (never deleted) before sled opens. A `.generating` file that is
+/// whole (its length and CRC check out, as sled checks them) is left for sled to read, and so
+/// is any renamed snapshot, which was synced: if that is damaged, sled's error stands.
+/// Nothing is touched while sled's lock on the database is held (by another process, or by
+/// sled's threads finishing a close in this one): the file may be a snapshot being written.
+/// Returns where each file went.
+pub fn set_aside_unfinished_snapshots(
+    dir: &Path,
+    layout: Layout,
+) -> Result<Vec<PathBuf>, FormatError> {
+    let root = layout.root(dir);
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |error| FormatError::Io { path, error }
+    };
+    let lock_path = root.join("db");
+    let lock = match std::fs::File::open(&lock_path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(io(&lock_path)(e)),
+    };
+    if lock.try_lock().is_err() {
+        return Ok(Vec::new());
+    }
+    let entries = match std::fs::read_dir(&root) {
+        Ok(rd) => rd,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(io(&root)(e)),
+    };
+    let mut moved = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(io(&root))?.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        if !(name.starts_with("snap.") && name.ends_with(".generating") && path.is_file()) {
+            continue;
+        }
+        let bytes = std::fs::read(&path).map_err(io(&path))?;
+        if snapshot_is_whole(&bytes) {
+            continue;
+        }
+        let aside = dir.join(UNFINISHED_SNAPSHOTS);
+        std::fs::create_dir_all(&aside).map_err(io(&aside))?;
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let to = aside.join(format!("{name}.{secs}"));
+        std::fs::rename(&path, &to).map_err(io(&path))?;
+        // The move must outlast a power cut, or sled meets the same file on the next start.
+        if let Ok(d) = std::fs::File::open(&root) {
+            let _ = d.sync_all();
+        }
+        tracing::warn!(
+            from = %path.display(),
+            to = %to.display(),
+            bytes = bytes.len(),
+            "an unfinished sled snapshot (a full disk, or a stop while it was written) was set aside; the database opens from its log"
+        );
+        moved.push(to);
+    }
+    Ok(moved)
+}
+
+/// sled's own check of a snapshot file: the body, its length (8 bytes), then a CRC-32 of the
+/// body (4 bytes, little-endian).
+fn snapshot_is_whole(bytes: &[u8]) -> bool {
+    let len = bytes.len();
+    if len <= 12 {
+        return false;
+    }
+    let mut crc = [0u8; 4];
+    crc.copy_from_slice(&bytes[len - 4..]);
+    crc32fast::hash(&bytes[..len - 12]) == u32::from_le_bytes(crc)
+}
+
 /// Record the database as cleanly closed.
 pub fn mark_clean(dir: &Path) -> Result<(), FormatError> {
     mark_clean_as(dir, Layout::Historian)

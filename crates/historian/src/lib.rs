@@ -15,7 +15,10 @@ mod store;
 pub mod time;
 
 pub use codec::{decode_points, decode_rows, encode_points, encode_rows};
-pub use format::{FORMAT_VERSION, FormatError, Layout, check_clean_as, mark_clean_as, move_aside};
+pub use format::{
+    FORMAT_VERSION, FormatError, Layout, UNFINISHED_SNAPSHOTS, check_clean_as, mark_clean_as,
+    move_aside, set_aside_unfinished_snapshots,
+};
 pub use hearth_model::api::{History, HistoryBucket, Resolution};
 pub use store::{Footprint, Options, Retention, SledHistorian};
 

@@ -19,7 +19,9 @@ use std::sync::{Mutex, MutexGuard, RwLock};
 use hearth_model::Timestamp;
 
 use crate::codec::{decode_points, decode_rows, encode_points, encode_rows};
-use crate::format::{check_clean, check_or_create, mark_clean};
+use crate::format::{
+    Layout, check_clean, check_or_create, mark_clean, set_aside_unfinished_snapshots,
+};
 use crate::keys::{self, Kind};
 use crate::query;
 use crate::rollup::{DEFAULT_HOLD_MS, Grid, PointAggregator, Row, RowMerger};
@@ -394,6 +396,7 @@ fn open_sled(dir: &Path, opts: &Options) -> Result<Handles, HistorianError> {
     // Another process holding the database is reported once the retries run out.
     let mut attempts = 0;
     let db = loop {
+        set_aside_unfinished_snapshots(dir, Layout::Historian)?;
         match config.open() {
             Ok(db) => break db,
             Err(sled::Error::Io(e)) if e.to_string().contains("could not acquire lock") => {

@@ -98,3 +98,104 @@ fn a_newer_format_is_refused_and_left_untouched() -> Result<(), Box<dyn std::err
     assert_eq!(snapshot(dir.path()), before);
     Ok(())
 }
+
+/// The snapshot files sled keeps beside its log, by name.
+fn snapshots(db: &Path) -> Vec<String> {
+    let mut out: Vec<String> = std::fs::read_dir(db.join("db"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+        .filter(|n| n.starts_with("snap."))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn an_unfinished_snapshot_is_set_aside_and_everything_opens()
+-> Result<(), Box<dyn std::error::Error>> {
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("historian");
+    filled(&db)?;
+    // sled writes its snapshot when it opens a log that moved on since the last one.
+    drop(SledHistorian::open(&db, Options::default())?);
+    let whole = snapshots(&db);
+    assert!(!whole.is_empty(), "sled wrote no snapshot");
+    // What a kill, or a full disk, leaves while sled writes its next snapshot: the file is
+    // created, then nothing (or only part of it) reaches the disk. No clean-close mark either,
+    // as after any crash.
+    std::fs::remove_file(db.join("CLEAN"))?;
+    let empty = db.join("db").join("snap.00000000FFFFFFFF.generating");
+    std::fs::write(&empty, b"")?;
+    let cut = db.join("db").join("snap.00000000FFFFFFFE.generating");
+    let real = std::fs::read(db.join("db").join(&whole[0]))?;
+    std::fs::write(&cut, &real[..real.len() / 2])?;
+
+    // sled on its own refuses the database for it (which is why this is done at all).
+    let refused = sled::Config::new()
+        .path(db.join("db"))
+        .segment_size(Options::default().segment_bytes)
+        .open()
+        .err()
+        .ok_or("sled opened a database with an unfinished snapshot")?;
+    assert!(
+        matches!(refused, sled::Error::Corruption { .. }),
+        "{refused}"
+    );
+
+    let h = SledHistorian::open(&db, Options::default())?;
+    let points = h.range("zone1_temp", Timestamp(0), Timestamp(i64::MAX))?;
+    assert_eq!(
+        points.len(),
+        5_000,
+        "points lost after setting the snapshot aside"
+    );
+    drop(h);
+    // Kept, not deleted, and out of sled's way.
+    let aside: Vec<String> = std::fs::read_dir(db.join(hearth_historian::UNFINISHED_SNAPSHOTS))?
+        .flatten()
+        .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+        .collect();
+    assert_eq!(aside.len(), 2, "{aside:?}");
+    assert!(
+        aside
+            .iter()
+            .any(|n| n.starts_with("snap.00000000FFFFFFFF.generating")),
+        "{aside:?}"
+    );
+    assert!(
+        snapshots(&db)
+            .iter()
+            .all(|n| !n.starts_with("snap.00000000FFFFFFF")),
+        "{:?}",
+        snapshots(&db)
+    );
+    Ok(())
+}
+
+#[test]
+fn a_whole_snapshot_still_being_named_is_left_for_sled() -> Result<(), Box<dyn std::error::Error>> {
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("historian");
+    filled(&db)?;
+    // sled writes its snapshot when it opens a log that moved on since the last one.
+    drop(SledHistorian::open(&db, Options::default())?);
+    let whole = snapshots(&db);
+    let name = whole.last().ok_or("sled wrote no snapshot")?;
+    // A kill between sled's sync of the new snapshot and its rename.
+    std::fs::remove_file(db.join("CLEAN"))?;
+    std::fs::rename(
+        db.join("db").join(name),
+        db.join("db").join(format!("{name}.generating")),
+    )?;
+    let h = SledHistorian::open(&db, Options::default())?;
+    assert_eq!(
+        h.range("zone1_temp", Timestamp(0), Timestamp(i64::MAX))?
+            .len(),
+        5_000
+    );
+    drop(h);
+    assert!(!db.join(hearth_historian::UNFINISHED_SNAPSHOTS).exists());
+    Ok(())
+}
