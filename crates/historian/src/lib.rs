@@ -9,6 +9,7 @@ mod codec;
 pub mod export;
 mod format;
 mod keys;
+mod open_chunk;
 mod query;
 pub mod rollup;
 mod store;

@@ -23,6 +23,7 @@ use crate::format::{
     Layout, check_clean, check_or_create, mark_clean, set_aside_unfinished_snapshots,
 };
 use crate::keys::{self, Kind};
+use crate::open_chunk::OpenChunk;
 use crate::query;
 use crate::rollup::{DEFAULT_HOLD_MS, Grid, PointAggregator, Row, RowMerger};
 use crate::{
@@ -148,7 +149,7 @@ struct LevelState {
 #[derive(Debug)]
 struct SeriesState {
     id: SeriesId,
-    open: Vec<Point>,
+    open: OpenChunk,
     /// Points of `open` already in sled as deltas.
     persisted: usize,
     /// Deltas written for the open chunk: the next one's number.
@@ -172,7 +173,7 @@ impl SeriesState {
     fn new(id: SeriesId, hold_ms: i64) -> SeriesState {
         SeriesState {
             id,
-            open: Vec::new(),
+            open: OpenChunk::default(),
             persisted: 0,
             deltas: 0,
             live_from: 0,
@@ -232,10 +233,7 @@ impl SeriesState {
         self.open.push(p);
         self.last = Some(p);
         self.aggregate(&p, i64::MIN)?;
-        let span = self
-            .open
-            .first()
-            .map_or(0, |f| p.ts.0.saturating_sub(f.ts.0));
+        let span = self.open.first_ts().map_or(0, |f| p.ts.0.saturating_sub(f));
         if self.open.len() >= opts.chunk_points || span >= opts.chunk_span_ms {
             self.seal()?;
         }
@@ -243,12 +241,12 @@ impl SeriesState {
     }
 
     fn seal(&mut self) -> Result<(), HistorianError> {
-        let Some(first) = self.open.first() else {
+        let Some(first) = self.open.first_ts() else {
             return Ok(());
         };
-        let bytes = encode_points(&self.open)?;
+        let bytes = encode_points(&self.open.all()?)?;
         self.sealed.push(SealedRaw {
-            first_ts: first.ts.0,
+            first_ts: first,
             bytes,
             live_from: self.live_from,
             deltas: self.deltas,
@@ -520,6 +518,7 @@ impl SledHistorian {
     /// rollup rows from the points and finer rows after each level's last sealed chunk.
     fn rebuild(&self, id: SeriesId) -> Result<SeriesState, HistorianError> {
         let mut s = SeriesState::new(id, self.opts.hold_ms);
+        let mut open: Vec<Point> = Vec::new();
         let h = self.handles();
         let last_sealed = match h
             .data
@@ -542,7 +541,7 @@ impl SledHistorian {
             if last_sealed.is_some_and(|l| first <= l) {
                 continue;
             }
-            decode_points(&v, &mut s.open)?;
+            decode_points(&v, &mut open)?;
             s.live_from = if s.deltas == 0 {
                 seq
             } else {
@@ -550,11 +549,11 @@ impl SledHistorian {
             };
             s.deltas = s.deltas.max(seq + 1);
         }
-        s.open.sort_by_key(|p| p.ts);
+        open.sort_by_key(|p| p.ts);
         // A delta written again after a failed flush repeats points: keep each time once.
-        s.open.dedup_by_key(|p| p.ts);
-        s.persisted = s.open.len();
-        s.last = match (s.open.last(), last_sealed) {
+        open.dedup_by_key(|p| p.ts);
+        s.persisted = open.len();
+        s.last = match (open.last(), last_sealed) {
             (Some(p), _) => Some(*p),
             (None, Some(t)) => match h.chunks.get(keys::chunk_key(Kind::Raw, id, t)) {
                 Ok(Some(v)) => {
@@ -596,10 +595,11 @@ impl SledHistorian {
         }
         let from = end_min.saturating_sub(self.opts.hold_ms);
         let mut pts = self.sled_points(id, from, i64::MAX)?;
-        pts.extend(s.open.iter().copied());
+        pts.extend(open.iter().copied());
         for p in &pts {
             s.aggregate(p, end_min)?;
         }
+        s.open.set(open, s.persisted)?;
         Ok(s)
     }
 
@@ -701,7 +701,7 @@ impl SledHistorian {
                 decode_points(&c.bytes, &mut buf)?;
                 out.extend(buf.iter().filter(|p| p.ts.0 >= from && p.ts.0 < to));
             }
-            out.extend(s.open.iter().filter(|p| p.ts.0 >= from && p.ts.0 < to));
+            s.open.extend_range(from, to, &mut out)?;
         }
         Ok(out)
     }
@@ -776,15 +776,17 @@ impl SledHistorian {
                 }
             }
             if s.open.len() > s.persisted {
-                let fresh = &s.open[s.persisted..];
+                let fresh = s.open.after(s.persisted);
                 report.points += fresh.len();
-                let first = s.open[0].ts.0;
+                let Some(first) = s.open.first_ts() else {
+                    continue;
+                };
                 if s.deltas > s.live_from && s.deltas % FOLD_EVERY == 0 {
                     // The whole open chunk as one delta, replacing the ones before it (a crash
                     // cannot split this batch; a point in two deltas is read once anyway).
                     ops.push(Op::Insert(
                         keys::delta_key(s.id, first, s.deltas).to_vec(),
-                        encode_points(&s.open)?,
+                        encode_points(&s.open.all()?)?,
                     ));
                     for seq in s.live_from..s.deltas {
                         ops.push(Op::Remove(keys::delta_key(s.id, first, seq).to_vec()));
@@ -811,6 +813,7 @@ impl SledHistorian {
                     }
                     s.persisted = s.open.len();
                     s.deltas += 1;
+                    s.open.pack(s.persisted)?;
                 }
             }
             st.unsynced.extend(ops);
@@ -1117,7 +1120,7 @@ impl Historian for SledHistorian {
             };
             let first = first
                 .or_else(|| ss.sealed.first().map(|c| c.first_ts))
-                .or_else(|| ss.open.first().map(|p| p.ts.0));
+                .or_else(|| ss.open.first_ts());
             if let Some(t) = first {
                 s.oldest = Some(s.oldest.map_or(Timestamp(t), |o| o.min(Timestamp(t))));
             }
