@@ -67,6 +67,12 @@ pub enum Outcome {
 
 /// The penalty weights of the successive rounds, per squared unit of violation.
 const RHO: [f64; 3] = [1e2, 1e4, 1e6];
+
+/// A corrective suggestion is made when it leaves less than this share of continuing's
+/// violation (squared, so 0.9 is about 5 % less shortfall). Any real gain counts: a plant heading
+/// for under-heated slabs that is told "no suggestion" keeps its setpoints, and the next run
+/// starts further behind.
+const CORRECTIVE_GAIN: f64 = 0.9;
 /// Below this gain (money per hour) the current setpoints are kept: a move has its own risk.
 const MIN_GAIN_PER_H: f64 = 1.0;
 
@@ -277,7 +283,7 @@ pub fn solve(ctx: &Context<'_>, progress: &Progress, timeout: Duration) -> Outco
         best
     } else if current.feasible {
         repair(ctx, &allowed, &current.decision, best)
-    } else if violation(&best.margins) < 0.5 * violation(&current.margins) {
+    } else if violation(&best.margins) < CORRECTIVE_GAIN * violation(&current.margins) {
         // Continuing misses constraints that some setpoints within reach would keep, and none
         // keep them all: the least violation the penalty rounds found is what no suggestion can
         // help now. Held to it, the answer is feasible, and continuing is not; the suggestion
