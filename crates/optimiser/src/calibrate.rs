@@ -500,9 +500,17 @@ impl LeastSquares<'_> {
         if let Some(w) = self.weights {
             r.iter_mut().zip(w).for_each(|(r, w)| *r *= w);
         }
+        r.extend(theta.iter().zip(PRIOR_SD).map(|(t, sd)| t / sd));
         r
     }
 }
+
+/// A weak prior on each fitted value around the plant's nominal figures (log factors 0, O2 bias
+/// 0), as one residual each: against the thousands of measured residuals it moves a fit by
+/// hundredths, but it keeps the normal equations solvable when the data say nothing about a
+/// value (every NOx or O2 reading left out as an upset, say). Without it Gauss-Newton stopped
+/// on a singular matrix, and the engineer was told that instead of which data were the trouble.
+const PRIOR_SD: [f64; 5] = [0.5, 0.5, 0.5, 0.5, 1.0];
 
 /// A residual further than this many robust standard deviations (1.4826 MAD) from its tag's
 /// median is an upset (a burner trip, a delay's transient) and is left out of the second pass.
