@@ -34,6 +34,8 @@ pub enum Signal {
     DischargeAim,
     /// The aim of the slab last charged, as a level-2 system tells the furnace.
     ChargeAim,
+    /// The fuel gas's heating value (LHV), MJ/Nm3, as a calorimeter on the gas line reads it.
+    FuelLhv,
     PlantClock,
     O2Setpoint,
     PaceSetpoint,
@@ -94,6 +96,7 @@ impl Signal {
             "discharge_grade" => Signal::DischargeGrade,
             "discharge_aim" => Signal::DischargeAim,
             "charge_aim" => Signal::ChargeAim,
+            "fuel_lhv" => Signal::FuelLhv,
             "plant_clock" => Signal::PlantClock,
             "o2_sp" => Signal::O2Setpoint,
             "pace_sp" => Signal::PaceSetpoint,
@@ -602,6 +605,7 @@ impl Simulation {
                 .first()
                 .and_then(|s| self.grades.get(usize::from(s.grade)))
                 .map_or(0.0, |g| g.aim_c),
+            Signal::FuelLhv => self.plant.params.lhv_mj_per_nm3,
             Signal::PlantClock => self.plant_ms as f64,
             Signal::O2Setpoint => self.plc.o2_sp,
             Signal::PaceSetpoint => self.plc.pace_sp,
