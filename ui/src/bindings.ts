@@ -81,7 +81,7 @@ restarts: number, last_restart: string | null, };
 
 export type ZoneRoles = { name: string, temperature: string, setpoint: string, fuel_flow: string, };
 
-export type FurnaceRoles = { zones: Array<ZoneRoles>, combustion_air_flow: string | null, o2: string | null, co: string | null, nox: string | null, flue_temperature: string | null, air_preheat_temperature: string | null, pressure: string | null, throughput: string | null, discharge_temperature: string | null, charge_temperature: string | null, discharge_aim: string | null, charge_aim: string | null, };
+export type FurnaceRoles = { zones: Array<ZoneRoles>, combustion_air_flow: string | null, o2: string | null, co: string | null, nox: string | null, flue_temperature: string | null, air_preheat_temperature: string | null, pressure: string | null, throughput: string | null, discharge_temperature: string | null, charge_temperature: string | null, discharge_aim: string | null, charge_aim: string | null, fuel_lhv: string | null, };
 
 export type PlantInfo = { name: string, time_zone: string, tags: Array<TagInfo>, furnace: FurnaceRoles, 
 /**

@@ -407,6 +407,7 @@ impl Engine {
                 charge_temperature: opt(f.charge_temperature),
                 discharge_aim: opt(f.discharge_aim),
                 charge_aim: opt(f.charge_aim),
+                fuel_lhv: opt(f.fuel_lhv),
             },
             clock: self.inner.clock.kind().to_owned(),
             simulators: self.inner.sims.iter().map(|(d, _)| d.clone()).collect(),

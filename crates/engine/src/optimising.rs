@@ -448,6 +448,11 @@ fn inputs(engine: &Engine, config: &Config) -> Vec<Input> {
         ("throughput".to_owned(), f.throughput),
         ("charge temperature".to_owned(), f.charge_temperature),
     ]);
+    // Optional, but once configured the model's fuel rests on it: a failed calorimeter is named
+    // rather than quietly replaced by the configured figure.
+    if f.fuel_lhv.is_some() {
+        roles.push(("fuel heating value".to_owned(), f.fuel_lhv));
+    }
     roles
         .into_iter()
         .map(|(role, id)| {
@@ -544,6 +549,9 @@ async fn fit_history(engine: &Engine, config: &Config, from: i64, to: i64) -> Fi
     h.charge_aim_c = minutes(engine, m(f.charge_aim), from, to, last).await;
     h.pace_tph = minutes(engine, m(f.throughput), from, to, mean).await;
     h.charge_temp_c = minutes(engine, m(f.charge_temperature), from, to, mean).await;
+    if f.fuel_lhv.is_some() {
+        h.lhv = minutes(engine, m(f.fuel_lhv), from, to, mean).await;
+    }
     h
 }
 

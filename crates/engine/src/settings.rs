@@ -122,6 +122,7 @@ fn roles(config: &Config) -> HashMap<usize, Vec<String>> {
         (f.charge_temperature, "charge_temperature"),
         (f.discharge_aim, "discharge_aim"),
         (f.charge_aim, "charge_aim"),
+        (f.fuel_lhv, "fuel_lhv"),
         (f.fuel_total, "fuel_total"),
         (f.steel_total, "steel_total"),
         (f.heartbeat, "heartbeat"),

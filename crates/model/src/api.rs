@@ -143,6 +143,7 @@ pub struct FurnaceRoles {
     pub charge_temperature: Option<String>,
     pub discharge_aim: Option<String>,
     pub charge_aim: Option<String>,
+    pub fuel_lhv: Option<String>,
 }
 
 /// What the window needs to draw itself once.

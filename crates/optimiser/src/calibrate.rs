@@ -47,6 +47,10 @@ pub struct History {
     pub charge_aim_c: Vec<f64>,
     pub pace_tph: Vec<f64>,
     pub charge_temp_c: Vec<f64>,
+    /// The fuel's heating value as measured (a calorimeter or gas chromatograph, the
+    /// `fuel_lhv` role), MJ/Nm3 (LHV); empty, or gaps, where there is none.
+    pub lhv: Vec<f64>,
+    /// The configured heating value, standing in wherever `lhv` has no reading.
     pub lhv_mj_per_nm3: f64,
 }
 
@@ -63,6 +67,31 @@ impl History {
     fn last(v: &[f64]) -> Option<f64> {
         v.iter().rev().copied().find(|x| x.is_finite())
     }
+
+    /// The heating value at step `i`: measured where there is a plausible reading.
+    pub fn lhv_at(&self, i: usize) -> f64 {
+        self.lhv
+            .get(i)
+            .copied()
+            .filter(|v| plausible_lhv(*v))
+            .unwrap_or(self.lhv_mj_per_nm3)
+    }
+
+    /// The heating value now: the last plausible reading, else the configured figure.
+    pub fn lhv_now(&self) -> f64 {
+        self.lhv
+            .iter()
+            .rev()
+            .copied()
+            .find(|v| plausible_lhv(*v))
+            .unwrap_or(self.lhv_mj_per_nm3)
+    }
+}
+
+/// A heating value a fuel gas can have, MJ/Nm3 (LHV): coke-oven gas is about 17, natural gas 32
+/// to 40, LPG near 90. Anything else is a failed reading, and the configured figure stands in.
+fn plausible_lhv(v: f64) -> bool {
+    v.is_finite() && (5.0..=120.0).contains(&v)
 }
 
 /// The fit of one measured tag: root-mean-square and mean residual (model less measured) in the
@@ -271,7 +300,7 @@ fn run(params: &ModelParams, h: &History) -> Run {
     let pace0 = first(&h.pace_tph, 300.0);
     let charge0 = first(&h.charge_temp_c, 20.0);
     let aim0 = first(&h.discharge_aim_c, 1200.0);
-    let mut state = settle(p, &start, pace0, charge0, aim0, h.lhv_mj_per_nm3);
+    let mut state = settle(p, &start, pace0, charge0, aim0, h.lhv_at(0));
     let judged_from = full_residence_s(p, &state, pace0.max(50.0)) / dt;
     let faces: Vec<SlabFaces> = p.zones[..nz]
         .iter()
@@ -380,7 +409,7 @@ fn run(params: &ModelParams, h: &History) -> Run {
                 q_steel[z],
                 ap_in,
                 lambda,
-                h.lhv_mj_per_nm3,
+                h.lhv_at(i),
             );
             let other = holding + zp.capacity_mj_per_k * 1e6 * dtdt;
             let model = other / per_fuel * 3600.0;
@@ -454,7 +483,7 @@ fn run(params: &ModelParams, h: &History) -> Run {
     state.pace_tph = last_pace;
     state.charge_temp_c = last_charge;
     state.charge_aim_c = last_aim;
-    state.lhv_mj_per_nm3 = h.lhv_mj_per_nm3;
+    state.lhv_mj_per_nm3 = h.lhv_now();
 
     let mut by_tag: Vec<TagResiduals> = fuel_r
         .into_iter()

@@ -35,6 +35,7 @@ fn signals(zones: usize) -> Vec<Signal> {
         Signal::ChargeAim,
         Signal::Throughput,
         Signal::ChargeTemp,
+        Signal::FuelLhv,
     ]);
     s
 }
@@ -95,6 +96,7 @@ impl Recorder {
             h.charge_aim_c.push(r[8]);
             h.pace_tph.push(r[9]);
             h.charge_temp_c.push(r[10]);
+            h.lhv.push(r[11]);
             self.acc.iter_mut().for_each(|a| *a = 0.0);
             self.n = 0.0;
             self.elapsed = 0.0;
@@ -122,6 +124,7 @@ impl Recorder {
             charge_aim_c: cut(&h.charge_aim_c),
             pace_tph: cut(&h.pace_tph),
             charge_temp_c: cut(&h.charge_temp_c),
+            lhv: cut(&h.lhv),
             lhv_mj_per_nm3: h.lhv_mj_per_nm3,
         }
     }

@@ -321,6 +321,12 @@ fn inputs(sim: &Simulation) -> Vec<Input> {
         sim.read(Signal::DischargeTemp),
         Some((600.0, 1400.0)),
     );
+    add(
+        "fuel heating value".into(),
+        "fuel_lhv",
+        sim.read(Signal::FuelLhv),
+        Some((20.0, 50.0)),
+    );
     out
 }
 

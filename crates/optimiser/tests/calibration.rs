@@ -10,10 +10,20 @@ use hearth_sim::{Scenario, SimSettings, Simulation};
 /// Record `hours` of a simulated plant with `params` as its true parameters and an O2 analyser
 /// reading `o2_bias` high.
 fn record(params: PlantParams, o2_bias: f64, hours: f64, seed: u64) -> History {
+    record_with(params, o2_bias, hours, seed, Vec::new())
+}
+
+/// [`record`] with scenario events, timed from the start of the recording.
+fn record_with(
+    params: PlantParams,
+    o2_bias: f64,
+    hours: f64,
+    seed: u64,
+    events: Vec<hearth_sim::scenario::Event>,
+) -> History {
     let mut settings = SimSettings::typical(seed, 1_790_000_000_000);
     settings.params = params;
     let mut sim = Simulation::new(settings);
-    // The true plant differs only in its parameters: no events.
     sim.play(Scenario {
         name: "calibration".into(),
         description: String::new(),
@@ -21,7 +31,13 @@ fn record(params: PlantParams, o2_bias: f64, hours: f64, seed: u64) -> History {
             o2_analyser_bias_pct: Some(o2_bias),
             ..PlantOverrides::default()
         },
-        events: Vec::new(),
+        events: events
+            .into_iter()
+            .map(|e| hearth_sim::scenario::Event {
+                at_min: e.at_min + 60.0,
+                ..e
+            })
+            .collect(),
     });
     let lhv = sim.base_lhv();
     let mut rec = Recorder::new(3, 60.0, lhv);
@@ -87,6 +103,63 @@ fn an_o2_analyser_drifting_now_makes_the_fit_unusable() -> Result<(), Box<dyn st
     assert!(
         problems.iter().any(|p| p.contains("O2 analyser")),
         "{problems:?}"
+    );
+    Ok(())
+}
+
+/// Zone fuel RMS over the zones, relative to each zone's limit.
+fn fuel_misfit(fit: &hearth_optimiser::Fit) -> f64 {
+    fit.tags
+        .iter()
+        .filter(|t| t.role.ends_with(" fuel"))
+        .map(|t| t.rms / t.limit)
+        .sum()
+}
+
+#[test]
+fn a_measured_heating_value_carries_the_fit_through_a_gas_change()
+-> Result<(), Box<dyn std::error::Error>> {
+    let base = ModelParams::from_plant(&PlantParams::default());
+    // The plant is the model's, but its gas loses 6 % of its heating value halfway through.
+    let history = record_with(
+        PlantParams::default(),
+        0.0,
+        6.0,
+        4,
+        vec![hearth_sim::scenario::Event {
+            at_min: 180.0,
+            action: hearth_sim::scenario::Action::GasHeatingValue { percent: -6.0 },
+        }],
+    );
+    assert!(
+        history
+            .lhv
+            .iter()
+            .any(|v| *v < 0.95 * history.lhv_mj_per_nm3),
+        "the calorimeter did not see the change"
+    );
+    let (measured, _) = calibrate(&base, &history, &FitLimits::default())?;
+    let mut unmeasured = history.clone();
+    unmeasured.lhv.clear();
+    let (configured, _) = calibrate(&base, &unmeasured, &FitLimits::default())?;
+    eprintln!(
+        "measured: losses {:.3}, fuel misfit {:.2}; configured: losses {:.3}, fuel misfit {:.2}",
+        measured.calibration.wall_loss,
+        fuel_misfit(&measured),
+        configured.calibration.wall_loss,
+        fuel_misfit(&configured)
+    );
+    within(
+        "losses, measured heating value",
+        measured.calibration.wall_loss,
+        1.0,
+        0.06,
+    );
+    assert!(
+        fuel_misfit(&measured) < 0.8 * fuel_misfit(&configured),
+        "the measured heating value did not improve the fuel fit: {:.2} against {:.2}",
+        fuel_misfit(&measured),
+        fuel_misfit(&configured)
     );
     Ok(())
 }

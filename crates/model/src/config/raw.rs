@@ -208,6 +208,8 @@ pub struct RawFurnace {
     #[serde(default)]
     pub charge_aim: Option<String>,
     #[serde(default)]
+    pub fuel_lhv: Option<String>,
+    #[serde(default)]
     pub fuel_total: Option<String>,
     #[serde(default)]
     pub steel_total: Option<String>,

@@ -378,6 +378,9 @@ pub struct Furnace {
     /// the optimiser plans each slab for its own aim.
     pub discharge_aim: Option<TagId>,
     pub charge_aim: Option<TagId>,
+    /// The fuel gas's measured heating value (a calorimeter), MJ/Nm3: where it is configured
+    /// the optimiser takes it as a disturbance instead of `emissions.fuel_lhv_mj_per_nm3`.
+    pub fuel_lhv: Option<TagId>,
     pub fuel_total: Option<TagId>,
     pub steel_total: Option<TagId>,
     pub heartbeat: Option<TagId>,

@@ -790,6 +790,7 @@ fn check_furnace(
         charge_temperature: opt("charge_temperature", &f.charge_temperature),
         discharge_aim: opt("discharge_aim", &f.discharge_aim),
         charge_aim: opt("charge_aim", &f.charge_aim),
+        fuel_lhv: opt("fuel_lhv", &f.fuel_lhv),
         fuel_total: opt("fuel_total", &f.fuel_total),
         steel_total: opt("steel_total", &f.steel_total),
         heartbeat: opt("heartbeat", &f.heartbeat),
