@@ -868,7 +868,11 @@ saving_predicted_pct: number, saving_realised_pct: number, fuel_prediction_error
 /**
  * Why the other runs gave no suggestion, with how often.
  */
-no_suggestion: Array<[string, number]>, solve_s_mean: number, solve_s_max: number, };
+no_suggestion: Array<[string, number]>, 
+/**
+ * Runs without a suggestion that returned leaner setpoints to the standard practice.
+ */
+fallbacks: number, solve_s_mean: number, solve_s_max: number, };
 
 export type EvaluationRequest = { 
 /**

@@ -750,6 +750,11 @@ fn optimiser_settings_are_checked_against_the_furnace() {
                 "discharge_window_c = [10, 25]",
             )
             .replace("history_h = 5 ", "history_h = 0 ")
+            .replace(
+                "standard_zone_sp = [1050, 1270, 1236]",
+                "standard_zone_sp = [1050, 1270, 12360]",
+            )
+            .replace("standard_o2_sp = 2.8", "")
         },
         same,
     );
@@ -766,4 +771,14 @@ fn optimiser_settings_are_checked_against_the_furnace() {
         "below the aim",
     );
     c.expect("plant.toml", "optimiser.history_h", "outside 1 to 72");
+    c.expect(
+        "plant.toml",
+        "optimiser.standard_zone_sp[2]",
+        "not a zone setpoint",
+    );
+    c.expect(
+        "plant.toml",
+        "optimiser.standard_o2_sp",
+        "needs both the zone setpoints and the O2 setpoint",
+    );
 }

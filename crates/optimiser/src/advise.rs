@@ -102,6 +102,9 @@ pub enum Advice {
     None {
         reasons: Vec<String>,
         fit: Option<Fit>,
+        /// The way back to the plant's standard practice, when the setpoints in use are leaner
+        /// than it and the optimiser cannot check them (see [`fallback`]).
+        fallback: Option<Decision>,
     },
     Cancelled,
 }
@@ -132,14 +135,73 @@ pub struct TradePoint {
     pub o2_sp: f64,
 }
 
+/// Setpoints leaner than the standard practice by more than this are "leaner" (C, and O2
+/// points by a hundredth of it): a reading's noise is not a departure.
+const LEANER_C: f64 = 1.0;
+
+/// The way back to the standard practice from the setpoints in use (the history's last), if
+/// any of them is leaner than it: every leaner setpoint raised to the standard, the others left
+/// as they are. A suggestion the optimiser made while it could check the plant may have
+/// lowered setpoints for a margin it can no longer see (an analyser drifting, a thermocouple
+/// failed, a fit gone poor); without this the plant kept them for as long as the optimiser
+/// could not run, and in shadow mode on `instrument-faults` a slab left under-heated.
+pub fn fallback(settings: &Settings, history: &History) -> Option<Decision> {
+    let standard = settings.standard.as_ref()?;
+    let zone_sp: Vec<f64> = standard
+        .zone_sp
+        .iter()
+        .enumerate()
+        .map(|(z, s)| {
+            history
+                .zone_sp
+                .get(z)
+                .and_then(|v| History::last(v))
+                .map_or(*s, |now| now.max(*s))
+        })
+        .collect();
+    let o2_now = History::last(&history.o2_sp).unwrap_or(standard.o2_sp);
+    let leaner = standard.zone_sp.iter().enumerate().any(|(z, s)| {
+        history
+            .zone_sp
+            .get(z)
+            .and_then(|v| History::last(v))
+            .is_some_and(|now| now < s - LEANER_C)
+    }) || o2_now < standard.o2_sp - LEANER_C / 100.0;
+    leaner.then(|| Decision {
+        zone_sp,
+        o2_sp: o2_now.max(standard.o2_sp),
+    })
+}
+
+/// No suggestion because the plant cannot be checked now; with the way back to the standard
+/// practice if the setpoints in use are leaner than it.
+fn unchecked(req: &Request<'_>, mut reasons: Vec<String>, fit: Option<Fit>) -> Advice {
+    let back = fallback(req.settings, req.history);
+    if let Some(d) = &back {
+        let zones: Vec<String> = d
+            .zone_sp
+            .iter()
+            .enumerate()
+            .map(|(z, v)| format!("zone {} {v:.0} C", z + 1))
+            .collect();
+        reasons.push(format!(
+            "return to the standard practice ({}, O2 {:.1} %): the setpoints in use are leaner, and they cannot be checked now",
+            zones.join(", "),
+            d.o2_sp
+        ));
+    }
+    Advice::None {
+        reasons,
+        fit,
+        fallback: back,
+    }
+}
+
 /// Check, calibrate, solve, explain.
 pub fn advise(req: &Request<'_>, progress: &Progress) -> Advice {
     let bad = problems(req.inputs);
     if !bad.is_empty() {
-        return Advice::None {
-            reasons: bad,
-            fit: None,
-        };
+        return unchecked(req, bad, None);
     }
     // Slabs that do not move are not heated for rolling: nothing to optimise until they do.
     let min_pace = req.settings.min_pace_tph;
@@ -157,26 +219,20 @@ pub fn advise(req: &Request<'_>, progress: &Progress) -> Advice {
                 "the furnace is not producing at pace (throughput {pace_now:.0} t/h, below {min_pace:.0}): no suggestion during a mill delay"
             )],
             fit: None,
+            fallback: None,
         };
     }
     let (fit, state) = match calibrate(req.base, req.history, req.limits) {
         Ok(f) => f,
-        Err(e) => {
-            return Advice::None {
-                reasons: vec![format!("calibration: {e}")],
-                fit: None,
-            };
-        }
+        Err(e) => return unchecked(req, vec![format!("calibration: {e}")], None),
     };
     let poor = fit.problems();
     if !poor.is_empty() {
-        return Advice::None {
-            reasons: poor
-                .into_iter()
-                .map(|p| format!("calibration fit too poor: {p}"))
-                .collect(),
-            fit: Some(fit),
-        };
+        let reasons = poor
+            .into_iter()
+            .map(|p| format!("calibration fit too poor: {p}"))
+            .collect();
+        return unchecked(req, reasons, Some(fit));
     }
     let params = req.base.calibrated(&fit.calibration);
     let mut advice = advise_on(
@@ -265,6 +321,7 @@ pub fn advise_on(
         Outcome::NoSuggestion { reason, .. } => Advice::None {
             reasons: vec![reason],
             fit: Some(fit),
+            fallback: None,
         },
         Outcome::Suggested {
             best,
@@ -506,4 +563,60 @@ fn reasons(ctx: &Context<'_>, best: &Evaluated, current: &Evaluated) -> Vec<Reas
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn history(zone_sp: [f64; 3], o2_sp: f64) -> History {
+        History {
+            zone_sp: zone_sp
+                .iter()
+                .map(|v| vec![f64::NAN, *v, f64::NAN])
+                .collect(),
+            o2_sp: vec![o2_sp, o2_sp],
+            ..History::default()
+        }
+    }
+
+    fn with_standard() -> Settings {
+        Settings {
+            standard: Some(Decision {
+                zone_sp: vec![1050.0, 1270.0, 1236.0],
+                o2_sp: 2.8,
+            }),
+            ..Settings::typical(3)
+        }
+    }
+
+    #[test]
+    fn leaner_setpoints_are_raised_to_the_standard_and_no_others_are_touched() {
+        let back = fallback(&with_standard(), &history([1000.0, 1280.0, 1236.0], 1.6));
+        assert_eq!(
+            back,
+            Some(Decision {
+                zone_sp: vec![1050.0, 1280.0, 1236.0],
+                o2_sp: 2.8,
+            })
+        );
+        // O2 alone leaner is enough.
+        let back = fallback(&with_standard(), &history([1050.0, 1270.0, 1240.0], 2.0));
+        assert_eq!(back.map(|d| (d.zone_sp[2], d.o2_sp)), Some((1240.0, 2.8)));
+    }
+
+    #[test]
+    fn no_way_back_at_or_above_the_standard_or_without_one() {
+        assert_eq!(
+            fallback(&with_standard(), &history([1050.5, 1300.0, 1236.0], 3.0)),
+            None
+        );
+        assert_eq!(
+            fallback(
+                &Settings::typical(3),
+                &history([900.0, 1100.0, 1180.0], 1.5)
+            ),
+            None
+        );
+    }
 }

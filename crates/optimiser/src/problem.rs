@@ -50,6 +50,8 @@ pub struct Settings {
     pub discharge_margin_c: f64,
     /// Below this throughput (a mill delay) there is no suggestion, t/h.
     pub min_pace_tph: f64,
+    /// The plant's standard practice, if configured (see `advise::fallback`).
+    pub standard: Option<Decision>,
 }
 
 impl Settings {
@@ -80,6 +82,7 @@ impl Settings {
             o2_error_pct: 0.2,
             discharge_margin_c: 5.0,
             min_pace_tph: 100.0,
+            standard: None,
         }
     }
 
@@ -124,6 +127,11 @@ impl Settings {
             o2_error_pct: o.o2_error_pct,
             discharge_margin_c: o.discharge_margin_c,
             min_pace_tph: o.min_pace_tph,
+            standard: o
+                .standard_zone_sp
+                .clone()
+                .zip(o.standard_o2_sp)
+                .map(|(zone_sp, o2_sp)| Decision { zone_sp, o2_sp }),
         }
     }
 

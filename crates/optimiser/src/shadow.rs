@@ -131,6 +131,8 @@ pub struct Report {
     pub suggestions: Vec<Applied>,
     /// Why the other runs gave no suggestion, with how often.
     pub no_suggestion: Vec<(String, usize)>,
+    /// Runs without a suggestion that returned leaner setpoints to the standard practice.
+    pub fallbacks: usize,
     pub solve_s_mean: f64,
     pub solve_s_max: f64,
 }
@@ -368,6 +370,7 @@ pub fn evaluate(scenario: &Scenario, opts: &Options, mut log: impl FnMut(&str)) 
     let keep = (opts.history_h * 60.0) as usize;
     let mut applied: Vec<Applied> = Vec::new();
     let mut none: Vec<(String, usize)> = Vec::new();
+    let mut fallbacks = 0;
     // Fuel over the current interval in both runs, for realised against predicted.
     let (mut f_opt, mut f_base, mut nox_opt, mut n_int) = (0.0, 0.0, 0.0, 0.0);
     let mut progress_h = 0;
@@ -435,7 +438,17 @@ pub fn evaluate(scenario: &Scenario, opts: &Options, mut log: impl FnMut(&str)) 
                         solve_s,
                     });
                 }
-                Advice::None { reasons, .. } => {
+                Advice::None {
+                    reasons, fallback, ..
+                } => {
+                    // The operators take the way back to standard practice when it is given.
+                    if let Some(d) = &fallback {
+                        for (z, sp) in d.zone_sp.iter().enumerate() {
+                            opt.write(Signal::ZoneSetpoint(z), *sp);
+                        }
+                        opt.write(Signal::O2Setpoint, d.o2_sp);
+                        fallbacks += 1;
+                    }
                     let r = reasons.join("; ");
                     tracing::debug!(at_h = s as f64 / 3600.0, reasons = %r, "shadow: no suggestion");
                     // Group by the reason's kind, not its figures.
@@ -516,6 +529,7 @@ pub fn evaluate(scenario: &Scenario, opts: &Options, mut log: impl FnMut(&str)) 
         solve_s_max: solve.iter().copied().fold(0.0, f64::max),
         suggestions: applied,
         no_suggestion: none,
+        fallbacks,
         baseline: b,
         optimised: o,
     }
@@ -694,6 +708,13 @@ impl Report {
                 let _ = writeln!(s, "- {n} x {r}");
             }
             let _ = writeln!(s);
+            if self.fallbacks > 0 {
+                let _ = writeln!(
+                    s,
+                    "{} of them returned setpoints leaner than the standard practice to it.\n",
+                    self.fallbacks
+                );
+            }
         }
         if !o.under_heated_at.is_empty() {
             let _ = writeln!(

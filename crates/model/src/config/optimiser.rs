@@ -39,6 +39,10 @@ pub struct OptimiserSettings {
     pub o2_error_pct: f64,
     pub discharge_margin_c: f64,
     pub min_pace_tph: f64,
+    /// The plant's standard practice (zone setpoints, O2 setpoint), if configured: what the
+    /// optimiser asks to return to when it can no longer check setpoints leaner than these.
+    pub standard_zone_sp: Option<Vec<f64>>,
+    pub standard_o2_sp: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -96,6 +100,11 @@ pub struct RawOptimiser {
     pub discharge_margin_c: f64,
     #[serde(default = "d::min_pace")]
     pub min_pace_tph: f64,
+    /// One setpoint per zone, C: the plant's standard practice.
+    #[serde(default)]
+    pub standard_zone_sp: Option<Vec<f64>>,
+    #[serde(default)]
+    pub standard_o2_sp: Option<f64>,
 }
 
 impl Default for RawOptimiser {
@@ -126,6 +135,8 @@ impl Default for RawOptimiser {
             o2_error_pct: d::o2_error(),
             discharge_margin_c: d::discharge_margin(),
             min_pace_tph: d::min_pace(),
+            standard_zone_sp: None,
+            standard_o2_sp: None,
         }
     }
 }
@@ -304,6 +315,40 @@ pub fn check(
         }
         None => (0..zones).map(|i| default_zone_bounds(i, zones)).collect(),
     };
+    if let Some(sp) = &o.standard_zone_sp {
+        if sp.len() != zones {
+            err(
+                "standard_zone_sp",
+                format!(
+                    "{} setpoints for a furnace of {zones} zones: give one per zone",
+                    sp.len()
+                ),
+            );
+        }
+        for (i, v) in sp.iter().enumerate() {
+            if !(v.is_finite() && (500.0..=1500.0).contains(v)) {
+                err(
+                    &format!("standard_zone_sp[{i}]"),
+                    format!("{v} is not a zone setpoint within 500 to 1500 C"),
+                );
+            }
+        }
+    }
+    if let Some(v) = o.standard_o2_sp
+        && !(v.is_finite() && (0.0..21.0).contains(&v))
+    {
+        err("standard_o2_sp", format!("{v} is not an O2 setpoint in %"));
+    }
+    if o.standard_zone_sp.is_some() != o.standard_o2_sp.is_some() {
+        err(
+            if o.standard_o2_sp.is_none() {
+                "standard_o2_sp"
+            } else {
+                "standard_zone_sp"
+            },
+            "the standard practice needs both the zone setpoints and the O2 setpoint".into(),
+        );
+    }
     OptimiserSettings {
         enabled: o.enabled,
         gas_price_per_nm3: o.gas_price_per_nm3,
@@ -331,5 +376,7 @@ pub fn check(
         o2_error_pct: o.o2_error_pct,
         discharge_margin_c: o.discharge_margin_c,
         min_pace_tph: o.min_pace_tph,
+        standard_zone_sp: o.standard_zone_sp.clone(),
+        standard_o2_sp: o.standard_o2_sp,
     }
 }
