@@ -59,9 +59,10 @@ async fn every_default_tag_is_good_against_the_simulator() -> R<()> {
 #[tokio::test]
 async fn an_unmapped_address_inside_a_block_is_isolated_and_the_split_remembered() -> R<()> {
     let sim = sim().await?;
-    // Input 38 is not mapped by the simulator; 36 is. Planning bridges the one-register gap, so
-    // the first read of the fast group covers 0..=38 and draws exception 02.
-    let ghost = "[tags.ghost]\nregister = \"input\"\naddress = 38\ntype = \"uint16\"\nunit = \"count\"\npoll_group = \"fast\"";
+    // Input 39 is not mapped by the simulator; 36 is. Planning bridges the two-register gap
+    // (37 and 38 are slow tags), so the first read of the fast group covers 0..=39 and draws
+    // exception 02.
+    let ghost = "[tags.ghost]\nregister = \"input\"\naddress = 39\ntype = \"uint16\"\nunit = \"count\"\npoll_group = \"fast\"";
     let (_d, config) = config_with(ghost, sim.local_addr().port())?;
     let config = Arc::new(config);
     let fast = config
