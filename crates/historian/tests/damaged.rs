@@ -112,15 +112,20 @@ fn snapshots(db: &Path) -> Vec<String> {
     out
 }
 
+/// [`filled`], then opened again: sled writes its snapshot when it opens a log that moved on
+/// since the last one. Returns the snapshot files.
+fn filled_with_snapshot(db: &Path) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+    filled(db)?;
+    drop(SledHistorian::open(db, Options::default())?);
+    Ok(snapshots(db))
+}
+
 #[test]
 fn an_unfinished_snapshot_is_set_aside_and_everything_opens()
 -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     let db = dir.path().join("historian");
-    filled(&db)?;
-    // sled writes its snapshot when it opens a log that moved on since the last one.
-    drop(SledHistorian::open(&db, Options::default())?);
-    let whole = snapshots(&db);
+    let whole = filled_with_snapshot(&db)?;
     assert!(!whole.is_empty(), "sled wrote no snapshot");
     // What a kill, or a full disk, leaves while sled writes its next snapshot: the file is
     // created, then nothing (or only part of it) reaches the disk. No clean-close mark either,
@@ -178,10 +183,7 @@ fn an_unfinished_snapshot_is_set_aside_and_everything_opens()
 fn a_whole_snapshot_still_being_named_is_left_for_sled() -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     let db = dir.path().join("historian");
-    filled(&db)?;
-    // sled writes its snapshot when it opens a log that moved on since the last one.
-    drop(SledHistorian::open(&db, Options::default())?);
-    let whole = snapshots(&db);
+    let whole = filled_with_snapshot(&db)?;
     let name = whole.last().ok_or("sled wrote no snapshot")?;
     // A kill between sled's sync of the new snapshot and its rename.
     std::fs::remove_file(db.join("CLEAN"))?;
