@@ -54,28 +54,46 @@ fn killed_at_random_moments_the_engine_loses_no_acknowledged_sample() -> Result<
     let mut acknowledged: HashSet<(&str, i64)> = HashSet::new();
     let mut opens = Vec::new();
     for round in 0..rounds {
-        let port = closed_port()?;
-        let base = format!("http://127.0.0.1:{port}");
-        let bind = format!("127.0.0.1:{port}");
-        let mut serve = spawn(
-            &binary("hearth")?,
-            &[
-                "serve",
-                "--bind",
-                &bind,
-                "--config",
-                &cfg,
-                "--data-dir",
-                &dd,
-            ],
-        )?;
-        let started = Instant::now();
-        while get(&agent, &format!("{base}/api/status")).is_err() {
-            if started.elapsed() > Duration::from_secs(30) {
-                bail!("round {round}: the engine did not answer within 30 s");
+        // The port is free when chosen, but the bundled simulator binds an ephemeral port of
+        // its own first and may be given the same one: an engine that exits before answering
+        // is started again on another port.
+        let mut attempt = 0;
+        let (mut serve, base) = loop {
+            let port = closed_port()?;
+            let base = format!("http://127.0.0.1:{port}");
+            let bind = format!("127.0.0.1:{port}");
+            let mut serve = spawn(
+                &binary("hearth")?,
+                &[
+                    "serve",
+                    "--bind",
+                    &bind,
+                    "--config",
+                    &cfg,
+                    "--data-dir",
+                    &dd,
+                ],
+            )?;
+            let started = Instant::now();
+            let mut exited = false;
+            while get(&agent, &format!("{base}/api/status")).is_err() {
+                if serve.child.try_wait()?.is_some() {
+                    exited = true;
+                    break;
+                }
+                if started.elapsed() > Duration::from_secs(30) {
+                    bail!("round {round}: the engine did not answer within 30 s");
+                }
+                std::thread::sleep(Duration::from_millis(20));
             }
-            std::thread::sleep(Duration::from_millis(20));
-        }
+            if !exited {
+                break (serve, base);
+            }
+            attempt += 1;
+            if attempt >= 3 {
+                bail!("round {round}: the engine exited before answering, three times");
+            }
+        };
         // Run a random while, then note what the engine says is durable, then kill it at a
         // random moment after that (mid-poll, mid-flush, wherever it happens to be).
         std::thread::sleep(Duration::from_millis(300 + rng.below(2200)));
