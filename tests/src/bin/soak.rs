@@ -142,6 +142,7 @@ struct Report {
     rss_after_warmup_kib: u64,
     rss_max_kib: u64,
     rss_end_kib: u64,
+    rss_by_period_kib: Vec<u64>,
     growth_pct: f64,
     fds_after_warmup: usize,
     fds_end: usize,
@@ -195,6 +196,9 @@ async fn main() -> Result<()> {
     let mut rss_warm = None;
     let mut fds_warm = 0;
     let mut rss_max = 0;
+    // Resident memory at the end of every period, so the shape of any growth shows (a step, a
+    // slope, a fill that levels off), not only its size.
+    let mut rss_series: Vec<u64> = Vec::new();
     let mut faults = 0;
     let mut missed = Vec::new();
     let mut recovery_max = Duration::ZERO;
@@ -245,6 +249,7 @@ async fn main() -> Result<()> {
             }
         }
         let rss = rss_kib();
+        rss_series.push(rss);
         if rss_warm.is_none() && started.elapsed() >= warmup {
             rss_warm = Some(rss);
             fds_warm = open_fds();
@@ -291,6 +296,7 @@ async fn main() -> Result<()> {
         rss_after_warmup_kib: rss_warm,
         rss_max_kib: rss_max.max(rss_end),
         rss_end_kib: rss_end,
+        rss_by_period_kib: rss_series,
         growth_pct,
         fds_after_warmup: fds_warm,
         fds_end,
