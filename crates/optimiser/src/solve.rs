@@ -306,24 +306,26 @@ pub fn solve(ctx: &Context<'_>, progress: &Progress, timeout: Duration) -> Outco
             .iter()
             .filter(|m| !m.holds())
             .min_by(|a, b| (a.margin + a.allowed).total_cmp(&(b.margin + b.allowed)));
+        // The constraint, which slab, and by how much: "discharge_window of slab 6 (by 2.1 C)".
+        let what = |m: &Margin, by: &str| {
+            format!(
+                "{}{} ({by} {:.1} {})",
+                m.name,
+                m.index
+                    .map(|i| format!(" of slab {}", i + 1))
+                    .unwrap_or_default(),
+                -(m.margin + m.allowed),
+                m.unit
+            )
+        };
         let reason = match worst {
             Some(m) if current.feasible => format!(
-                "the current setpoints are kept: every move found within the bounds and move limits would break {}{} (by {:.1} {})",
-                m.name,
-                m.index
-                    .map(|i| format!(" of slab {}", i + 1))
-                    .unwrap_or_default(),
-                -(m.margin + m.allowed),
-                m.unit
+                "the current setpoints are kept: every move found within the bounds and move limits would break {}",
+                what(m, "by")
             ),
             Some(m) => format!(
-                "no setpoints within the bounds and move limits keep {}{} (short by {:.1} {})",
-                m.name,
-                m.index
-                    .map(|i| format!(" of slab {}", i + 1))
-                    .unwrap_or_default(),
-                -(m.margin + m.allowed),
-                m.unit
+                "no setpoints within the bounds and move limits keep {}",
+                what(m, "short by")
             ),
             None => "no feasible setpoints found".into(),
         };
