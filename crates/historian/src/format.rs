@@ -178,9 +178,9 @@ pub const UNFINISHED_SNAPSHOTS: &str = "unfinished-snapshots";
 /// sled 0.34 writes a snapshot of its page table to `snap.<lsn>.generating`, syncs it and only
 /// then renames it to `snap.<lsn>`. But when it opens, it reads the newest `snap.*` file, an
 /// unfinished `.generating` one included, and refuses the whole database as corrupt when that
-/// file is empty or cut short: what a full disk leaves (sled writes a snapshot when its last
-/// handle goes, which the historian's retry after a write error does), or a kill while the
-/// snapshot was being written. An unfinished snapshot holds nothing that the previous snapshot
+/// file is empty or cut short: what a full disk leaves (sled writes its snapshot while it
+/// opens, and the historian's retry after a write error reopens sled with the disk still full),
+/// or a kill while the snapshot was being written. An unfinished snapshot holds nothing that the previous snapshot
 /// and the log do not (the previous one is removed only after the rename), so it is moved into
 /// [`UNFINISHED_SNAPSHOTS`] (never deleted) before sled opens. A `.generating` file that is
 /// whole (its length and CRC check out, as sled checks them) is left for sled to read, and so
