@@ -147,26 +147,22 @@ const LEANER_C: f64 = 1.0;
 /// could not run, and in shadow mode on `instrument-faults` a slab left under-heated.
 pub fn fallback(settings: &Settings, history: &History) -> Option<Decision> {
     let standard = settings.standard.as_ref()?;
-    let zone_sp: Vec<f64> = standard
-        .zone_sp
-        .iter()
-        .enumerate()
-        .map(|(z, s)| {
-            history
-                .zone_sp
-                .get(z)
-                .and_then(|v| History::last(v))
-                .map_or(*s, |now| now.max(*s))
-        })
+    let now: Vec<Option<f64>> = (0..standard.zone_sp.len())
+        .map(|z| history.zone_sp.get(z).and_then(|v| History::last(v)))
         .collect();
     let o2_now = History::last(&history.o2_sp).unwrap_or(standard.o2_sp);
-    let leaner = standard.zone_sp.iter().enumerate().any(|(z, s)| {
-        history
-            .zone_sp
-            .get(z)
-            .and_then(|v| History::last(v))
-            .is_some_and(|now| now < s - LEANER_C)
-    }) || o2_now < standard.o2_sp - LEANER_C / 100.0;
+    let leaner = standard
+        .zone_sp
+        .iter()
+        .zip(&now)
+        .any(|(s, now)| now.is_some_and(|now| now < s - LEANER_C))
+        || o2_now < standard.o2_sp - LEANER_C / 100.0;
+    let zone_sp = standard
+        .zone_sp
+        .iter()
+        .zip(&now)
+        .map(|(s, now)| now.map_or(*s, |now| now.max(*s)))
+        .collect();
     leaner.then(|| Decision {
         zone_sp,
         o2_sp: o2_now.max(standard.o2_sp),
