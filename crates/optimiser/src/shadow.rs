@@ -251,6 +251,14 @@ impl Tally {
 }
 
 /// A simulation of the scenario's plant, its events shifted to start with the counted hours.
+/// Write setpoints to the simulated PLC, as an operator entering them would.
+fn apply(sim: &mut Simulation, d: &crate::predict::Decision) {
+    for (z, sp) in d.zone_sp.iter().enumerate() {
+        sim.write(Signal::ZoneSetpoint(z), *sp);
+    }
+    sim.write(Signal::O2Setpoint, d.o2_sp);
+}
+
 fn simulation(scenario: &Scenario, opts: &Options) -> Simulation {
     let mut sim = Simulation::new(SimSettings::typical(opts.seed, 1_790_000_000_000));
     let lead_min = opts.history_h * 60.0;
@@ -421,10 +429,7 @@ pub fn evaluate(scenario: &Scenario, opts: &Options, mut log: impl FnMut(&str)) 
                         corrective = sg.corrective,
                         "shadow: suggestion applied"
                     );
-                    for (z, sp) in sg.decision.zone_sp.iter().enumerate() {
-                        opt.write(Signal::ZoneSetpoint(z), *sp);
-                    }
-                    opt.write(Signal::O2Setpoint, sg.decision.o2_sp);
+                    apply(&mut opt, &sg.decision);
                     let interval = every as f64;
                     applied.push(Applied {
                         at_h: s as f64 / 3600.0,
@@ -443,10 +448,7 @@ pub fn evaluate(scenario: &Scenario, opts: &Options, mut log: impl FnMut(&str)) 
                 } => {
                     // The operators take the way back to standard practice when it is given.
                     if let Some(d) = &fallback {
-                        for (z, sp) in d.zone_sp.iter().enumerate() {
-                            opt.write(Signal::ZoneSetpoint(z), *sp);
-                        }
-                        opt.write(Signal::O2Setpoint, d.o2_sp);
+                        apply(&mut opt, d);
                         fallbacks += 1;
                     }
                     let r = reasons.join("; ");
