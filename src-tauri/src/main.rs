@@ -7,8 +7,10 @@
     windows_subsystem = "windows"
 )]
 
-/// mimalloc rather than glibc's malloc: glibc's per-thread arenas kept freed memory resident,
-/// and a process that records for months grew without holding more (docs/reliability.md).
+/// jemalloc rather than glibc's malloc: glibc's per-thread arenas kept freed memory resident,
+/// and a process that records for months grew without holding more (docs/reliability.md). Its
+/// settings (a background thread returning freed pages within about a second) are compiled in
+/// from `.cargo/config.toml`.
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 

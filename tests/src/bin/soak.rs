@@ -13,6 +13,12 @@
 //! rollups fill) to the end, so the hour the goal asks for is
 //!
 //!     cargo run --release -p hearth-e2e --bin soak -- --minutes 80 --warmup-minutes 20
+//!
+//! Resident memory saws up and down by several MiB as the allocator takes and returns pages, so
+//! growth is the mean of the last five minutes against the mean of the first five after the
+//! warm-up (`growth_pct`, what `--max-growth-pct` checks); the least-squares slope over the same
+//! span, per hour, and the highest sample against the start are reported beside it, and so is the
+//! older measure, the highest sample against the single sample at the end of the warm-up.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -26,7 +32,8 @@ use hearth_historian::{Historian, Options, SledHistorian};
 use hearth_model::Timestamp;
 use hearth_sim::{RunningSimulator, SimulatorOptions};
 
-/// The allocator the hearth binary ships with, so the soak measures what runs in the plant.
+/// The allocator the hearth binary ships with, with the same settings (`.cargo/config.toml`), so
+/// the soak measures what runs in the plant.
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
@@ -143,7 +150,14 @@ struct Report {
     rss_max_kib: u64,
     rss_end_kib: u64,
     rss_by_period_kib: Vec<u64>,
+    /// Periods averaged at each end of the measured span.
+    growth_window_periods: usize,
+    rss_start_mean_kib: u64,
+    rss_end_mean_kib: u64,
     growth_pct: f64,
+    slope_pct_per_hour: f64,
+    peak_growth_pct: f64,
+    growth_from_warmup_sample_pct: f64,
     fds_after_warmup: usize,
     fds_end: usize,
     panics: usize,
@@ -194,6 +208,7 @@ async fn main() -> Result<()> {
     let started = Instant::now();
     let mut rng = Rng(args.seed.max(1).wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
     let mut rss_warm = None;
+    let mut warm_index = 0;
     let mut fds_warm = 0;
     let mut rss_max = 0;
     // Resident memory at the end of every period, so the shape of any growth shows (a step, a
@@ -252,6 +267,7 @@ async fn main() -> Result<()> {
         rss_series.push(rss);
         if rss_warm.is_none() && started.elapsed() >= warmup {
             rss_warm = Some(rss);
+            warm_index = rss_series.len() - 1;
             fds_warm = open_fds();
         }
         if rss_warm.is_some() {
@@ -282,11 +298,9 @@ async fn main() -> Result<()> {
     }
     drop(historian);
 
-    let growth_pct = if rss_warm > 0 {
-        (rss_max.max(rss_end) as f64 - rss_warm as f64) / rss_warm as f64 * 100.0
-    } else {
-        0.0
-    };
+    let growth_from_warmup_sample_pct = pct(rss_max.max(rss_end) as f64, rss_warm as f64);
+    let per_hour = 3600.0 / args.fault_every.as_secs_f64();
+    let growth = Growth::of(rss_series.get(warm_index..).unwrap_or(&[]), per_hour);
     let report = Report {
         minutes: args.minutes,
         cache_mb: cache_mb_in_effect,
@@ -297,7 +311,13 @@ async fn main() -> Result<()> {
         rss_max_kib: rss_max.max(rss_end),
         rss_end_kib: rss_end,
         rss_by_period_kib: rss_series,
-        growth_pct,
+        growth_window_periods: growth.window,
+        rss_start_mean_kib: growth.start_mean as u64,
+        rss_end_mean_kib: growth.end_mean as u64,
+        growth_pct: growth.growth_pct,
+        slope_pct_per_hour: growth.slope_pct_per_hour,
+        peak_growth_pct: growth.peak_pct,
+        growth_from_warmup_sample_pct,
         fds_after_warmup: fds_warm,
         fds_end,
         panics: panics.load(Ordering::SeqCst),
@@ -352,7 +372,101 @@ async fn main() -> Result<()> {
     Ok(())
 }
 
+fn pct(value: f64, base: f64) -> f64 {
+    if base > 0.0 {
+        (value - base) / base * 100.0
+    } else {
+        0.0
+    }
+}
+
+/// Memory growth over the measured span of per-period samples.
+struct Growth {
+    window: usize,
+    start_mean: f64,
+    end_mean: f64,
+    growth_pct: f64,
+    slope_pct_per_hour: f64,
+    peak_pct: f64,
+}
+
+impl Growth {
+    /// `per_hour` is the number of periods in an hour. Five minutes are averaged at each end, or
+    /// a third of the span when it is shorter than a quarter of an hour.
+    fn of(samples: &[u64], per_hour: f64) -> Growth {
+        let n = samples.len();
+        let window = ((per_hour / 12.0).round() as usize).min(n / 3).max(1);
+        let mean = |s: &[u64]| {
+            if s.is_empty() {
+                0.0
+            } else {
+                s.iter().map(|&v| v as f64).sum::<f64>() / s.len() as f64
+            }
+        };
+        let start_mean = mean(samples.get(..window.min(n)).unwrap_or(&[]));
+        let end_mean = mean(samples.get(n.saturating_sub(window)..).unwrap_or(&[]));
+        let peak = samples.iter().copied().max().unwrap_or(0) as f64;
+        // Least squares over every sample: a slow leak shows here even inside the sawtooth.
+        let xm = (n as f64 - 1.0) / 2.0;
+        let ym = mean(samples);
+        let (mut sxy, mut sxx) = (0.0, 0.0);
+        for (i, &v) in samples.iter().enumerate() {
+            let dx = i as f64 - xm;
+            sxy += dx * (v as f64 - ym);
+            sxx += dx * dx;
+        }
+        let slope = if sxx > 0.0 { sxy / sxx } else { 0.0 };
+        Growth {
+            window,
+            start_mean,
+            end_mean,
+            growth_pct: pct(end_mean, start_mean),
+            slope_pct_per_hour: pct(start_mean + slope * per_hour, start_mean),
+            peak_pct: pct(peak, start_mean),
+        }
+    }
+}
+
 /// Progress on stderr, so stdout stays the report.
 fn tracing_free_log(line: &str) {
     eprintln!("{line}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Growth;
+
+    #[test]
+    fn a_sawtooth_without_a_trend_is_not_growth_but_its_peak_shows() {
+        // An hour of minutes swinging between 56 and 66 MiB, starting on a trough.
+        let samples: Vec<u64> = (0..60).map(|i| 56_000 + (i % 4) * 3_333).collect();
+        let g = Growth::of(&samples, 60.0);
+        assert_eq!(g.window, 5);
+        // Five minutes hold one whole swing and a part of the next, so a few % remain.
+        assert!(g.growth_pct.abs() < 5.0, "{}", g.growth_pct);
+        assert!(g.slope_pct_per_hour.abs() < 2.0, "{}", g.slope_pct_per_hour);
+        // The top of the swing, 66 MiB, against the start's mean of 60.
+        assert!((g.peak_pct - 10.0).abs() < 0.1, "{}", g.peak_pct);
+    }
+
+    #[test]
+    fn a_steady_leak_is_measured_at_its_rate() {
+        // 60 MiB growing by 100 KiB a minute: 6 MiB, 10 %, an hour.
+        let samples: Vec<u64> = (0..61).map(|i| 60_000 + i * 100).collect();
+        let g = Growth::of(&samples, 60.0);
+        assert!(
+            (g.slope_pct_per_hour - 10.0).abs() < 0.1,
+            "{}",
+            g.slope_pct_per_hour
+        );
+        // The means of the first and last five minutes are 56 minutes apart: 5.6 MiB on 60.2.
+        assert!((g.growth_pct - 9.3).abs() < 0.05, "{}", g.growth_pct);
+    }
+
+    #[test]
+    fn a_short_span_averages_a_third_of_it() {
+        let g = Growth::of(&[100, 100, 100, 200, 200, 200], 360.0);
+        assert_eq!(g.window, 2);
+        assert!((g.growth_pct - 100.0).abs() < 1e-9);
+    }
 }
