@@ -1,6 +1,7 @@
 // The write path in the browser: a confirmed setpoint write against the bundled simulator,
-// seen in the audit view with the chain verified; and a tag description carrying script shown
-// as text, never run.
+// seen in the audit view with the chain verified; the optimiser's way back to the standard
+// practice handed to the same path; and a tag description carrying script shown as text, never
+// run.
 import { expect, test } from "@playwright/test";
 import { INJECTED, writableUrl } from "./writable";
 
@@ -41,6 +42,49 @@ test("a confirmed write in the browser is read back and appears in the audit vie
   await expect(page.locator('[data-testid="audit-log"] tbody tr.outcome-rejected')).toHaveCount(1);
   await page.getByTestId("audit-verify").click();
   await expect(page.getByTestId("audit-verification")).toContainText("intact");
+});
+
+test("when the optimiser cannot check a leaner setpoint, it hands the way back to the write path", async ({ page }) => {
+  // Lean the O2 setpoint below the standard practice (2.8 %) through the write path.
+  await page.goto("/#setpoints");
+  const row = page.locator('[data-testid="writable-tags"] tr[data-tag="o2_sp"]');
+  await expect(row.locator("td.num").first()).toContainText(/\d/);
+  await row.getByTestId("write-open").click();
+  const value = page.getByTestId("write-value");
+  await expect(value).not.toHaveValue("");
+  const leaner = Math.round((Number(await value.inputValue()) - 0.2) * 10) / 10;
+  expect(leaner).toBeLessThan(2.8);
+  await value.fill(String(leaner));
+  await page.getByTestId("write-reason").fill("e2e: leaner");
+  await page.getByTestId("write-review").click();
+  await page.getByTestId("write-confirm").click();
+  await expect(page.getByTestId("write-outcome")).toHaveAttribute("data-outcome", "ok", { timeout: 15_000 });
+  await page.getByRole("button", { name: "Close" }).click();
+  await expect(row.locator("td.num").first()).toContainText(String(leaner));
+
+  // A fresh engine's history is too short to calibrate on: the run cannot check the plant, and
+  // offers the way back instead of a suggestion.
+  await page.goto("/#optimiser");
+  await page.getByTestId("optimiser-run").click();
+  await expect(page.getByTestId("optimiser-last-run")).toContainText("No safe suggestion", { timeout: 30_000 });
+  const back = page.getByTestId("optimiser-way-back");
+  const o2 = back.locator('tr[data-move="O2"]');
+  await expect(o2).toContainText(String(leaner));
+  await expect(o2).toContainText("2.80");
+  // The zones are at the standard already: only O2 goes back.
+  await expect(back.locator("tbody tr")).toHaveCount(1);
+  await o2.getByTestId("write-way-back").click();
+
+  await expect(page.getByTestId("write-value")).toHaveValue("2.8");
+  await expect(page.getByTestId("write-reason")).toHaveValue(/standard practice/);
+  await page.getByTestId("write-review").click();
+  await page.getByTestId("write-confirm").click();
+  await expect(page.getByTestId("write-outcome")).toHaveAttribute("data-outcome", "ok", { timeout: 15_000 });
+  await page.getByRole("button", { name: "Close" }).click();
+  const newest = page.locator('[data-testid="audit-log"] tbody tr').first();
+  await expect(newest).toContainText("o2_sp");
+  await expect(newest).toContainText("Back to the standard practice");
+  await expect(newest).toHaveClass(/outcome-ok/);
 });
 
 test("script in a tag description is shown as text and never runs", async ({ page }) => {

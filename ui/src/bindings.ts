@@ -809,7 +809,13 @@ export type RunSummary = { at_ms: number,
 /**
  * "suggestion", "none", "cancelled" or "failed".
  */
-result: string, reasons: Array<string>, };
+result: string, reasons: Array<string>, 
+/**
+ * With "none", when the plant cannot be checked and setpoints in use are leaner than the
+ * standard practice: those setpoints, from where they are to the standard. Each goes through
+ * the write path (or to the operator) like a suggestion's.
+ */
+way_back: Array<MoveView>, };
 
 export type OptimiserView = { enabled: boolean, interval_min: number, running: RunProgress | null, last_run: RunSummary | null, 
 /**

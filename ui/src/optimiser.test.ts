@@ -34,6 +34,20 @@ describe("optimiser page", () => {
     expect(writeLink({ ...m, tag: null }, "42")).toBeNull();
   });
 
+  it("hands the way back to the write path without a suggestion", () => {
+    const m: MoveView = {
+      name: "O2",
+      tag: "o2_sp",
+      unit: "%",
+      from: 2.4,
+      to: 2.8,
+      driven_by: null,
+      gains: [],
+      limited_by: null,
+    };
+    expect(writeLink(m, null)).toBe("#setpoints?tag=o2_sp&value=2.8&wayback=1");
+  });
+
   it("measures realised against predicted", () => {
     expect(errorPct(100, 103)).toBeCloseTo(3);
     expect(errorPct(100, null)).toBeNull();

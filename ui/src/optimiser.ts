@@ -43,10 +43,13 @@ export function formatChange(d: DeltaView, decimals: number): string {
   return `${sign}${Math.abs(d.change).toFixed(decimals)}${band}`;
 }
 
-/** The route that opens the write dialog for one setpoint of a suggestion. */
-export function writeLink(m: MoveView, suggestionId: string): string | null {
+/** The route that opens the write dialog for one setpoint of a suggestion, or of the way back to
+ * the standard practice (no suggestion id). */
+export function writeLink(m: MoveView, suggestionId: string | null): string | null {
   if (!m.tag) return null;
-  const p = new URLSearchParams({ tag: m.tag, value: String(Math.round(m.to * 100) / 100), suggestion: suggestionId });
+  const p = new URLSearchParams({ tag: m.tag, value: String(Math.round(m.to * 100) / 100) });
+  if (suggestionId === null) p.set("wayback", "1");
+  else p.set("suggestion", suggestionId);
   return `#setpoints?${p.toString()}`;
 }
 

@@ -15,7 +15,7 @@ use hearth_optimiser::advise::{Advice, Request, Suggestion};
 use hearth_optimiser::calibrate::{FitLimits, History as FitHistory};
 use hearth_optimiser::inputs::Input;
 use hearth_optimiser::solve::Progress;
-use hearth_optimiser::{ModelParams, Settings};
+use hearth_optimiser::{Decision as OptDecision, ModelParams, Settings};
 use serde::{Deserialize, Serialize};
 use tokio::sync::{Notify, watch};
 use ts_rs::TS;
@@ -196,6 +196,11 @@ pub struct RunSummary {
     /// "suggestion", "none", "cancelled" or "failed".
     pub result: String,
     pub reasons: Vec<String>,
+    /// With "none", when the plant cannot be checked and setpoints in use are leaner than the
+    /// standard practice: those setpoints, from where they are to the standard. Each goes through
+    /// the write path (or to the operator) like a suggestion's.
+    #[serde(default)]
+    pub way_back: Vec<MoveView>,
 }
 
 /// The optimiser page's data.
@@ -576,29 +581,80 @@ fn discharges(p: &hearth_optimiser::Prediction) -> Vec<DischargeView> {
         .collect()
 }
 
+/// Setpoint `i` (the zones, then O2 at `i == n`) moving from `from` to `to`, with no reasons.
+fn bare_move(config: &Config, i: usize, n: usize, from: f64, to: f64) -> MoveView {
+    let f = &config.furnace;
+    let (name, tag, unit) = if i < n {
+        let z = f.zones.get(i);
+        (
+            z.map_or(format!("zone {}", i + 1), |z| z.name.clone()),
+            z.and_then(|z| name_of(config, Some(z.setpoint))),
+            "C".to_owned(),
+        )
+    } else {
+        (
+            "O2".to_owned(),
+            name_of(config, f.o2_setpoint),
+            "%".to_owned(),
+        )
+    };
+    MoveView {
+        name,
+        tag,
+        unit,
+        from,
+        to,
+        driven_by: None,
+        gains: Vec::new(),
+        limited_by: None,
+    }
+}
+
+/// The setpoints the way back to the standard practice raises (those it leaves are not listed).
+fn way_back(config: &Config, in_use: &OptDecision, back: &OptDecision) -> Vec<MoveView> {
+    let n = back.zone_sp.len();
+    (0..=n)
+        .filter_map(|i| {
+            let (from, to) = if i < n {
+                (in_use.zone_sp.get(i).copied()?, back.zone_sp[i])
+            } else {
+                (in_use.o2_sp, back.o2_sp)
+            };
+            (to > from).then(|| bare_move(config, i, n, from, to))
+        })
+        .collect()
+}
+
+/// The setpoints in use are the PLC's now, not the last minute's mean: a write made a few
+/// seconds ago is what continuing continues, and what the way back starts from.
+fn hold_live_setpoints(h: &mut FitHistory, ins: &[Input]) {
+    let live = |role: &str| {
+        ins.iter()
+            .find(|i| i.role == role && i.quality == Quality::Good)
+            .and_then(|i| i.value)
+            .filter(|v| v.is_finite())
+    };
+    for (z, series) in h.zone_sp.iter_mut().enumerate() {
+        if let (Some(v), Some(last)) =
+            (live(&format!("zone {} setpoint", z + 1)), series.last_mut())
+        {
+            *last = v;
+        }
+    }
+    if let (Some(v), Some(last)) = (live("O2 setpoint"), h.o2_sp.last_mut()) {
+        *last = v;
+    }
+}
+
 /// A suggestion as stored and shown.
 pub(crate) fn view(config: &Config, made_at_ms: i64, s: &Suggestion) -> SuggestionView {
-    let f = &config.furnace;
     let mut moves: Vec<MoveView> = Vec::new();
     let n = s.decision.zone_sp.len();
     for i in 0..=n {
-        let (name, tag, unit, from, to) = if i < n {
-            let z = f.zones.get(i);
-            (
-                z.map_or(format!("zone {}", i + 1), |z| z.name.clone()),
-                z.and_then(|z| name_of(config, Some(z.setpoint))),
-                "C".to_owned(),
-                s.current.zone_sp[i],
-                s.decision.zone_sp[i],
-            )
+        let (from, to) = if i < n {
+            (s.current.zone_sp[i], s.decision.zone_sp[i])
         } else {
-            (
-                "O2".to_owned(),
-                name_of(config, f.o2_setpoint),
-                "%".to_owned(),
-                s.current.o2_sp,
-                s.decision.o2_sp,
-            )
+            (s.current.o2_sp, s.decision.o2_sp)
         };
         let key = if i < n {
             format!("zone {}", i + 1)
@@ -607,16 +663,12 @@ pub(crate) fn view(config: &Config, made_at_ms: i64, s: &Suggestion) -> Suggesti
         };
         let why = s.reasons.iter().find(|r| r.setpoint == key);
         moves.push(MoveView {
-            name,
-            tag,
-            unit,
-            from,
-            to,
             driven_by: why.map(|r| r.driven_by.to_owned()),
             gains: why
                 .map(|r| r.gains.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect())
                 .unwrap_or_default(),
             limited_by: why.and_then(|r| r.limited_by.clone()),
+            ..bare_move(config, i, n, from, to)
         });
     }
     let zones_of = |p: &hearth_optimiser::Prediction| -> Vec<Vec<f64>> {
@@ -803,8 +855,17 @@ async fn run_once(engine: &Engine) {
     let from = now - (o.history_h * 3_600_000.0) as i64;
     let progress = Arc::new(Progress::default());
     engine.inner.optimiser.lock().running = Some((now, progress.clone()));
-    let history = fit_history(engine, &config, from, now).await;
+    let mut history = fit_history(engine, &config, from, now).await;
     let ins = inputs(engine, &config);
+    hold_live_setpoints(&mut history, &ins);
+    let in_use = OptDecision {
+        zone_sp: history
+            .zone_sp
+            .iter()
+            .map(|v| FitHistory::last(v).unwrap_or(f64::NAN))
+            .collect(),
+        o2_sp: FitHistory::last(&history.o2_sp).unwrap_or(f64::NAN),
+    };
     let settings = Settings::from_config(&config);
     let base = model_for(&config);
     let timeout = Duration::from_secs_f64(o.timeout_s);
@@ -836,28 +897,37 @@ async fn run_once(engine: &Engine) {
                     at_ms: now,
                     result: "suggestion".into(),
                     reasons: Vec::new(),
+                    way_back: Vec::new(),
                 },
                 Err(e) => RunSummary {
                     at_ms: now,
                     result: "failed".into(),
                     reasons: vec![format!("the suggestion could not be stored: {e}")],
+                    way_back: Vec::new(),
                 },
             }
         }
-        Ok(Advice::None { reasons, .. }) => RunSummary {
+        Ok(Advice::None {
+            reasons, fallback, ..
+        }) => RunSummary {
             at_ms: now,
             result: "none".into(),
             reasons,
+            way_back: fallback
+                .map(|back| way_back(&config, &in_use, &back))
+                .unwrap_or_default(),
         },
         Ok(Advice::Cancelled) => RunSummary {
             at_ms: now,
             result: "cancelled".into(),
             reasons: Vec::new(),
+            way_back: Vec::new(),
         },
         Err(e) => RunSummary {
             at_ms: now,
             result: "failed".into(),
             reasons: vec![format!("the optimiser stopped: {e}")],
+            way_back: Vec::new(),
         },
     };
     tracing::info!(result = %summary.result, reasons = ?summary.reasons, "optimiser run");
@@ -1044,6 +1114,68 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn plant() -> Config {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config/plant.toml");
+        Config::load(&path).unwrap_or_else(|e| panic!("default config: {e}"))
+    }
+
+    fn input(role: &str, quality: Quality, value: f64) -> Input {
+        Input {
+            role: role.into(),
+            tag: None,
+            quality,
+            value: Some(value),
+            range: None,
+        }
+    }
+
+    #[test]
+    fn the_setpoints_in_use_are_the_live_ones_when_good() {
+        let mut h = FitHistory {
+            zone_sp: vec![vec![1050.0, 1050.0], vec![1270.0, f64::NAN]],
+            o2_sp: vec![2.8, 2.75],
+            ..FitHistory::default()
+        };
+        hold_live_setpoints(
+            &mut h,
+            &[
+                input("zone 1 setpoint", Quality::Good, 1040.0),
+                input("zone 2 setpoint", Quality::Good, 1265.0),
+                input("O2 setpoint", Quality::BadSensorFailure, 9.9),
+            ],
+        );
+        assert_eq!(h.zone_sp[0], vec![1050.0, 1040.0]);
+        assert_eq!(h.zone_sp[1], vec![1270.0, 1265.0]);
+        // A bad reading leaves the history's own.
+        assert_eq!(h.o2_sp, vec![2.8, 2.75]);
+    }
+
+    #[test]
+    fn the_way_back_lists_each_raised_setpoint_with_its_tag() {
+        let config = plant();
+        let in_use = OptDecision {
+            zone_sp: vec![1050.0, 1250.0, 1236.0],
+            o2_sp: 2.4,
+        };
+        let back = OptDecision {
+            zone_sp: vec![1050.0, 1270.0, 1236.0],
+            o2_sp: 2.8,
+        };
+        let moves = way_back(&config, &in_use, &back);
+        let listed: Vec<(&str, Option<&str>, f64, f64)> = moves
+            .iter()
+            .map(|m| (m.name.as_str(), m.tag.as_deref(), m.from, m.to))
+            .collect();
+        assert_eq!(
+            listed,
+            vec![
+                ("heating", Some("zone2_sp"), 1250.0, 1270.0),
+                ("O2", Some("o2_sp"), 2.4, 2.8),
+            ]
+        );
+        assert!(moves.iter().all(|m| m.driven_by.is_none()));
+    }
 
     fn delta(current: f64, suggested: f64) -> DeltaView {
         DeltaView {

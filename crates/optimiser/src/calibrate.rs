@@ -64,7 +64,7 @@ impl History {
     }
 
     /// The last value of a series that is not a gap.
-    pub(crate) fn last(v: &[f64]) -> Option<f64> {
+    pub fn last(v: &[f64]) -> Option<f64> {
         v.iter().rev().copied().find(|x| x.is_finite())
     }
 

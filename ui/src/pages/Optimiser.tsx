@@ -2,12 +2,14 @@
 // margin to every constraint, the data it rests on and why each setpoint moved; the predicted
 // trajectories under the current and the suggested setpoints; accept (each setpoint then goes
 // through the write path) or reject with a reason; the history of suggestions with what was
-// realised against what was predicted.
+// realised against what was predicted; and, when a run cannot check the plant while setpoints
+// leaner than the standard practice are in use, the way back to it, through the same write path.
 import { For, Show, createResource, createSignal, onCleanup } from "solid-js";
 import type {
   DeltaView,
   DischargeView,
   EvaluationView,
+  MoveView,
   OptimiserView,
   PlantInfo,
   Report,
@@ -101,6 +103,9 @@ export function Optimiser(props: { client: EngineClient; plant: PlantInfo; live:
                     <ul data-testid="optimiser-reasons">
                       <For each={r().reasons}>{(why) => <li>{why}</li>}</For>
                     </ul>
+                  </Show>
+                  <Show when={r().way_back.length > 0}>
+                    <WayBack moves={r().way_back} />
                   </Show>
                 </div>
               )}
@@ -347,6 +352,50 @@ function Current(props: {
           </button>
         </div>
       </Show>
+    </div>
+  );
+}
+
+/** The way back to the standard practice: each leaner setpoint, handed to the write path. */
+function WayBack(props: { moves: MoveView[] }) {
+  const n = (v: number, d = 0) => formatValue(v, d, locale());
+  return (
+    <div data-testid="optimiser-way-back">
+      <p>{t("optimiser.wayBack")}</p>
+      <table class="grid">
+        <thead>
+          <tr>
+            <th>{t("optimiser.setpoint")}</th>
+            <th>{t("optimiser.now")}</th>
+            <th>{t("optimiser.standard")}</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          <For each={props.moves}>
+            {(m) => (
+              <tr data-move={m.name}>
+                <td>{m.name}</td>
+                <td class="num">
+                  {n(m.from, m.unit === "%" ? 2 : 0)} {m.unit}
+                </td>
+                <td class="num">
+                  {n(m.to, m.unit === "%" ? 2 : 0)} {m.unit}
+                </td>
+                <td>
+                  <Show when={writeLink(m, null)}>
+                    {(href) => (
+                      <a href={href()} data-testid="write-way-back">
+                        {t("optimiser.write")}
+                      </a>
+                    )}
+                  </Show>
+                </td>
+              </tr>
+            )}
+          </For>
+        </tbody>
+      </table>
     </div>
   );
 }

@@ -25,11 +25,12 @@ function decimalsFor(w: WritableTag): number {
   return Math.min(4, Math.max(1, places(w.min), places(w.max), places(w.max_step)));
 }
 
-/** A write the optimiser page hands over: `#setpoints?tag=…&value=…&suggestion=…`. */
+/** A write the optimiser page hands over: `#setpoints?tag=…&value=…&suggestion=…`, or
+ * `…&wayback=1` for the way back to the standard practice (`suggestion` null). */
 export interface Handed {
   tag: string;
   value: number;
-  suggestion: string;
+  suggestion: string | null;
 }
 
 /** The write a route hands over, if it carries a complete one. */
@@ -37,7 +38,15 @@ export function handedWrite(params: URLSearchParams): Handed | null {
   const tag = params.get("tag") ?? "";
   const value = Number(params.get("value"));
   const suggestion = params.get("suggestion") ?? "";
-  return tag && suggestion && Number.isFinite(value) && params.get("value") !== null ? { tag, value, suggestion } : null;
+  const wayBack = params.get("wayback") === "1";
+  if (!tag || !Number.isFinite(value) || params.get("value") === null) return null;
+  if (suggestion) return { tag, value, suggestion };
+  return wayBack ? { tag, value, suggestion: null } : null;
+}
+
+/** The reason a handed write starts with. */
+function handedReason(h: Handed): string {
+  return h.suggestion === null ? t("optimiser.wayBackReason") : t("optimiser.writeReason").replace("{id}", h.suggestion);
 }
 
 type Step =
@@ -269,7 +278,8 @@ function WriteDialog(props: {
   const handed = () => (props.step.kind === "edit" ? props.step.handed : undefined);
   const initial = handed()?.value ?? props.current;
   const [value, setValue] = createSignal(initial === null || initial === undefined ? "" : initial.toFixed(decimalsFor(w())));
-  const [reason, setReason] = createSignal(handed() ? t("optimiser.writeReason").replace("{id}", handed()?.suggestion ?? "") : "");
+  const h0 = handed();
+  const [reason, setReason] = createSignal(h0 ? handedReason(h0) : "");
   const [busy, setBusy] = createSignal(false);
   const [now, setNow] = createSignal(Date.now());
   const timer = setInterval(() => setNow(Date.now()), 250);
