@@ -183,13 +183,7 @@ function Current(props: {
           <For each={s().moves}>
             {(m) => (
               <tr data-move={m.name}>
-                <td>{m.name}</td>
-                <td class="num">
-                  {n(m.from, m.unit === "%" ? 2 : 0)} {m.unit}
-                </td>
-                <td class="num">
-                  {n(m.to, m.unit === "%" ? 2 : 0)} {m.unit}
-                </td>
+                <MoveCells m={m} />
                 <td>{m.driven_by ? t(`optimiser.term.${m.driven_by}` as Key) : "—"}</td>
                 <td>{m.limited_by ?? "—"}</td>
                 <td>
@@ -356,9 +350,24 @@ function Current(props: {
   );
 }
 
+/** A setpoint's name, where it is and where it goes. */
+function MoveCells(props: { m: MoveView }) {
+  const n = (v: number) => formatValue(v, props.m.unit === "%" ? 2 : 0, locale());
+  return (
+    <>
+      <td>{props.m.name}</td>
+      <td class="num">
+        {n(props.m.from)} {props.m.unit}
+      </td>
+      <td class="num">
+        {n(props.m.to)} {props.m.unit}
+      </td>
+    </>
+  );
+}
+
 /** The way back to the standard practice: each leaner setpoint, handed to the write path. */
 function WayBack(props: { moves: MoveView[] }) {
-  const n = (v: number, d = 0) => formatValue(v, d, locale());
   return (
     <div data-testid="optimiser-way-back">
       <p>{t("optimiser.wayBack")}</p>
@@ -375,13 +384,7 @@ function WayBack(props: { moves: MoveView[] }) {
           <For each={props.moves}>
             {(m) => (
               <tr data-move={m.name}>
-                <td>{m.name}</td>
-                <td class="num">
-                  {n(m.from, m.unit === "%" ? 2 : 0)} {m.unit}
-                </td>
-                <td class="num">
-                  {n(m.to, m.unit === "%" ? 2 : 0)} {m.unit}
-                </td>
+                <MoveCells m={m} />
                 <td>
                   <Show when={writeLink(m, null)}>
                     {(href) => (
