@@ -104,11 +104,11 @@ export function Optimiser(props: { client: EngineClient; plant: PlantInfo; live:
                       <For each={r().reasons}>{(why) => <li>{why}</li>}</For>
                     </ul>
                   </Show>
-                  <Show when={r().way_back.length > 0}>
-                    <WayBack moves={r().way_back} />
-                  </Show>
                 </div>
               )}
+            </Show>
+            <Show when={v().last_run?.way_back.length}>
+              <WayBack moves={v().last_run?.way_back ?? []} />
             </Show>
             <Show
               when={v().current}
@@ -369,7 +369,8 @@ function MoveCells(props: { m: MoveView }) {
 /** The way back to the standard practice: each leaner setpoint, handed to the write path. */
 function WayBack(props: { moves: MoveView[] }) {
   return (
-    <div data-testid="optimiser-way-back">
+    <div class="way-back" data-testid="optimiser-way-back">
+      <h3>{t("optimiser.wayBackTitle")}</h3>
       <p>{t("optimiser.wayBack")}</p>
       <table class="grid">
         <thead>
