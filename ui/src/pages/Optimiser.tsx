@@ -186,15 +186,7 @@ function Current(props: {
                 <MoveCells m={m} />
                 <td>{m.driven_by ? t(`optimiser.term.${m.driven_by}` as Key) : "—"}</td>
                 <td>{m.limited_by ?? "—"}</td>
-                <td>
-                  <Show when={accepted() && moved(s()).includes(m) && writeLink(m, s().id)}>
-                    {(href) => (
-                      <a href={href()} data-testid="write-suggested">
-                        {t("optimiser.write")}
-                      </a>
-                    )}
-                  </Show>
-                </td>
+                <WriteCell href={accepted() && moved(s()).includes(m) && writeLink(m, s().id)} testid="write-suggested" />
               </tr>
             )}
           </For>
@@ -366,6 +358,21 @@ function MoveCells(props: { m: MoveView }) {
   );
 }
 
+/** A link that opens the write dialog for a setpoint, when there is one to write. */
+function WriteCell(props: { href: string | null | false; testid: string }) {
+  return (
+    <td>
+      <Show when={props.href}>
+        {(href) => (
+          <a href={href()} data-testid={props.testid}>
+            {t("optimiser.write")}
+          </a>
+        )}
+      </Show>
+    </td>
+  );
+}
+
 /** The way back to the standard practice: each leaner setpoint, handed to the write path. */
 function WayBack(props: { moves: MoveView[] }) {
   return (
@@ -386,15 +393,7 @@ function WayBack(props: { moves: MoveView[] }) {
             {(m) => (
               <tr data-move={m.name}>
                 <MoveCells m={m} />
-                <td>
-                  <Show when={writeLink(m, null)}>
-                    {(href) => (
-                      <a href={href()} data-testid="write-way-back">
-                        {t("optimiser.write")}
-                      </a>
-                    )}
-                  </Show>
-                </td>
+                <WriteCell href={writeLink(m, null)} testid="write-way-back" />
               </tr>
             )}
           </For>
