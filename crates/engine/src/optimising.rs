@@ -625,8 +625,9 @@ fn way_back(config: &Config, in_use: &OptDecision, back: &OptDecision) -> Vec<Mo
         .collect()
 }
 
-/// The setpoints in use are the PLC's now, not the last minute's mean: a write made a few
-/// seconds ago is what continuing continues, and what the way back starts from.
+/// The setpoints in use are the PLC's now where they read Good, not the last minute's mean: a
+/// write made a few seconds ago is what continuing continues, and what the way back starts
+/// from. The minutes the calibration fits on are left as they were recorded.
 fn hold_live_setpoints(h: &mut FitHistory, ins: &[Input]) {
     let live = |role: &str| {
         ins.iter()
@@ -634,16 +635,10 @@ fn hold_live_setpoints(h: &mut FitHistory, ins: &[Input]) {
             .and_then(|i| i.value)
             .filter(|v| v.is_finite())
     };
-    for (z, series) in h.zone_sp.iter_mut().enumerate() {
-        if let (Some(v), Some(last)) =
-            (live(&format!("zone {} setpoint", z + 1)), series.last_mut())
-        {
-            *last = v;
-        }
-    }
-    if let (Some(v), Some(last)) = (live("O2 setpoint"), h.o2_sp.last_mut()) {
-        *last = v;
-    }
+    h.zone_sp_now = (0..h.zone_sp.len())
+        .map(|z| live(&format!("zone {} setpoint", z + 1)))
+        .collect();
+    h.o2_sp_now = live("O2 setpoint");
 }
 
 /// A suggestion as stored and shown.
@@ -858,14 +853,6 @@ async fn run_once(engine: &Engine) {
     let mut history = fit_history(engine, &config, from, now).await;
     let ins = inputs(engine, &config);
     hold_live_setpoints(&mut history, &ins);
-    let in_use = OptDecision {
-        zone_sp: history
-            .zone_sp
-            .iter()
-            .map(|v| FitHistory::last(v).unwrap_or(f64::NAN))
-            .collect(),
-        o2_sp: FitHistory::last(&history.o2_sp).unwrap_or(f64::NAN),
-    };
     let settings = Settings::from_config(&config);
     let base = model_for(&config);
     let timeout = Duration::from_secs_f64(o.timeout_s);
@@ -914,7 +901,7 @@ async fn run_once(engine: &Engine) {
             result: "none".into(),
             reasons,
             way_back: fallback
-                .map(|back| way_back(&config, &in_use, &back))
+                .map(|back| way_back(&config, &back.from, &back.to))
                 .unwrap_or_default(),
         },
         Ok(Advice::Cancelled) => RunSummary {
@@ -1145,10 +1132,14 @@ mod tests {
                 input("O2 setpoint", Quality::BadSensorFailure, 9.9),
             ],
         );
-        assert_eq!(h.zone_sp[0], vec![1050.0, 1040.0]);
-        assert_eq!(h.zone_sp[1], vec![1270.0, 1265.0]);
+        assert_eq!(h.zone_sp_now, vec![Some(1040.0), Some(1265.0)]);
+        assert_eq!(h.zone_sp_in_use(1), Some(1265.0));
         // A bad reading leaves the history's own.
-        assert_eq!(h.o2_sp, vec![2.8, 2.75]);
+        assert_eq!(h.o2_sp_now, None);
+        assert_eq!(h.o2_sp_in_use(), Some(2.75));
+        // The minutes the calibration fits on are as recorded.
+        assert_eq!(h.zone_sp[0], vec![1050.0, 1050.0]);
+        assert!(h.zone_sp[1][0] == 1270.0 && h.zone_sp[1][1].is_nan());
     }
 
     #[test]

@@ -104,7 +104,7 @@ pub enum Advice {
         fit: Option<Fit>,
         /// The way back to the plant's standard practice, when the setpoints in use are leaner
         /// than it and the optimiser cannot check them (see [`fallback`]).
-        fallback: Option<Decision>,
+        fallback: Option<WayBack>,
     },
     Cancelled,
 }
@@ -139,41 +139,52 @@ pub struct TradePoint {
 /// points by a hundredth of it): a reading's noise is not a departure.
 const LEANER_C: f64 = 1.0;
 
-/// The way back to the standard practice from the setpoints in use (the history's last), if
-/// any of them is leaner than it: every leaner setpoint raised to the standard, the others left
-/// as they are. A suggestion the optimiser made while it could check the plant may have
-/// lowered setpoints for a margin it can no longer see (an analyser drifting, a thermocouple
-/// failed, a fit gone poor); without this the plant kept them for as long as the optimiser
-/// could not run, and in shadow mode on `instrument-faults` a slab left under-heated.
-pub fn fallback(settings: &Settings, history: &History) -> Option<Decision> {
+/// The way back to the standard practice: the setpoints in use, and where it takes them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WayBack {
+    /// In use: the PLC's now where read, else the history's last, else the standard's own.
+    pub from: Decision,
+    pub to: Decision,
+}
+
+/// The way back to the standard practice from the setpoints in use, if any of them is leaner
+/// than it: every leaner setpoint raised to the standard, the others left as they are (one a
+/// fraction of a degree below is not leaner, and is not moved). A suggestion the optimiser
+/// made while it could check the plant may have lowered setpoints for a margin it can no longer
+/// see (an analyser drifting, a thermocouple failed, a fit gone poor); without this the plant
+/// kept them for as long as the optimiser could not run, and in shadow mode on
+/// `instrument-faults` a slab left under-heated.
+pub fn fallback(settings: &Settings, history: &History) -> Option<WayBack> {
     let standard = settings.standard.as_ref()?;
-    let now: Vec<Option<f64>> = (0..standard.zone_sp.len())
-        .map(|z| history.zone_sp.get(z).and_then(|v| History::last(v)))
-        .collect();
-    let o2_now = History::last(&history.o2_sp).unwrap_or(standard.o2_sp);
-    let leaner = standard
-        .zone_sp
-        .iter()
-        .zip(&now)
-        .any(|(s, now)| now.is_some_and(|now| now < s - LEANER_C))
-        || o2_now < standard.o2_sp - LEANER_C / 100.0;
-    let zone_sp = standard
-        .zone_sp
-        .iter()
-        .zip(&now)
-        .map(|(s, now)| now.map_or(*s, |now| now.max(*s)))
-        .collect();
-    leaner.then(|| Decision {
-        zone_sp,
-        o2_sp: o2_now.max(standard.o2_sp),
-    })
+    let from = Decision {
+        zone_sp: (0..standard.zone_sp.len())
+            .map(|z| history.zone_sp_in_use(z).unwrap_or(standard.zone_sp[z]))
+            .collect(),
+        o2_sp: history.o2_sp_in_use().unwrap_or(standard.o2_sp),
+    };
+    let zone_leaner = |now: f64, s: f64| now < s - LEANER_C;
+    let o2_leaner = from.o2_sp < standard.o2_sp - LEANER_C / 100.0;
+    let to = Decision {
+        zone_sp: standard
+            .zone_sp
+            .iter()
+            .zip(&from.zone_sp)
+            .map(|(&s, &now)| if zone_leaner(now, s) { s } else { now })
+            .collect(),
+        o2_sp: if o2_leaner {
+            standard.o2_sp
+        } else {
+            from.o2_sp
+        },
+    };
+    (to != from).then_some(WayBack { from, to })
 }
 
 /// No suggestion because the plant cannot be checked now; with the way back to the standard
 /// practice if the setpoints in use are leaner than it.
 fn unchecked(req: &Request<'_>, mut reasons: Vec<String>, fit: Option<Fit>) -> Advice {
     let back = fallback(req.settings, req.history);
-    if let Some(d) = &back {
+    if let Some(WayBack { to: d, .. }) = &back {
         let zones: Vec<String> = d
             .zone_sp
             .iter()
@@ -591,14 +602,54 @@ mod tests {
         let back = fallback(&with_standard(), &history([1000.0, 1280.0, 1236.0], 1.6));
         assert_eq!(
             back,
-            Some(Decision {
-                zone_sp: vec![1050.0, 1280.0, 1236.0],
-                o2_sp: 2.8,
+            Some(WayBack {
+                from: Decision {
+                    zone_sp: vec![1000.0, 1280.0, 1236.0],
+                    o2_sp: 1.6,
+                },
+                to: Decision {
+                    zone_sp: vec![1050.0, 1280.0, 1236.0],
+                    o2_sp: 2.8,
+                },
             })
         );
         // O2 alone leaner is enough.
         let back = fallback(&with_standard(), &history([1050.0, 1270.0, 1240.0], 2.0));
-        assert_eq!(back.map(|d| (d.zone_sp[2], d.o2_sp)), Some((1240.0, 2.8)));
+        assert_eq!(
+            back.map(|d| (d.to.zone_sp[2], d.to.o2_sp)),
+            Some((1240.0, 2.8))
+        );
+    }
+
+    #[test]
+    fn a_setpoint_a_fraction_of_a_degree_below_the_standard_is_left_where_it_is() {
+        // Zone 1 is 0.4 C below its standard: not leaner. O2 is, so there is a way back, and
+        // it moves O2 alone.
+        let back = fallback(&with_standard(), &history([1049.6, 1270.0, 1236.0], 2.0));
+        let to = back.map(|b| b.to);
+        assert_eq!(
+            to,
+            Some(Decision {
+                zone_sp: vec![1049.6, 1270.0, 1236.0],
+                o2_sp: 2.8,
+            })
+        );
+    }
+
+    #[test]
+    fn the_way_back_starts_from_the_live_setpoints_where_they_were_read() {
+        // The history's last minute still says 2.8 % O2; the PLC has held 2.2 % since a write
+        // seconds ago.
+        let mut h = history([1050.0, 1270.0, 1236.0], 2.8);
+        h.o2_sp_now = Some(2.2);
+        h.zone_sp_now = vec![None, Some(1275.0), None];
+        let back = fallback(&with_standard(), &h);
+        assert_eq!(
+            back.map(|b| (b.from.zone_sp, b.from.o2_sp, b.to.o2_sp)),
+            Some((vec![1050.0, 1275.0, 1236.0], 2.2, 2.8))
+        );
+        // The history itself is left as it was gathered.
+        assert_eq!(h.o2_sp, vec![2.8, 2.8]);
     }
 
     #[test]

@@ -52,6 +52,11 @@ pub struct History {
     pub lhv: Vec<f64>,
     /// The configured heating value, standing in wherever `lhv` has no reading.
     pub lhv_mj_per_nm3: f64,
+    /// The setpoints the PLC holds now, per zone and for O2, where they read Good when the
+    /// history was gathered: a write made seconds ago is in no minute's mean yet. `None` (or
+    /// empty) where the history's last value stands in.
+    pub zone_sp_now: Vec<Option<f64>>,
+    pub o2_sp_now: Option<f64>,
 }
 
 impl History {
@@ -66,6 +71,23 @@ impl History {
     /// The last value of a series that is not a gap.
     pub fn last(v: &[f64]) -> Option<f64> {
         v.iter().rev().copied().find(|x| x.is_finite())
+    }
+
+    /// Zone `z`'s setpoint in use: the PLC's now where it was read, else the history's last.
+    pub fn zone_sp_in_use(&self, z: usize) -> Option<f64> {
+        self.zone_sp_now
+            .get(z)
+            .copied()
+            .flatten()
+            .filter(|v| v.is_finite())
+            .or_else(|| self.zone_sp.get(z).and_then(|v| Self::last(v)))
+    }
+
+    /// The O2 setpoint in use, as [`zone_sp_in_use`](Self::zone_sp_in_use).
+    pub fn o2_sp_in_use(&self) -> Option<f64> {
+        self.o2_sp_now
+            .filter(|v| v.is_finite())
+            .or_else(|| Self::last(&self.o2_sp))
     }
 
     /// The heating value at step `i`: measured where there is a plausible reading.
@@ -474,11 +496,9 @@ fn run(params: &ModelParams, h: &History) -> Run {
     // The state now, for the optimiser: measured zones, the slabs as tracked.
     state.zone_c = zone_now;
     state.zone_sp = (0..nz)
-        .map(|z| {
-            History::last(&h.zone_sp.get(z).cloned().unwrap_or_default()).unwrap_or(state.zone_c[z])
-        })
+        .map(|z| h.zone_sp_in_use(z).unwrap_or(state.zone_c[z]))
         .collect();
-    state.o2_sp = History::last(&h.o2_sp).unwrap_or(state.o2_sp);
+    state.o2_sp = h.o2_sp_in_use().unwrap_or(state.o2_sp);
     state.air_preheat_c = History::last(&h.air_preheat_c).unwrap_or(ap);
     state.pace_tph = last_pace;
     state.charge_temp_c = last_charge;

@@ -18,7 +18,7 @@ pub mod record;
 pub mod shadow;
 pub mod solve;
 
-pub use advise::{Advice, Request, Suggestion, advise};
+pub use advise::{Advice, Request, Suggestion, WayBack, advise};
 pub use calibrate::{CalibrationError, Fit, FitLimits, History, calibrate};
 pub use params::{Calibration, ModelParams, ZoneParams};
 pub use predict::{Decision, FurnaceState, Prediction, TrackedSlab, predict, residence_s, settle};

@@ -126,6 +126,8 @@ impl Recorder {
             charge_temp_c: cut(&h.charge_temp_c),
             lhv: cut(&h.lhv),
             lhv_mj_per_nm3: h.lhv_mj_per_nm3,
+            zone_sp_now: h.zone_sp_now.clone(),
+            o2_sp_now: h.o2_sp_now,
         }
     }
 }

@@ -447,8 +447,8 @@ pub fn evaluate(scenario: &Scenario, opts: &Options, mut log: impl FnMut(&str)) 
                     reasons, fallback, ..
                 } => {
                     // The operators take the way back to standard practice when it is given.
-                    if let Some(d) = &fallback {
-                        apply(&mut opt, d);
+                    if let Some(back) = &fallback {
+                        apply(&mut opt, &back.to);
                         fallbacks += 1;
                     }
                     let r = reasons.join("; ");
