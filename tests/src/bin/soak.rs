@@ -115,6 +115,18 @@ fn rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
+/// jemalloc's counters, in KiB: bytes the program holds (`allocated`) and pages the allocator
+/// has resident (`resident`). Held memory that grows is a leak; resident memory that grows while
+/// held memory does not is the allocator keeping pages.
+fn heap_kib() -> (u64, u64) {
+    use tikv_jemalloc_ctl::{epoch, stats};
+    if epoch::advance().is_err() {
+        return (0, 0);
+    }
+    let kib = |r: Result<usize, _>| r.map_or(0, |b: usize| b as u64 / 1024);
+    (kib(stats::allocated::read()), kib(stats::resident::read()))
+}
+
 fn open_fds() -> usize {
     std::fs::read_dir("/proc/self/fd").map_or(0, |d| d.count())
 }
@@ -150,6 +162,13 @@ struct Report {
     rss_max_kib: u64,
     rss_end_kib: u64,
     rss_by_period_kib: Vec<u64>,
+    /// jemalloc's `stats.allocated` at the end of every period: what the program holds.
+    heap_allocated_by_period_kib: Vec<u64>,
+    /// jemalloc's `stats.resident` at the end of every period.
+    heap_resident_by_period_kib: Vec<u64>,
+    /// `growth_pct` and `slope_pct_per_hour` of what the program holds, over the same span.
+    heap_allocated_growth_pct: f64,
+    heap_allocated_slope_pct_per_hour: f64,
     /// Periods averaged at each end of the measured span.
     growth_window_periods: usize,
     rss_start_mean_kib: u64,
@@ -214,6 +233,7 @@ async fn main() -> Result<()> {
     // Resident memory at the end of every period, so the shape of any growth shows (a step, a
     // slope, a fill that levels off), not only its size.
     let mut rss_series: Vec<u64> = Vec::new();
+    let (mut allocated_series, mut resident_series) = (Vec::new(), Vec::new());
     let mut faults = 0;
     let mut missed = Vec::new();
     let mut recovery_max = Duration::ZERO;
@@ -265,6 +285,9 @@ async fn main() -> Result<()> {
         }
         let rss = rss_kib();
         rss_series.push(rss);
+        let (allocated, resident) = heap_kib();
+        allocated_series.push(allocated);
+        resident_series.push(resident);
         if rss_warm.is_none() && started.elapsed() >= warmup {
             rss_warm = Some(rss);
             warm_index = rss_series.len() - 1;
@@ -301,6 +324,7 @@ async fn main() -> Result<()> {
     let growth_from_warmup_sample_pct = pct(rss_max.max(rss_end) as f64, rss_warm as f64);
     let per_hour = 3600.0 / args.fault_every.as_secs_f64();
     let growth = Growth::of(rss_series.get(warm_index..).unwrap_or(&[]), per_hour);
+    let held = Growth::of(allocated_series.get(warm_index..).unwrap_or(&[]), per_hour);
     let report = Report {
         minutes: args.minutes,
         cache_mb: cache_mb_in_effect,
@@ -311,6 +335,10 @@ async fn main() -> Result<()> {
         rss_max_kib: rss_max.max(rss_end),
         rss_end_kib: rss_end,
         rss_by_period_kib: rss_series,
+        heap_allocated_by_period_kib: allocated_series,
+        heap_resident_by_period_kib: resident_series,
+        heap_allocated_growth_pct: held.growth_pct,
+        heap_allocated_slope_pct_per_hour: held.slope_pct_per_hour,
         growth_window_periods: growth.window,
         rss_start_mean_kib: growth.start_mean as u64,
         rss_end_mean_kib: growth.end_mean as u64,
