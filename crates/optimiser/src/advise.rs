@@ -104,7 +104,7 @@ pub enum Advice {
         fit: Option<Fit>,
         /// The way back to the plant's standard practice, when the setpoints in use are leaner
         /// than it and the optimiser cannot check them (see [`fallback`]).
-        fallback: Option<WayBack>,
+        fallback: Option<Box<WayBack>>,
     },
     Cancelled,
 }
@@ -200,7 +200,7 @@ fn unchecked(req: &Request<'_>, mut reasons: Vec<String>, fit: Option<Fit>) -> A
     Advice::None {
         reasons,
         fit,
-        fallback: back,
+        fallback: back.map(Box::new),
     }
 }
 
