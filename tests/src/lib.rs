@@ -114,6 +114,48 @@ pub fn spawn_env(bin: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<Proc
     Ok(Proc { child, lines })
 }
 
+/// `hearth serve` on a free loopback port with `args` after `--bind`, once it answers
+/// `/api/status`: the process and its base URL. The port is free when chosen, but the bundled
+/// simulator binds an ephemeral port of its own first and may be given the same one: an engine
+/// that exits before answering is started again on another port, up to three times.
+pub fn serve_answering(agent: &ureq::Agent, args: &[&str]) -> Result<(Proc, String)> {
+    for _ in 0..3 {
+        let port = closed_port()?;
+        let base = format!("http://127.0.0.1:{port}");
+        let bind = format!("127.0.0.1:{port}");
+        let mut all = vec!["serve", "--bind", &bind];
+        all.extend_from_slice(args);
+        let mut serve = spawn(&binary("hearth")?, &all)?;
+        let started = std::time::Instant::now();
+        loop {
+            if agent.get(format!("{base}/api/status")).call().is_ok() {
+                return Ok((serve, base));
+            }
+            if serve.child.try_wait()?.is_some() {
+                break;
+            }
+            if started.elapsed() > Duration::from_secs(30) {
+                bail!("the engine did not answer within 30 s");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+    bail!("the engine exited before answering, three times")
+}
+
+/// A small deterministic generator for the kill tests, so a failing round can be replayed.
+pub struct Lcg(pub u64);
+
+impl Lcg {
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % n.max(1)
+    }
+}
+
 /// `hearth-sim` on a free loopback port; returns the process and its port.
 pub fn start_sim() -> Result<(Proc, u16)> {
     let sim = spawn(

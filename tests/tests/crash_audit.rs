@@ -8,26 +8,13 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use hearth_e2e::writes::writable_plant;
-use hearth_e2e::{binary, closed_port, spawn};
+use hearth_e2e::{Lcg, serve_answering};
 use hearth_engine::audit::AuditQuery;
 use serde_json::{Value, json};
-
-/// A small deterministic generator, so a failing round can be replayed.
-struct Lcg(u64);
-
-impl Lcg {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (self.0 >> 33) % n.max(1)
-    }
-}
 
 fn post(agent: &ureq::Agent, url: &str, body: &Value) -> Result<Value> {
     Ok(agent.post(url).send_json(body)?.body_mut().read_json()?)
@@ -81,43 +68,8 @@ fn killed_while_writing_the_engine_loses_no_answered_audit_record() -> Result<()
     let mut answered: BTreeMap<u64, (String, String)> = BTreeMap::new();
     let mut per_round = Vec::new();
     for round in 0..rounds {
-        let mut attempt = 0;
-        let (mut serve, base) = loop {
-            let port = closed_port()?;
-            let base = format!("http://127.0.0.1:{port}");
-            let bind = format!("127.0.0.1:{port}");
-            let mut serve = spawn(
-                &binary("hearth")?,
-                &[
-                    "serve",
-                    "--bind",
-                    &bind,
-                    "--config",
-                    &cfg,
-                    "--data-dir",
-                    &dd,
-                ],
-            )?;
-            let started = Instant::now();
-            let mut exited = false;
-            while agent.get(format!("{base}/api/status")).call().is_err() {
-                if serve.child.try_wait()?.is_some() {
-                    exited = true;
-                    break;
-                }
-                if started.elapsed() > Duration::from_secs(30) {
-                    bail!("round {round}: the engine did not answer within 30 s");
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            if !exited {
-                break (serve, base);
-            }
-            attempt += 1;
-            if attempt >= 3 {
-                bail!("round {round}: the engine exited before answering, three times");
-            }
-        };
+        let (mut serve, base) = serve_answering(&agent, &["--config", &cfg, "--data-dir", &dd])
+            .with_context(|| format!("round {round}"))?;
 
         // Writes one after another until the kill cuts one short; what was answered is kept.
         let stop = Arc::new(AtomicBool::new(false));

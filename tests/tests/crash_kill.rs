@@ -9,23 +9,10 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use hearth_e2e::{binary, closed_port, default_config, spawn};
+use hearth_e2e::{Lcg, default_config, serve_answering};
 use hearth_historian::{Historian, Options, SledHistorian};
 use hearth_model::Timestamp;
 use serde_json::Value;
-
-/// A small deterministic generator, so a failing round can be replayed.
-struct Lcg(u64);
-
-impl Lcg {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (self.0 >> 33) % n.max(1)
-    }
-}
 
 fn get(agent: &ureq::Agent, url: &str) -> Result<Value> {
     Ok(agent.get(url).call()?.body_mut().read_json::<Value>()?)
@@ -54,46 +41,8 @@ fn killed_at_random_moments_the_engine_loses_no_acknowledged_sample() -> Result<
     let mut acknowledged: HashSet<(&str, i64)> = HashSet::new();
     let mut opens = Vec::new();
     for round in 0..rounds {
-        // The port is free when chosen, but the bundled simulator binds an ephemeral port of
-        // its own first and may be given the same one: an engine that exits before answering
-        // is started again on another port.
-        let mut attempt = 0;
-        let (mut serve, base) = loop {
-            let port = closed_port()?;
-            let base = format!("http://127.0.0.1:{port}");
-            let bind = format!("127.0.0.1:{port}");
-            let mut serve = spawn(
-                &binary("hearth")?,
-                &[
-                    "serve",
-                    "--bind",
-                    &bind,
-                    "--config",
-                    &cfg,
-                    "--data-dir",
-                    &dd,
-                ],
-            )?;
-            let started = Instant::now();
-            let mut exited = false;
-            while get(&agent, &format!("{base}/api/status")).is_err() {
-                if serve.child.try_wait()?.is_some() {
-                    exited = true;
-                    break;
-                }
-                if started.elapsed() > Duration::from_secs(30) {
-                    bail!("round {round}: the engine did not answer within 30 s");
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            if !exited {
-                break (serve, base);
-            }
-            attempt += 1;
-            if attempt >= 3 {
-                bail!("round {round}: the engine exited before answering, three times");
-            }
-        };
+        let (mut serve, base) = serve_answering(&agent, &["--config", &cfg, "--data-dir", &dd])
+            .with_context(|| format!("round {round}"))?;
         // Run a random while, then note what the engine says is durable, then kill it at a
         // random moment after that (mid-poll, mid-flush, wherever it happens to be).
         std::thread::sleep(Duration::from_millis(300 + rng.below(2200)));
